@@ -1,0 +1,36 @@
+# Two commands for a newcomer: `make run` and `make test`. Each creates the
+# virtual environment when it is missing and installs what the project lists.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint check-python demo clean
+
+check-python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Amanat needs Python 3.11"'
+
+$(STAMP): pyproject.toml | check-python
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# The embedded default: SQLite in data/, no broker (tasks run in-process), demo data.
+run: $(STAMP)
+	mkdir -p data
+	AMANAT_ENV=development $(PY) manage.py migrate --no-input
+	AMANAT_ENV=development $(PY) manage.py demo
+	AMANAT_ENV=development $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+# SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set.
+test: $(STAMP) lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

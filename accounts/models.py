@@ -1,0 +1,139 @@
+"""Staff, key holders and the organisation's keys.
+
+Every staff member and the organisation's recovery key is a key holder: a hybrid
+post-quantum key pair. Only the public key is stored in clear; a staff member's
+private key is stored locked under their password (Argon2id), and the recovery
+private key is not stored at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+
+import crypto
+
+
+class Role(models.TextChoices):
+    INTAKE = "intake", _("Intake caseworker")
+    CASEWORKER = "caseworker", _("Caseworker")
+    REVIEWER = "reviewer", _("Reviewer")
+    COORDINATOR = "coordinator", _("Coordinator")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class KeyHolder(models.Model):
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("Staff member")
+        RECOVERY = "recovery", _("Recovery key")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    public_key = models.BinaryField()
+    fingerprint = models.CharField(max_length=32, unique=True)
+    # Staff only: the private key locked under Argon2id of the password.
+    locked_private_key = models.BinaryField(null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.kind} key {self.fingerprint[:12]}"
+
+    @property
+    def public(self) -> crypto.PublicKey:
+        return crypto.PublicKey.from_bytes(bytes(self.public_key))
+
+
+class StaffManager(BaseUserManager["Staff"]):
+    """Staff are created by accounts.services (they need a key pair), never here."""
+
+
+class Staff(AbstractBaseUser):
+    username = models.CharField(max_length=64, unique=True, validators=[UnicodeUsernameValidator()])
+    role = models.CharField(max_length=16, choices=Role.choices)
+    holder = models.OneToOneField(KeyHolder, on_delete=models.PROTECT, related_name="staff")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS = ["role"]
+    objects = StaffManager()
+
+    class Meta:
+        verbose_name = "staff member"
+        verbose_name_plural = "staff"
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class Organisation(models.Model):
+    """The one organisation this installation serves. Created by `bootstrap`."""
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    recovery_holder = models.OneToOneField(KeyHolder, on_delete=models.PROTECT, related_name="+")
+    recovery_threshold = models.PositiveSmallIntegerField()
+    recovery_share_count = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(singleton=True), name="one_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationKey(models.Model):
+    """An organisation-wide key (the blind-index key), wrapped to one holder."""
+
+    class Purpose(models.TextChoices):
+        INDEX = "index", _("Blind-index key")
+
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    holder = models.ForeignKey(KeyHolder, on_delete=models.CASCADE, related_name="org_keys")
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "holder"], name="one_wrap_per_holder")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} key for {self.holder_id}"
+
+
+class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A TOTP device whose seed is stored wrapped to its owner's key pair.
+
+    The seed can be read only with the private key that the password unlocks, so
+    a copy of the database yields no second factors. Verification therefore
+    takes the unlocked private key (accounts.services.verify_totp).
+    """
+
+    holder = models.ForeignKey(KeyHolder, on_delete=models.CASCADE, related_name="+")
+    sealed_seed = models.BinaryField()
+    step = models.PositiveSmallIntegerField(default=30)
+    digits = models.PositiveSmallIntegerField(default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = "TOTP device"
+
+    def verify_token(self, token: object) -> bool:
+        # Without the unlocked private key the seed cannot be read; the login
+        # flow calls accounts.services.verify_totp instead.
+        return False
+
+    def get_throttle_factor(self) -> int:
+        return 1

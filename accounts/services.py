@@ -1,0 +1,183 @@
+"""Key holders, staff and the organisation: the write logic, kept out of views.
+
+Every function takes the keys it needs as arguments; nothing here keeps a
+private key beyond the call.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import time
+from dataclasses import dataclass
+
+from django.contrib.auth import password_validation
+from django.db import IntegrityError, transaction
+from django_otp.oath import TOTP
+
+import crypto
+from crypto import password as password_lock
+from crypto import recovery
+from crypto.blind import INDEX_KEY_SIZE
+
+from .models import KeyHolder, Organisation, OrganisationKey, Role, SealedTOTPDevice, Staff
+
+TOTP_SEED_SIZE = 20
+
+
+class AlreadyBootstrapped(Exception):
+    """The organisation exists; bootstrap runs once."""
+
+
+class NotBootstrapped(Exception):
+    """No organisation yet: run `manage.py bootstrap` first."""
+
+
+class WrongPassword(Exception):
+    """The password does not unlock this staff member's key."""
+
+
+@dataclass
+class BootstrapResult:
+    organisation: Organisation
+    coordinator: Staff
+    shares: list[str]
+
+
+def _holder_for(private_key: crypto.PrivateKey, kind: str, locked: bytes | None) -> KeyHolder:
+    public = private_key.public_key()
+    return KeyHolder.objects.create(
+        kind=kind,
+        public_key=public.to_bytes(),
+        fingerprint=public.fingerprint(),
+        locked_private_key=locked,
+    )
+
+
+def org_key_info(purpose: str, holder: KeyHolder) -> bytes:
+    """HPKE info for an organisation key: names the key and the holder it is for."""
+    return f"amanat/org-key/{purpose}/holder/{holder.pk}".encode()
+
+
+def totp_info(holder: KeyHolder) -> bytes:
+    return f"amanat/totp-seed/holder/{holder.pk}".encode()
+
+
+def grant_org_key(purpose: str, key: bytes, holder: KeyHolder) -> OrganisationKey:
+    wrapped = crypto.wrap(key, holder.public, org_key_info(purpose, holder))
+    return OrganisationKey.objects.create(purpose=purpose, holder=holder, wrapped=wrapped)
+
+
+def open_org_key(purpose: str, holder: KeyHolder, private_key: crypto.PrivateKey) -> bytes:
+    row = OrganisationKey.objects.get(purpose=purpose, holder=holder)
+    return crypto.unwrap(bytes(row.wrapped), private_key, org_key_info(purpose, holder))
+
+
+def create_staff(username: str, role: str, password: str) -> Staff:
+    """A staff member with a fresh key pair locked under their password.
+
+    Raises django.core.exceptions.ValidationError for a weak password.
+    """
+    if role not in Role.values:
+        raise ValueError(f"unknown role {role!r}")
+    candidate = Staff(username=username, role=role)
+    password_validation.validate_password(password, candidate)
+    private_key = crypto.PrivateKey.generate()
+    locked = password_lock.lock(private_key.to_bytes(), password)
+    with transaction.atomic():
+        candidate.holder = _holder_for(private_key, KeyHolder.Kind.STAFF, locked)
+        candidate.set_password(password)
+        candidate.save()
+    return candidate
+
+
+def unlock_private_key(staff: Staff, password: str) -> crypto.PrivateKey:
+    """The staff member's private key, unlocked with their password."""
+    try:
+        raw = password_lock.unlock(bytes(staff.holder.locked_private_key), password)
+    except crypto.DecryptionError:
+        raise WrongPassword("the password does not unlock this key") from None
+    return crypto.PrivateKey.from_bytes(raw)
+
+
+def enrol_totp(staff: Staff, confirmed: bool = False) -> tuple[SealedTOTPDevice, str]:
+    """A TOTP device for staff; returns it and its base32 seed (to show once)."""
+    seed = os.urandom(TOTP_SEED_SIZE)
+    device = SealedTOTPDevice.objects.create(
+        user=staff,
+        name="Authenticator app",
+        confirmed=confirmed,
+        holder=staff.holder,
+        sealed_seed=crypto.wrap(seed, staff.holder.public, totp_info(staff.holder)),
+    )
+    return device, base64.b32encode(seed).decode("ascii")
+
+
+def verify_totp(device: SealedTOTPDevice, private_key: crypto.PrivateKey, token: str) -> bool:
+    """Check a TOTP code with the seed the unlocked private key opens."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        return False
+    ok = False
+    if token.isdigit() and len(token) == device.digits:
+        seed = crypto.unwrap(bytes(device.sealed_seed), private_key, totp_info(device.holder))
+        totp = TOTP(seed, device.step, 0, device.digits, device.drift)
+        totp.time = time.time()
+        ok = totp.verify(int(token), device.tolerance, device.last_t + 1)
+    if ok:
+        device.last_t = totp.t()
+        device.throttle_reset(commit=False)
+        device.set_last_used_timestamp(commit=False)
+        device.save()
+    else:
+        device.throttle_increment(commit=True)
+    return ok
+
+
+def organisation() -> Organisation:
+    org = Organisation.objects.select_related("recovery_holder").first()
+    if org is None:
+        raise NotBootstrapped("run `manage.py bootstrap` to create the organisation")
+    return org
+
+
+def bootstrap(
+    org_name: str, username: str, password: str, threshold: int = 3, share_count: int = 5
+) -> BootstrapResult:
+    """Create the organisation: recovery key (shares returned, never stored), the
+    first coordinator, and the blind-index key wrapped to both."""
+    if Organisation.objects.exists():
+        raise AlreadyBootstrapped("this installation already has an organisation")
+    recovery_key, shares = recovery.generate(threshold, share_count)
+    index_key = os.urandom(INDEX_KEY_SIZE)
+    try:
+        with transaction.atomic():
+            recovery_holder = _holder_for(recovery_key, KeyHolder.Kind.RECOVERY, None)
+            org = Organisation.objects.create(
+                name=org_name,
+                recovery_holder=recovery_holder,
+                recovery_threshold=threshold,
+                recovery_share_count=share_count,
+            )
+            coordinator = create_staff(username, Role.COORDINATOR, password)
+            grant_org_key(OrganisationKey.Purpose.INDEX, index_key, coordinator.holder)
+            grant_org_key(OrganisationKey.Purpose.INDEX, index_key, recovery_holder)
+    except IntegrityError:
+        # Another bootstrap won the race for the single organisation row.
+        raise AlreadyBootstrapped("this installation already has an organisation") from None
+    return BootstrapResult(organisation=org, coordinator=coordinator, shares=shares)
+
+
+def add_staff(
+    username: str,
+    role: str,
+    password: str,
+    granter: Staff,
+    granter_key: crypto.PrivateKey,
+) -> Staff:
+    """A new staff member, given the index key by a staff member who holds it."""
+    index_key = open_org_key(OrganisationKey.Purpose.INDEX, granter.holder, granter_key)
+    with transaction.atomic():
+        staff = create_staff(username, role, password)
+        grant_org_key(OrganisationKey.Purpose.INDEX, index_key, staff.holder)
+    return staff

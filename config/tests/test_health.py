@@ -1,0 +1,31 @@
+from django.test import TestCase, override_settings
+
+
+class HealthTestCase(TestCase):
+    def test_it_answers_200_with_database_and_broker_state(self):
+        response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 200)
+        body = response.json()
+        self.assertEqual(set(body), {"database", "broker"})
+        self.assertEqual(body["database"], "ok")
+
+    def test_it_says_none_when_tasks_run_in_process(self):
+        with override_settings(CELERY_BROKER_URL=""):
+            self.assertEqual(self.client.get("/healthz").json()["broker"], "none")
+
+    def test_it_says_unreachable_when_the_broker_is_down(self):
+        # Nothing listens on port 1 of the loopback address.
+        with override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0"):
+            self.assertEqual(self.client.get("/healthz").json()["broker"], "unreachable")
+
+    def test_it_reaches_the_configured_broker(self):
+        from django.conf import settings
+
+        if not settings.CELERY_BROKER_URL:
+            self.skipTest("no broker configured in this run (set REDIS_URL)")
+        self.assertEqual(self.client.get("/healthz").json()["broker"], "ok")
+
+    def test_it_is_not_cached_and_refuses_post(self):
+        response = self.client.get("/healthz")
+        self.assertIn("no-cache", response["Cache-Control"])
+        self.assertEqual(self.client.post("/healthz").status_code, 405)

@@ -1,0 +1,34 @@
+import io
+import logging
+import logging.config
+
+from django.conf import settings
+from django.test import RequestFactory, SimpleTestCase
+
+
+class LoggingTestCase(SimpleTestCase):
+    def test_it_keeps_request_bodies_and_client_addresses_out_of_logs(self):
+        stream = io.StringIO()
+        config = {**settings.LOGGING}
+        config["handlers"] = {
+            "console": {**settings.LOGGING["handlers"]["console"], "stream": stream}
+        }
+        logging.config.dictConfig(config)
+        self.addCleanup(logging.config.dictConfig, settings.LOGGING)
+        request = RequestFactory().post(
+            "/report/", {"name": "MARKER-NAME-5521"}, REMOTE_ADDR="203.0.113.77"
+        )
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s",
+            request.path,
+            extra={"request": request, "status_code": 500},
+        )
+        output = stream.getvalue()
+        self.assertIn("Internal Server Error: /report/", output)
+        self.assertNotIn("203.0.113.77", output)
+        self.assertNotIn("MARKER-NAME-5521", output)
+
+    def test_it_sends_no_error_mail(self):
+        self.assertEqual(settings.ADMINS, [])
+        for handler in settings.LOGGING["handlers"].values():
+            self.assertNotIn("AdminEmailHandler", handler["class"])

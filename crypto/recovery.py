@@ -1,0 +1,60 @@
+"""The organisation's recovery key, split into SLIP-39 shares held by trustees.
+
+A 32-byte random secret is split with shamir-mnemonic (k of n, 33 words a share);
+the recovery key pair is derived from it (keys.PrivateKey.from_seed). The secret
+and the private key never stay on the server.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+import shamir_mnemonic
+
+from .errors import RecoveryError
+from .keys import SEED_SIZE, PrivateKey
+
+MAX_SHARES = 16
+
+
+def new_secret() -> bytes:
+    return os.urandom(SEED_SIZE)
+
+
+def split(secret: bytes, threshold: int, count: int) -> list[str]:
+    """Split secret into count mnemonic shares, any threshold of which rebuild it."""
+    if len(secret) != SEED_SIZE:
+        raise ValueError("the recovery secret must be 32 bytes")
+    if not 2 <= threshold <= count <= MAX_SHARES:
+        raise ValueError(f"need 2 <= threshold <= count <= {MAX_SHARES}")
+    groups = shamir_mnemonic.generate_mnemonics(
+        group_threshold=1, groups=[(threshold, count)], master_secret=secret
+    )
+    return groups[0]
+
+
+def combine(shares: Iterable[str]) -> bytes:
+    """Rebuild the secret from enough shares of one set."""
+    cleaned = [" ".join(s.lower().split()) for s in shares if s.strip()]
+    try:
+        secret = shamir_mnemonic.combine_mnemonics(cleaned)
+    except (shamir_mnemonic.MnemonicError, ValueError):
+        # The library's message can quote share words; do not pass it on.
+        raise RecoveryError(
+            "the shares do not rebuild the recovery key: too few, mistyped, "
+            "or from different sets"
+        ) from None
+    if len(secret) != SEED_SIZE:
+        raise RecoveryError("the shares rebuild a secret of the wrong size")
+    return secret
+
+
+def generate(threshold: int, count: int) -> tuple[PrivateKey, list[str]]:
+    """A new recovery key pair and its shares."""
+    secret = new_secret()
+    return PrivateKey.from_seed(secret), split(secret, threshold, count)
+
+
+def recover(shares: Iterable[str]) -> PrivateKey:
+    return PrivateKey.from_seed(combine(shares))
