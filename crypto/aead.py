@@ -7,6 +7,7 @@ binds the ciphertext to its place (table, row, field, schema version).
 
 from __future__ import annotations
 
+import io
 import os
 
 from cryptography.exceptions import InvalidTag
@@ -22,6 +23,8 @@ TAG_SIZE = 16
 _HEADER = header.make(header.SEALED, header.ALG_AES256GCM)
 _PREFIX = header.SIZE + NONCE_SIZE
 OVERHEAD = _PREFIX + TAG_SIZE
+# From this size on, seal() encrypts straight into the buffer it returns (see there).
+_IN_PLACE_MIN = 64 * 1024
 
 
 def new_key() -> bytes:
@@ -53,12 +56,19 @@ def seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
     """Encrypt plaintext under key, bound to aad."""
     cipher = _cipher(key)
     nonce = os.urandom(NONCE_SIZE)
-    out = bytearray(_PREFIX + len(plaintext) + TAG_SIZE)
-    out[: header.SIZE] = _HEADER
-    out[header.SIZE : _PREFIX] = nonce
-    # Encrypting in place into the output avoids copying a large record twice.
-    cipher.encrypt_into(nonce, plaintext, _HEADER + aad, memoryview(out)[_PREFIX:])
-    return bytes(out)
+    if len(plaintext) < _IN_PLACE_MIN:
+        return _HEADER + nonce + cipher.encrypt(nonce, plaintext, _HEADER + aad)
+    # A large record is encrypted straight into the bytes object returned, so that it
+    # is allocated and written once, as by AESGCM.encrypt itself: a BytesIO made from a
+    # bytes object no one else holds writes into it in place, and getvalue() hands it
+    # back without copying once no view of it is left. (A bytearray followed by
+    # bytes(out) costs a second allocation and copy of the whole record.)
+    out = io.BytesIO(bytes(_PREFIX + len(plaintext) + TAG_SIZE))
+    out.write(_HEADER)
+    out.write(nonce)
+    with out.getbuffer() as view:
+        cipher.encrypt_into(nonce, plaintext, _HEADER + aad, view[_PREFIX:])
+    return out.getvalue()
 
 
 def open_(key: bytes, sealed: bytes, aad: bytes) -> bytes:

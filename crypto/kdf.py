@@ -21,7 +21,9 @@ class Argon2Params:
     SIZE = 12  # three unsigned 32-bit integers when stored
 
     def to_bytes(self) -> bytes:
-        return b"".join(v.to_bytes(4, "big") for v in (self.memory_kib, self.iterations, self.lanes))
+        return b"".join(
+            v.to_bytes(4, "big") for v in (self.memory_kib, self.iterations, self.lanes)
+        )
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Argon2Params:
@@ -48,8 +50,18 @@ def normalise_password(password: str | bytes) -> bytes:
     return unicodedata.normalize("NFC", password).encode("utf-8")
 
 
-def derive(secret: bytes, salt: bytes, params: Argon2Params, floor: Argon2Params) -> bytes:
-    """A 32-byte key from secret with Argon2id; refuses parameters below floor."""
+def derive(
+    secret: bytes,
+    salt: bytes,
+    params: Argon2Params,
+    floor: Argon2Params,
+    pepper: bytes | None = None,
+) -> bytes:
+    """A 32-byte key from secret with Argon2id; refuses parameters below floor.
+
+    pepper is Argon2's own keyed-hashing input (its "secret" K): a server-side key
+    without which no guess of the secret can be checked.
+    """
     if not params.at_least(floor):
         raise WeakParametersError(
             f"Argon2id parameters ({params.memory_kib} KiB, {params.iterations} passes) are "
@@ -69,4 +81,5 @@ def derive(secret: bytes, salt: bytes, params: Argon2Params, floor: Argon2Params
         iterations=params.iterations,
         lanes=params.lanes,
         memory_cost=params.memory_kib,
+        secret=pepper,
     ).derive(secret)

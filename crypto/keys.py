@@ -34,7 +34,9 @@ MLKEM_PUBLIC_SIZE = 1184
 X25519_SIZE = 32
 PUBLIC_KEY_SIZE = header.SIZE + MLKEM_PUBLIC_SIZE + X25519_SIZE
 PRIVATE_KEY_SIZE = header.SIZE + MLKEM_SEED_SIZE + X25519_SIZE
-SEED_SIZE = 32  # for key pairs derived from a recovery secret
+SEED_SIZE = 32  # for key pairs derived from a secret (recovery key, receipt)
+RECOVERY_PURPOSE = b"amanat/recovery-key-pair/v1"
+REPORTER_PURPOSE = b"amanat/reporter-key-pair/v1"
 
 
 class PublicKey:
@@ -87,24 +89,26 @@ class PrivateKey:
         return cls(kem.private_bytes_raw(), x25519.X25519PrivateKey.generate())
 
     @classmethod
-    def from_seed(cls, seed: bytes) -> PrivateKey:
-        """Derive a key pair deterministically from a 32-byte secret (recovery key)."""
+    def from_seed(cls, seed: bytes, purpose: bytes = RECOVERY_PURPOSE) -> PrivateKey:
+        """Derive a key pair deterministically from a 32-byte secret.
+
+        purpose separates key pairs made from secrets of different kinds (the
+        recovery secret, a reporter's receipt).
+        """
         if len(seed) != SEED_SIZE:
             raise ValueError("a key pair seed must be 32 bytes")
         material = HKDF(
             algorithm=hashes.SHA256(),
             length=MLKEM_SEED_SIZE + X25519_SIZE,
             salt=None,
-            info=b"amanat/recovery-key-pair/v1",
+            info=purpose,
         ).derive(seed)
         dh = x25519.X25519PrivateKey.from_private_bytes(material[MLKEM_SEED_SIZE:])
         return cls(material[:MLKEM_SEED_SIZE], dh)
 
     def to_bytes(self) -> bytes:
         """The private key's bytes. Secret: lock or wrap them before storing."""
-        return (
-            header.make(header.PRIVATE_KEY, _ALG) + self._kem_seed + self._dh.private_bytes_raw()
-        )
+        return header.make(header.PRIVATE_KEY, _ALG) + self._kem_seed + self._dh.private_bytes_raw()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> PrivateKey:

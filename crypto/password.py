@@ -13,7 +13,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from . import header
 from .errors import DecryptionError, FormatError
-from .kdf import PASSWORD_DEFAULT, PASSWORD_FLOOR, SALT_SIZE, Argon2Params, derive, normalise_password
+from .kdf import (
+    PASSWORD_DEFAULT,
+    PASSWORD_FLOOR,
+    SALT_SIZE,
+    Argon2Params,
+    derive,
+    normalise_password,
+)
 
 _ALG = header.ALG_ARGON2ID_AES256GCM
 _NONCE = 12

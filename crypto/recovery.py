@@ -35,18 +35,24 @@ def split(secret: bytes, threshold: int, count: int) -> list[str]:
 
 
 def combine(shares: Iterable[str]) -> bytes:
-    """Rebuild the secret from enough shares of one set."""
+    """Rebuild the secret from enough shares (the threshold or more) of one set."""
     cleaned = [" ".join(s.lower().split()) for s in shares if s.strip()]
     try:
-        secret = shamir_mnemonic.combine_mnemonics(cleaned)
+        # decode_mnemonics checks every share (words, checksum) and that all come from
+        # one set. combine_mnemonics would then refuse more shares than the threshold,
+        # but trustees may bring more, so any threshold of them is used.
+        groups = shamir_mnemonic.decode_mnemonics(cleaned)
+        minimal = {index: group.get_minimal_group() for index, group in groups.items()}
+        secret = shamir_mnemonic.recover_ems(minimal).decrypt(b"")
     except (shamir_mnemonic.MnemonicError, ValueError):
-        # The library's message can quote share words; do not pass it on.
+        # The library's message can quote share words; do not pass it on. (No word of
+        # these messages is in the SLIP-39 word list.)
         raise RecoveryError(
-            "the shares do not rebuild the recovery key: too few, mistyped, "
+            "these shares cannot be combined into the recovery key: too few, mistyped, "
             "or from different sets"
         ) from None
     if len(secret) != SEED_SIZE:
-        raise RecoveryError("the shares rebuild a secret of the wrong size")
+        raise RecoveryError("the shares combine into a key of the wrong size")
     return secret
 
 

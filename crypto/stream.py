@@ -105,6 +105,9 @@ class StreamEncryptor:
         return self.header
 
     def update(self, data: bytes) -> bytes:
+        if self._finished:
+            # Otherwise the data would be buffered and silently never encrypted.
+            raise StreamError("stream already finalised")
         out = [self._take_header()]
         self._buffer += data
         size = self.segment_size
@@ -156,7 +159,9 @@ class StreamDecryptor:
         except InvalidTag:
             if last and len(segment) == self._segment:
                 try:
-                    self._cipher.decrypt(_nonce(self._prefix, self._counter, False), segment, self._aad)
+                    self._cipher.decrypt(
+                        _nonce(self._prefix, self._counter, False), segment, self._aad
+                    )
                 except InvalidTag:
                     pass
                 else:
