@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check-python demo clean
+.PHONY: run test lint check-python catalogs browser clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Amanat needs Python 3.11"'
@@ -16,8 +16,17 @@ $(STAMP): pyproject.toml | check-python
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+catalogs: $(STAMP)
+	$(PY) -m config.compile_catalogs
+
+# End-to-end tests drive Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 # The embedded default: SQLite in data/, no broker (tasks run in-process), demo data.
-run: $(STAMP)
+run: $(STAMP) catalogs
 	mkdir -p data
 	AMANAT_ENV=development $(PY) manage.py migrate --no-input
 	AMANAT_ENV=development $(PY) manage.py demo
@@ -29,7 +38,7 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 # SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set.
-test: $(STAMP) lint
+test: $(STAMP) lint catalogs browser
 	$(PY) -m pytest
 
 clean:

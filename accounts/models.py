@@ -32,6 +32,7 @@ class KeyHolder(models.Model):
     class Kind(models.TextChoices):
         STAFF = "staff", _("Staff member")
         RECOVERY = "recovery", _("Recovery key")
+        REPORTER = "reporter", _("Reporter (key derived from the receipt)")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -137,3 +138,24 @@ class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
 
     def get_throttle_factor(self) -> int:
         return 1
+
+
+class Notification(models.Model):
+    """A content-free notice for one staff member: what kind of event, and an opaque id."""
+
+    class Kind(models.TextChoices):
+        NEW_REPORT = "new-report", _("A new report arrived")
+        REPORTER_MESSAGE = "reporter-message", _("A reporter added information")
+        ASSIGNED = "assigned", _("A case was assigned to you")
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    subject = models.UUIDField()
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.staff_id}"

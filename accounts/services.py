@@ -23,6 +23,9 @@ from crypto.blind import INDEX_KEY_SIZE
 from .models import KeyHolder, Organisation, OrganisationKey, Role, SealedTOTPDevice, Staff
 
 TOTP_SEED_SIZE = 20
+# The blind-index key lets its holder test a guessed name against the database, so
+# only roles that triage (and the coordinator, who onboards them) receive it.
+INDEX_KEY_ROLES = frozenset({Role.INTAKE, Role.CASEWORKER, Role.COORDINATOR})
 
 
 class AlreadyBootstrapped(Exception):
@@ -175,9 +178,12 @@ def add_staff(
     granter: Staff,
     granter_key: crypto.PrivateKey,
 ) -> Staff:
-    """A new staff member, given the index key by a staff member who holds it."""
-    index_key = open_org_key(OrganisationKey.Purpose.INDEX, granter.holder, granter_key)
+    """A new staff member; roles that triage get the index key from the granter."""
+    index_key = None
+    if role in INDEX_KEY_ROLES:
+        index_key = open_org_key(OrganisationKey.Purpose.INDEX, granter.holder, granter_key)
     with transaction.atomic():
         staff = create_staff(username, role, password)
-        grant_org_key(OrganisationKey.Purpose.INDEX, index_key, staff.holder)
+        if index_key is not None:
+            grant_org_key(OrganisationKey.Purpose.INDEX, index_key, staff.holder)
     return staff

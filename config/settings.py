@@ -27,13 +27,13 @@ DATA_DIR = env.path("AMANAT_DATA_DIR", default=str(BASE_DIR / "data"))
 DEBUG = DEVELOPMENT
 
 
-def _development_secret_key() -> str:
-    """A random key kept in data/ for this checkout, never a fixed placeholder."""
-    path = Path(DATA_DIR) / "dev-secret-key"
+def _development_secret(name: str, size: int = 48) -> str:
+    """A random secret kept in data/ for this checkout, never a fixed placeholder."""
+    path = Path(DATA_DIR) / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(64))
+        path.write_text(secrets.token_hex(size))
     return path.read_text().strip()
 
 
@@ -44,7 +44,7 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Amanat will not start in production without it: "
             "set SECRET_KEY in the environment to at least 50 random characters."
         )
-    SECRET_KEY = _development_secret_key() if DEVELOPMENT else secrets.token_urlsafe(64)
+    SECRET_KEY = _development_secret("dev-secret-key") if DEVELOPMENT else secrets.token_urlsafe(64)
 if PRODUCTION and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters.")
 
@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.staticfiles",
     "django_otp",
+    "csp",
     "accounts",
     "intake",
     "cases",
@@ -78,6 +79,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.PrivacyHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,6 +105,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "intake.context_processors.languages",
                 "django.contrib.auth.context_processors.auth",
             ],
         },
@@ -108,12 +113,40 @@ TEMPLATES = [
 ]
 
 LANGUAGE_CODE = "en"
+# Machine-assisted translations marked for review by native speakers (docs/TRANSLATIONS.md).
+LANGUAGES = [
+    ("en", "English"),
+    ("ug", "ئۇيغۇرچە"),
+    ("kk", "Қазақша"),
+    ("ru", "Русский"),
+    ("tr", "Türkçe"),
+    ("zh-hans", "简体中文"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=str(Path(DATA_DIR) / "static"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Uploads stay in memory, within fixed limits, until cleaned and sealed: no
+# plaintext upload is ever written to a temporary file.
+FILE_UPLOAD_HANDLERS = ["intake.uploads.MemoryOnlyUploadHandler"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Collected static files, served by WhiteNoise in production; elsewhere from the source.
+STATIC_ROOT = (
+    env.path("STATIC_ROOT", default=str(Path(DATA_DIR) / "static")) if PRODUCTION else None
+)
 # Sealed blobs (attachments) live here; nothing in clear is ever written to it.
 SEALED_STORAGE_DIR = env.path("SEALED_STORAGE_DIR", default=str(Path(DATA_DIR) / "sealed"))
 
@@ -135,11 +168,15 @@ SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
+# Gone when the browser closes, so the cookie does not linger as a trace of a visit.
+CSRF_COOKIE_AGE = None
+CSRF_FAILURE_VIEW = "intake.errors.csrf_failure"
 SESSION_COOKIE_SECURE = not DEVELOPMENT and not TESTING
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Nothing is sent to other hosts; same-site form posts keep their Origin for CSRF checks.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -171,6 +208,46 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 
 OTP_TOTP_ISSUER = "Amanat"
 
+# A strict Content Security Policy: nothing from another host, no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "script-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+    }
+}
+
+
+# The pepper for receipt lookups: a server secret, never a data key (DESIGN §3).
+_pepper = env.str("RECEIPT_PEPPER", default="")
+if not _pepper:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "RECEIPT_PEPPER is not set. Amanat will not start in production without it: "
+            "set it to at least 32 random characters, and keep it with your backups."
+        )
+    _pepper = _development_secret("receipt-pepper") if DEVELOPMENT else secrets.token_hex(32)
+if len(_pepper) < 32:
+    raise ImproperlyConfigured("RECEIPT_PEPPER must be at least 32 characters.")
+RECEIPT_PEPPER = _pepper.encode()
+
+INTAKE_SUBMISSIONS_PER_HOUR = env.int("INTAKE_SUBMISSIONS_PER_HOUR", default=10)
+# Withdrawn reports are shredded after this many days (time to undo a mistake).
+INTAKE_WITHDRAWN_GRACE_DAYS = env.int("INTAKE_WITHDRAWN_GRACE_DAYS", default=7)
+
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-pending-notices": {
+        "task": "intake.tasks.dispatch_pending_notices",
+        "schedule": 60.0,
+    },
+}
+
 # The demo organisation, with printed credentials, exists only in development.
 AMANAT_DEMO = DEVELOPMENT
 
@@ -194,6 +271,7 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "celery": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 ADMINS: list[tuple[str, str]] = []

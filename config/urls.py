@@ -1,9 +1,20 @@
-from django.urls import path
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
 
 from config import health
 from intake import views as intake_views
 
 urlpatterns = [
-    path("", intake_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
 ]
+# The public side, under a language prefix: /ug/report/, /en/receipt/ ...
+urlpatterns += i18n_patterns(
+    path("", intake_views.home, name="home"),
+    path("", include("intake.urls")),
+    prefix_default_language=True,
+)
+
+handler400 = "intake.errors.bad_request"
+handler403 = "intake.errors.permission_denied"
+handler404 = "intake.errors.not_found"
+handler500 = "intake.errors.server_error"

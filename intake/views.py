@@ -1,10 +1,190 @@
-"""The public side. The landing page says nothing that would reveal a visitor's purpose
-to someone looking over their shoulder beyond the organisation's name."""
+"""The public side: the report form, the receipt, and return visits.
 
+Views only read forms and render; sealing and storage are in intake.services.
+No view writes anything a reporter typed anywhere but through services.submit
+and services.add_message, and none keeps it in a session or cookie.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.core.cache import cache
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import ratelimit, receipts, services
+from .forms import ConsentForm, MessageForm, ReceiptForm, ReportForm, WithdrawForm
+from .models import Consent, Message, Status
+from .uploads import upload_errors
 
 
 @require_GET
 def home(request):
     return render(request, "intake/home.html")
+
+
+def _first_use(form_id: str) -> bool:
+    """True the first time a form instance is sent (a reload re-sends it)."""
+    if not form_id:
+        return True
+    digest = hashlib.sha256(form_id.encode()).hexdigest()
+    return cache.add(f"intake:form:{digest}", 1, timeout=24 * 3600)
+
+
+def _attach_upload_errors(request, form) -> None:
+    for message in upload_errors(request):
+        form.add_error("attachments", message)
+
+
+@require_http_methods(["GET", "POST"])
+def report(request):
+    if request.method == "GET":
+        form = ReportForm(initial={"form_id": secrets.token_urlsafe(16)})
+        return render(request, "intake/report_form.html", {"form": form})
+
+    form = ReportForm(request.POST, request.FILES)
+    _attach_upload_errors(request, form)
+    if not form.is_valid():
+        return render(request, "intake/report_form.html", {"form": form}, status=400)
+    if not _first_use(form.cleaned_data["form_id"]):
+        return render(request, "intake/already_sent.html", status=409)
+    if not ratelimit.allow_submission(request):
+        form.add_error(
+            None,
+            _(
+                "Too many reports were sent from your connection in the last hour. "
+                "Please wait an hour and send again; what you wrote is still here."
+            ),
+        )
+        return render(request, "intake/report_form.html", {"form": form}, status=429)
+    c = form.cleaned_data
+    try:
+        submitted = services.submit(
+            form.content(),
+            language=get_language(),
+            consent=c["consent"],
+            region=c["region"],
+            files=c["attachments"],
+        )
+    except services.NotReady:
+        form.add_error(
+            None,
+            _(
+                "This service cannot receive reports yet. Nothing was saved; please try "
+                "again later. What you wrote is still here."
+            ),
+        )
+        return render(request, "intake/report_form.html", {"form": form}, status=503)
+    return render(
+        request, "intake/receipt_shown.html", {"receipt": receipts.display(submitted.receipt)}
+    )
+
+
+def _status_page(request, access, receipt: str, notice: str = "", forms: dict | None = None):
+    forms = forms or {}
+    context = {
+        "receipt": receipts.display(receipt),
+        "report": access.report,
+        "status": Status(access.report.status).label,
+        "consent": Consent(access.report.consent).label,
+        "thread": services.thread(access),
+        "message_form": forms.get("message") or MessageForm(),
+        "consent_form": forms.get("consent")
+        or ConsentForm(initial={"consent": access.report.consent}),
+        "withdraw_form": forms.get("withdraw") or WithdrawForm(),
+        "notice": notice,
+        "withdrawn": access.report.status == Status.WITHDRAWN,
+    }
+    status = 400 if any(f.errors for f in forms.values()) else 200
+    return render(request, "intake/return_status.html", context, status=status)
+
+
+def _refuse(request, form, message: str, status: int):
+    form.add_error("receipt", message)
+    return render(request, "intake/receipt_enter.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def receipt(request):
+    """Return visits. Every action carries the receipt again: nothing is remembered
+    between requests, so a closed tab leaves nothing behind on the server."""
+    if request.method == "GET":
+        return render(request, "intake/receipt_enter.html", {"form": ReceiptForm()})
+
+    form = ReceiptForm(request.POST)
+    if not form.is_valid():
+        return render(request, "intake/receipt_enter.html", {"form": form}, status=400)
+    wait = ratelimit.receipt_wait(request)
+    if wait:
+        minutes = max(1, (wait + 59) // 60)
+        return _refuse(
+            request,
+            form,
+            _(
+                "Too many wrong receipts were tried from your connection. "
+                "Please wait %(minutes)d minute(s) and try again."
+            )
+            % {"minutes": minutes},
+            429,
+        )
+    try:
+        typed = receipts.normalise(form.cleaned_data["receipt"])
+    except receipts.MalformedReceipt:
+        ratelimit.receipt_failed(request)
+        return _refuse(
+            request,
+            form,
+            _(
+                "A receipt has 21 digits, and one of these is wrong or missing. "
+                "Check each digit against what you wrote down."
+            ),
+            400,
+        )
+    access = services.open_with_receipt(typed)
+    if access is None:
+        ratelimit.receipt_failed(request)
+        return _refuse(
+            request,
+            form,
+            _(
+                "This receipt does not open a report. Check each digit against what you "
+                "wrote down. If your report was withdrawn, it has been deleted."
+            ),
+            400,
+        )
+
+    action = request.POST.get("action", "view")
+    if action == "message" and access.report.status != Status.WITHDRAWN:
+        message_form = MessageForm(request.POST, request.FILES)
+        _attach_upload_errors(request, message_form)
+        if not message_form.is_valid():
+            return _status_page(request, access, typed, forms={"message": message_form})
+        services.add_message(
+            access,
+            Message.Sender.REPORTER,
+            message_form.cleaned_data["text"],
+            message_form.cleaned_data["attachments"],
+        )
+        return _status_page(request, access, typed, _("Thank you. Your information was added."))
+    if action == "consent" and access.report.status != Status.WITHDRAWN:
+        consent_form = ConsentForm(request.POST)
+        if not consent_form.is_valid():
+            return _status_page(request, access, typed, forms={"consent": consent_form})
+        services.change_consent(access, consent_form.cleaned_data["consent"])
+        return _status_page(request, access, typed, _("Your choice was saved."))
+    if action == "withdraw" and access.report.status != Status.WITHDRAWN:
+        withdraw_form = WithdrawForm(request.POST)
+        if not withdraw_form.is_valid():
+            return _status_page(request, access, typed, forms={"withdraw": withdraw_form})
+        services.withdraw(access)
+        return _status_page(
+            request,
+            access,
+            typed,
+            _("Your report was withdrawn. Nothing more will be shared, and it will be deleted."),
+        )
+    return _status_page(request, access, typed)

@@ -1,5 +1,6 @@
-"""A shared base test case: a bootstrapped organisation and two caseworkers,
-Alice and Bob, so every feature can be tested for "Bob cannot see Alice's data".
+"""A shared base test case: a bootstrapped organisation, one intake caseworker
+(Ines) and two caseworkers, Alice and Bob, so every feature can be tested for
+"Bob cannot see Alice's data".
 
 Key pairs cost an Argon2id derivation (about 0.2 s) each, so they are made once
 per test class.
@@ -7,6 +8,7 @@ per test class.
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.test import TestCase
 
 import crypto
@@ -15,6 +17,7 @@ from accounts.models import Role, Staff
 
 PASSWORDS = {
     "coordinator": "coordinator-pass-9f3k",
+    "ines": "ines-pass-2k9d-intake",
     "alice": "alice-pass-7d2m-xq",
     "bob": "bob-pass-4h8w-zr",
 }
@@ -28,14 +31,22 @@ class BaseTestCase(TestCase):
         cls.shares = result.shares
         cls.coordinator = result.coordinator
         coordinator_key = services.unlock_private_key(cls.coordinator, PASSWORDS["coordinator"])
-        cls.alice = services.add_staff(
-            "alice", Role.CASEWORKER, PASSWORDS["alice"], cls.coordinator, coordinator_key
-        )
-        cls.bob = services.add_staff(
-            "bob", Role.CASEWORKER, PASSWORDS["bob"], cls.coordinator, coordinator_key
-        )
+        staff = {}
+        for username, role in (
+            ("ines", Role.INTAKE),
+            ("alice", Role.CASEWORKER),
+            ("bob", Role.CASEWORKER),
+        ):
+            staff[username] = services.add_staff(
+                username, role, PASSWORDS[username], cls.coordinator, coordinator_key
+            )
+        cls.ines, cls.alice, cls.bob = staff["ines"], staff["alice"], staff["bob"]
         # Raw bytes, not key objects: Django deep-copies class data per test.
         cls._private_keys = {cls.coordinator.pk: coordinator_key.to_bytes()}
+
+    def setUp(self) -> None:
+        # Rate-limit counters and one-time form ids live in the cache.
+        cache.clear()
 
     def private_key(self, staff: Staff) -> crypto.PrivateKey:
         """The staff member's unlocked private key (unlocked once per class)."""

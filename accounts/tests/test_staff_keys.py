@@ -33,7 +33,9 @@ class StaffKeysTestCase(BaseTestCase):
 
     def test_it_gives_every_staff_member_their_own_key_pair(self):
         self.assertNotEqual(self.alice.holder.fingerprint, self.bob.holder.fingerprint)
-        self.assertEqual(KeyHolder.objects.filter(kind=KeyHolder.Kind.STAFF).count(), 3)
+        staff = [self.coordinator, self.ines, self.alice, self.bob]
+        holders = KeyHolder.objects.filter(kind=KeyHolder.Kind.STAFF)
+        self.assertEqual(set(holders.values_list("id", flat=True)), {s.holder_id for s in staff})
 
     def test_it_grants_the_index_key_to_new_staff(self):
         index = OrganisationKey.Purpose.INDEX
@@ -44,6 +46,14 @@ class StaffKeysTestCase(BaseTestCase):
                 index, self.coordinator.holder, self.private_key(self.coordinator)
             ),
         )
+
+    def test_it_gives_no_index_key_to_auditors_or_reviewers(self):
+        coordinator_key = self.private_key(self.coordinator)
+        for username, role in (("ada", Role.AUDITOR), ("rui", Role.REVIEWER)):
+            staff = services.add_staff(
+                username, role, "a-long-enough-pass-8x", self.coordinator, coordinator_key
+            )
+            self.assertFalse(OrganisationKey.objects.filter(holder=staff.holder).exists())
 
     def test_bob_cannot_open_alices_index_key_wrapping(self):
         bob_key = self.private_key(self.bob)

@@ -27,5 +27,5 @@ class HealthTestCase(TestCase):
 
     def test_it_is_not_cached_and_refuses_post(self):
         response = self.client.get("/healthz")
-        self.assertIn("no-cache", response["Cache-Control"])
+        self.assertIn("no-store", response["Cache-Control"])
         self.assertEqual(self.client.post("/healthz").status_code, 405)

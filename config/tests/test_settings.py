@@ -14,11 +14,13 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k" * 60,
     "DATABASE_URL": "postgres://amanat@127.0.0.1:5432/amanat",
     "ALLOWED_HOSTS": "amanat.example.org",
+    "RECEIPT_PEPPER": "p" * 40,
 }
 
 
 def load_settings(env: dict[str, str], expr: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"AMANAT_ENV", "SECRET_KEY", "DEBUG"}}
+    ours = {"AMANAT_ENV", "SECRET_KEY", "DEBUG", "RECEIPT_PEPPER", "DATABASE_URL", "ALLOWED_HOSTS"}
+    clean = {k: v for k, v in os.environ.items() if k not in ours}
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
     code = f"import django; django.setup(); from django.conf import settings; print({expr})"
@@ -62,6 +64,12 @@ class SettingsTestCase(SimpleTestCase):
         result = load_settings(env, "settings.DATABASES")
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("DATABASE_URL is not set", result.stderr)
+
+    def test_it_needs_a_receipt_pepper_in_production(self):
+        env = {k: v for k, v in PRODUCTION_ENV.items() if k != "RECEIPT_PEPPER"}
+        result = load_settings(env, "1")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("RECEIPT_PEPPER is not set", result.stderr)
 
     def test_it_needs_allowed_hosts_in_production(self):
         env = {k: v for k, v in PRODUCTION_ENV.items() if k != "ALLOWED_HOSTS"}

@@ -2,13 +2,10 @@ from django.test import TestCase
 
 
 class HomeTestCase(TestCase):
-    def test_it_shows_the_landing_page(self):
-        response = self.client.get("/")
-        self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "<title>Amanat</title>", html=False)
+    def test_it_sends_visitors_to_a_language(self):
+        self.assertRedirects(self.client.get("/"), "/en/", fetch_redirect_response=False)
 
-    def test_it_loads_nothing_from_another_host(self):
-        body = self.client.get("/").content.decode()
-        self.assertNotIn("http://", body)
-        self.assertNotIn("https://", body)
-        self.assertNotIn("//", body.replace("<!doctype", ""))
+    def test_it_shows_the_landing_page_with_the_way_to_report(self):
+        response = self.client.get("/en/")
+        self.assertContains(response, 'href="/en/report/"')
+        self.assertContains(response, 'href="/en/receipt/"')

@@ -1,0 +1,144 @@
+"""Reports as stored: ciphertext, wrapped keys, and the few fields the workflow
+needs in clear (DESIGN §4): opaque id, status, received day, language, consent
+level and coarse region. Everything a reporter types is in `sealed_content`."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from accounts.models import KeyHolder
+
+
+class Consent(models.TextChoices):
+    INTERNAL = "internal", _("Only the organisation may use my report. Do not share it.")
+    UN_CONFIDENTIAL = (
+        "un-confidential",
+        _("Share it with UN human rights mechanisms, but keep my identity confidential."),
+    )
+    UN_NAMED = "un-named", _("Share it with UN human rights mechanisms, including who I am.")
+    PARTNERS = "partners", _("Share it without any names with partner organisations.")
+    PUBLISH_NAME = (
+        "publish-name",
+        _("The missing person's name may be published. My name is never published."),
+    )
+    PUBLIC = (
+        "public",
+        _("Full public use of the missing person's case. My name is never published."),
+    )
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", pgettext_lazy("report status", "Received")
+    IN_REVIEW = "in-review", pgettext_lazy("report status", "Being reviewed")
+    FOLLOWED = "followed", pgettext_lazy("report status", "Being followed by a caseworker")
+    CLOSED = "closed", pgettext_lazy("report status", "Closed")
+    WITHDRAWN = "withdrawn", pgettext_lazy("report status", "Withdrawn; to be deleted")
+
+
+class Region(models.TextChoices):
+    """Coarse places only (prefecture level), so a region never points to a family."""
+
+    URUMQI = "urumqi", _("Ürümqi")
+    KASHGAR = "kashgar", _("Kashgar prefecture")
+    HOTAN = "hotan", _("Hotan prefecture")
+    AKSU = "aksu", _("Aksu prefecture")
+    KIZILSU = "kizilsu", _("Kizilsu prefecture")
+    ILI = "ili", _("Ili prefecture")
+    ALTAY = "altay", _("Altay prefecture")
+    TARBAGHATAY = "tarbaghatay", _("Tarbaghatay prefecture")
+    BORTALA = "bortala", _("Bortala prefecture")
+    BAYINGOLIN = "bayingolin", _("Bayingolin prefecture")
+    CHANGJI = "changji", _("Changji prefecture")
+    TURPAN = "turpan", _("Turpan")
+    KUMUL = "kumul", _("Kumul")
+    KARAMAY = "karamay", _("Karamay")
+    ELSEWHERE = "elsewhere", _("Elsewhere in China")
+
+
+class Report(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    received_on = models.DateField(default=timezone.localdate)
+    language = models.CharField(max_length=8)
+    consent = models.CharField(max_length=16, choices=Consent.choices)
+    region = models.CharField(max_length=16, choices=Region.choices, blank=True)
+    schema_version = models.PositiveSmallIntegerField()
+    sealed_content = models.BinaryField()
+    # Derived from the receipt with the server's pepper (intake.receipts): finds the report.
+    receipt_lookup = models.CharField(max_length=64, unique=True)
+    reporter = models.OneToOneField(KeyHolder, on_delete=models.PROTECT, related_name="+")
+    withdrawn_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"report {self.id}"
+
+
+class ReportKey(models.Model):
+    """The report's data key, wrapped to one holder. No row, no access."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="keys")
+    holder = models.ForeignKey(KeyHolder, on_delete=models.CASCADE, related_name="report_keys")
+    wrapped = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "holder"], name="one_report_key_per_holder")
+        ]
+
+    def __str__(self) -> str:
+        return f"key of {self.report_id} for {self.holder_id}"
+
+
+class Attachment(models.Model):
+    """A file, stream-encrypted under its own key; that key is sealed under the report's."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        "Message", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    sealed_key = models.BinaryField()
+    sealed_meta = models.BinaryField()
+    added_on = models.DateField(default=timezone.localdate)
+
+    def __str__(self) -> str:
+        return f"attachment {self.id}"
+
+
+class Message(models.Model):
+    """A message in a report's thread, sealed under the report's key."""
+
+    class Sender(models.TextChoices):
+        REPORTER = "reporter", _("Reporter")
+        STAFF = "staff", _("Organisation")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    sender = models.CharField(max_length=16, choices=Sender.choices)
+    sealed_body = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"message {self.id}"
+
+
+class PendingNotice(models.Model):
+    """Outbox: a notice to staff, written in the submitting transaction and sent
+    after commit; kept until sent, so a broker outage delays it but loses nothing."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=32)
+    subject = models.UUIDField()
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} notice {self.id}"

@@ -1,0 +1,332 @@
+"""Sealing reports: everything a reporter sends is encrypted in memory and only
+ciphertext and wrapped keys are written, in one transaction (DESIGN §3, §5.1)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+import crypto
+from accounts.models import KeyHolder, Notification, Organisation, Role
+from crypto.stream import StreamEncryptor
+
+from . import receipts, storage
+from .models import Attachment, Consent, Message, PendingNotice, Report, ReportKey, Status
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+
+# ---- associated data and HPKE info: each ciphertext is bound to its place ----
+
+
+def content_aad(report_id: uuid.UUID) -> bytes:
+    return crypto.associated_data("intake.report", report_id.hex, "content", SCHEMA_VERSION)
+
+
+def key_info(report_id: uuid.UUID, holder_id: uuid.UUID) -> bytes:
+    return f"amanat/report-key/{report_id.hex}/holder/{holder_id.hex}".encode()
+
+
+def attachment_aad(attachment_id: uuid.UUID, part: str) -> bytes:
+    return crypto.associated_data("intake.attachment", attachment_id.hex, part, SCHEMA_VERSION)
+
+
+def message_aad(message_id: uuid.UUID, report_id: uuid.UUID) -> bytes:
+    return crypto.associated_data(
+        "intake.message", message_id.hex, report_id.hex, "body", SCHEMA_VERSION
+    )
+
+
+# ---- who may open a new report ----
+
+_public_keys: dict[str, crypto.PublicKey] = {}
+
+
+def _public(holder: KeyHolder) -> crypto.PublicKey:
+    """Parsed public keys, cached per process (they are public and immutable)."""
+    key = _public_keys.get(holder.fingerprint)
+    if key is None:
+        key = _public_keys[holder.fingerprint] = holder.public
+    return key
+
+
+class NotReady(Exception):
+    """The organisation was not set up yet (no recovery key): nothing can be sealed."""
+
+
+def intake_holders() -> list[KeyHolder]:
+    """Every active intake staff member, and the organisation's recovery key."""
+    org = Organisation.objects.select_related("recovery_holder").first()
+    if org is None:
+        raise NotReady("run `manage.py bootstrap` before accepting reports")
+    staff = list(
+        KeyHolder.objects.filter(staff__role=Role.INTAKE, staff__is_active=True).only(
+            "id", "fingerprint", "public_key"
+        )
+    )
+    return [*staff, org.recovery_holder]
+
+
+# ---- submission ----
+
+
+@dataclass
+class CleanFile:
+    """An upload whose metadata was already removed (intake.sanitise)."""
+
+    name: str
+    kind: str
+    data: bytes = field(repr=False)
+
+
+@dataclass
+class Submitted:
+    report: Report
+    receipt: str = field(repr=False)
+
+
+def _seal_files(report_id: uuid.UUID, dek: bytes, files: list[CleanFile]) -> list[Attachment]:
+    """Stream-encrypt each file into storage under its own key; return unsaved rows."""
+    rows = []
+    for clean in files:
+        attachment_id = uuid.uuid4()
+        file_key = crypto.new_key()
+        encryptor = StreamEncryptor(file_key, attachment_aad(attachment_id, "file"))
+        storage.write(attachment_id, [encryptor.update(clean.data), encryptor.finalize()])
+        meta = json.dumps({"name": clean.name, "kind": clean.kind, "size": len(clean.data)})
+        rows.append(
+            Attachment(
+                id=attachment_id,
+                report_id=report_id,
+                sealed_key=crypto.seal(dek, file_key, attachment_aad(attachment_id, "key")),
+                sealed_meta=crypto.seal(dek, meta.encode(), attachment_aad(attachment_id, "meta")),
+            )
+        )
+    return rows
+
+
+def _discard_files(rows: list[Attachment]) -> None:
+    for row in rows:
+        storage.delete(row.id)
+
+
+def submit(
+    content: dict,
+    *,
+    language: str,
+    consent: str,
+    region: str,
+    files: list[CleanFile],
+) -> Submitted:
+    """Seal and store a new report. Returns it with the receipt (shown once, never kept)."""
+    receipt = receipts.new()
+    derived = receipts.derive(receipt, settings.RECEIPT_PEPPER)
+    reporter_public = derived.reporter.public_key()
+    report_id = uuid.uuid4()
+    dek = crypto.new_key()
+    sealed = crypto.seal(
+        dek, json.dumps(content, ensure_ascii=False).encode(), content_aad(report_id)
+    )
+    holders = intake_holders()
+    attachments = _seal_files(report_id, dek, files)
+    try:
+        with transaction.atomic():
+            reporter = KeyHolder.objects.create(
+                kind=KeyHolder.Kind.REPORTER,
+                public_key=reporter_public.to_bytes(),
+                fingerprint=reporter_public.fingerprint(),
+            )
+            report = Report.objects.create(
+                id=report_id,
+                language=language,
+                consent=consent,
+                region=region,
+                schema_version=SCHEMA_VERSION,
+                sealed_content=sealed,
+                receipt_lookup=derived.lookup,
+                reporter=reporter,
+            )
+            wraps = [
+                ReportKey(
+                    report=report,
+                    holder=holder,
+                    wrapped=crypto.wrap(dek, _public(holder), key_info(report_id, holder.id)),
+                )
+                for holder in holders
+            ]
+            wraps.append(
+                ReportKey(
+                    report=report,
+                    holder=reporter,
+                    wrapped=crypto.wrap(dek, reporter_public, key_info(report_id, reporter.id)),
+                )
+            )
+            ReportKey.objects.bulk_create(wraps)
+            if attachments:
+                Attachment.objects.bulk_create(attachments)
+            _queue_notice(Notification.Kind.NEW_REPORT, report_id)
+    except BaseException:
+        _discard_files(attachments)
+        raise
+    return Submitted(report=report, receipt=receipt)
+
+
+# ---- notices (content-free, after commit, survive a broker outage) ----
+
+
+def _queue_notice(kind: str, subject: uuid.UUID) -> None:
+    notice = PendingNotice.objects.create(kind=kind, subject=subject)
+    transaction.on_commit(lambda: send_notice_later(notice.id))
+
+
+def send_notice_later(notice_id: uuid.UUID) -> None:
+    from . import tasks  # the task module imports this one
+
+    try:
+        tasks.dispatch_notice.delay(str(notice_id))
+    except Exception:  # noqa: BLE001 - a broker outage must not fail the submission
+        log.warning("broker unreachable; notice %s kept for the next dispatch", notice_id)
+
+
+def dispatch_notice(notice_id: uuid.UUID) -> bool:
+    """Turn a pending notice into staff notifications; False if already sent."""
+    with transaction.atomic():
+        notice = PendingNotice.objects.select_for_update().filter(id=notice_id).first()
+        if notice is None or notice.dispatched_at is not None:
+            return False
+        if notice.kind == Notification.Kind.NEW_REPORT:
+            recipients = KeyHolder.objects.filter(
+                staff__role=Role.INTAKE, staff__is_active=True
+            ).values_list("staff", flat=True)
+        else:
+            recipients = ReportKey.objects.filter(
+                report_id=notice.subject, holder__kind=KeyHolder.Kind.STAFF
+            ).values_list("holder__staff", flat=True)
+        Notification.objects.bulk_create(
+            Notification(staff_id=staff_id, kind=notice.kind, subject=notice.subject)
+            for staff_id in set(recipients)
+        )
+        notice.dispatched_at = timezone.now()
+        notice.save(update_fields=["dispatched_at"])
+    return True
+
+
+def pending_notice_ids() -> list[uuid.UUID]:
+    return list(PendingNotice.objects.filter(dispatched_at=None).values_list("id", flat=True))
+
+
+# ---- return visits with the receipt ----
+
+
+@dataclass
+class ReporterAccess:
+    """An opened report for the length of one request. Never stored."""
+
+    report: Report
+    dek: bytes = field(repr=False)
+
+
+def open_with_receipt(receipt: str) -> ReporterAccess | None:
+    """The report this receipt opens, or None. The key derivation comes before the
+    lookup, so a receipt that matches nothing costs the same as one that matches."""
+    derived = receipts.derive(receipt, settings.RECEIPT_PEPPER)
+    key = derived.reporter
+    report = Report.objects.filter(receipt_lookup=derived.lookup).first()
+    if report is None:
+        return None
+    row = ReportKey.objects.filter(report=report, holder=report.reporter).first()
+    if row is None:  # shredded
+        return None
+    try:
+        dek = crypto.unwrap(bytes(row.wrapped), key, key_info(report.id, report.reporter_id))
+    except crypto.DecryptionError:
+        return None
+    return ReporterAccess(report=report, dek=dek)
+
+
+@dataclass
+class ThreadEntry:
+    sender: str
+    text: str
+    sent_on: date
+    attachment_count: int
+
+
+def thread(access: ReporterAccess) -> list[ThreadEntry]:
+    report = access.report
+    entries = []
+    for message in report.messages.all().prefetch_related("attachments"):
+        body = crypto.open_(
+            access.dek, bytes(message.sealed_body), message_aad(message.id, report.id)
+        )
+        entries.append(
+            ThreadEntry(
+                sender=message.sender,
+                text=body.decode("utf-8"),
+                sent_on=timezone.localdate(message.created_at),
+                attachment_count=len(message.attachments.all()),
+            )
+        )
+    return entries
+
+
+def add_message(access: ReporterAccess, sender: str, text: str, files: list[CleanFile]) -> Message:
+    """A message sealed under the report's key, with optional files."""
+    report = access.report
+    message_id = uuid.uuid4()
+    sealed = crypto.seal(access.dek, text.encode("utf-8"), message_aad(message_id, report.id))
+    attachments = _seal_files(report.id, access.dek, files)
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                id=message_id, report=report, sender=sender, sealed_body=sealed
+            )
+            for row in attachments:
+                row.message = message
+            Attachment.objects.bulk_create(attachments)
+            if sender == Message.Sender.REPORTER:
+                _queue_notice(Notification.Kind.REPORTER_MESSAGE, report.id)
+    except BaseException:
+        _discard_files(attachments)
+        raise
+    return message
+
+
+def change_consent(access: ReporterAccess, consent: str) -> None:
+    if consent not in Consent.values:
+        raise ValueError("unknown consent level")
+    Report.objects.filter(id=access.report.id).update(consent=consent)
+    access.report.consent = consent
+
+
+def withdraw(access: ReporterAccess) -> None:
+    """The reporter withdraws: nothing may be shared any more, and the report is
+    shredded by the retention task after its grace period."""
+    today = timezone.localdate()
+    Report.objects.filter(id=access.report.id).update(
+        status=Status.WITHDRAWN, consent=Consent.INTERNAL, withdrawn_on=today
+    )
+    access.report.status = Status.WITHDRAWN
+    access.report.consent = Consent.INTERNAL
+    access.report.withdrawn_on = today
+
+
+def shred(report: Report) -> None:
+    """Crypto-shredding: delete every wrapping of the report's key and its sealed
+    blobs. What remains (ids, dates) opens nothing."""
+    with transaction.atomic():
+        blob_ids = list(report.attachments.values_list("id", flat=True))
+        ReportKey.objects.filter(report=report).delete()
+        report.attachments.all().delete()
+        report.messages.all().delete()
+        Report.objects.filter(id=report.id).update(sealed_content=b"")
+        transaction.on_commit(lambda: [storage.delete(blob_id) for blob_id in blob_ids])

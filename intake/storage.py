@@ -1,0 +1,44 @@
+"""Where sealed attachment blobs live: one file per attachment, named by its opaque id.
+
+Only ciphertext is ever written here: callers hand over an encryptor's output.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+
+
+def _root() -> Path:
+    root = Path(settings.SEALED_STORAGE_DIR) / "attachments"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def path_for(blob_id: uuid.UUID) -> Path:
+    return _root() / blob_id.hex
+
+
+def write(blob_id: uuid.UUID, chunks: Iterable[bytes]) -> None:
+    """Write the sealed chunks, then rename into place so a reader never sees half a blob."""
+    final = path_for(blob_id)
+    partial = final.with_suffix(".partial")
+    with open(partial, "wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+        handle.flush()
+        os.fsync(handle.fileno())
+    partial.replace(final)
+
+
+def open_blob(blob_id: uuid.UUID) -> BinaryIO:
+    return open(path_for(blob_id), "rb")
+
+
+def delete(blob_id: uuid.UUID) -> None:
+    path_for(blob_id).unlink(missing_ok=True)

@@ -1,0 +1,183 @@
+"""The canary: a report whose every field and file carries a unique marker, then a
+search for those markers everywhere the server keeps anything. None may appear."""
+
+from __future__ import annotations
+
+import io
+import logging
+import secrets
+import tempfile
+from pathlib import Path
+
+import pikepdf
+from celery.signals import before_task_publish, task_prerun
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import override_settings
+from PIL import Image
+
+from intake.forms import ReportForm
+from tests.base import BaseTestCase
+from tests.reports import report_form_data
+from tests.scan import cache_contents
+
+TEXT_FIELDS = [
+    name
+    for name, field in ReportForm.base_fields.items()
+    if field.__class__.__name__ == "CharField" and name != "form_id"
+]
+
+
+def marker(label: str) -> str:
+    return f"CANARY{label.upper().replace('_', '')}{secrets.token_hex(4)}"
+
+
+def jpeg_with(text: str) -> bytes:
+    image = Image.new("RGB", (64, 48), (120, 30, 30))
+    exif = Image.Exif()
+    exif[0x010E] = text  # ImageDescription
+    exif[0x013B] = text  # Artist
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes(), comment=text.encode())
+    return out.getvalue()
+
+
+def pdf_with(text: str, author: str) -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    page = pdf.pages[0]
+    page.obj.Contents = pdf.make_stream(f"BT /F1 12 Tf 10 10 Td ({text}) Tj ET".encode())
+    pdf.docinfo["/Author"] = author
+    pdf.docinfo["/Title"] = text
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+class Recorder(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(self.format(record) + repr(record.__dict__))
+
+
+class CanaryTestCase(BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.storage = self.enterContext(tempfile.TemporaryDirectory())
+        self.upload_tmp = self.enterContext(tempfile.TemporaryDirectory())
+        self.enterContext(
+            override_settings(SEALED_STORAGE_DIR=self.storage, FILE_UPLOAD_TEMP_DIR=self.upload_tmp)
+        )
+        self.log = Recorder()
+        self.tasks: list[str] = []
+
+    def start_recording(self):
+        """Record every log line (at DEBUG) and every task message from now on."""
+        root = logging.getLogger()
+        root.addHandler(self.log)
+        old_level = root.level
+        root.setLevel(logging.DEBUG)
+        self.addCleanup(root.setLevel, old_level)
+        self.addCleanup(root.removeHandler, self.log)
+        before_task_publish.connect(self._published, weak=False)
+        task_prerun.connect(self._ran, weak=False)
+        self.addCleanup(before_task_publish.disconnect, self._published)
+        self.addCleanup(task_prerun.disconnect, self._ran)
+
+    def _published(self, body=None, headers=None, **kwargs):
+        self.tasks.append(repr((body, headers)))
+
+    def _ran(self, args=None, kwargs=None, **extra):
+        self.tasks.append(repr((args, kwargs)))
+
+    def places(self) -> list[tuple[str, bytes]]:
+        """Everything the server keeps, as (where, bytes)."""
+        found = []
+        with connection.cursor() as cursor:
+            for table in connection.introspection.table_names():
+                cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - table names from the schema
+                for row in cursor.fetchall():
+                    for value in row:
+                        if isinstance(value, memoryview | bytes | bytearray):
+                            found.append((f"table {table}", bytes(value)))
+                        else:
+                            found.append((f"table {table}", str(value).encode()))
+        for path in Path(self.storage).rglob("*"):
+            if path.is_file():
+                found.append((f"file {path}", path.read_bytes()))
+        for path in Path(self.upload_tmp).rglob("*"):
+            found.append((f"upload temp {path}", path.read_bytes() if path.is_file() else b""))
+        found.append(("logs", "\n".join(self.log.lines).encode()))
+        found.append(("task messages", "\n".join(self.tasks).encode()))
+        found.extend(cache_contents())
+        return found
+
+    def assert_nowhere(self, markers: list[str]) -> None:
+        places = self.places()
+        self.assertTrue(any(where.startswith("table intake_report") for where, _ in places))
+        for text in markers:
+            needles = [text.encode(), text.encode().hex().encode(), text.encode("utf-16-le")]
+            for where, data in places:
+                for needle in needles:
+                    self.assertNotIn(needle, data, f"{text!r} found in {where}")
+
+    def test_no_marker_reaches_any_storage(self):
+        data = report_form_data()
+        markers = []
+        for name in TEXT_FIELDS:
+            data[name] = marker(name)
+            markers.append(data[name])
+        data["name_2"] = "ئابدۇرەھىم" + secrets.token_hex(3)  # Uyghur script too
+        markers.append(data["name_2"])
+        photo, pdf_text, pdf_author = marker("photo"), marker("pdftext"), marker("pdfauthor")
+        file_name = marker("filename")
+        markers += [photo, pdf_author, file_name]
+        # 3 MB of padding makes Django's default handlers spill the file to disk.
+        big_pdf = pdf_with(pdf_text, pdf_author) + b"\n%" + b"x" * (3 * 1024 * 1024) + b"\n"
+        data["attachments"] = [
+            SimpleUploadedFile(f"{file_name}.jpg", jpeg_with(photo)),
+            SimpleUploadedFile("scan.pdf", big_pdf),
+        ]
+        note, note_file = marker("note"), marker("notefile")
+        markers += [note, note_file]
+        note_jpeg = jpeg_with(note_file)
+        self.start_recording()
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post("/ug/report/", data)
+        self.assertEqual(response.status_code, 200, response.content[-3000:])
+        receipt = response.context["receipt"]
+        markers += [receipt, receipt.replace(" ", "")]
+
+        # A return visit that adds information and a file.
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                "/ug/receipt/",
+                {
+                    "receipt": receipt,
+                    "action": "message",
+                    "text": note,
+                    "attachments": [SimpleUploadedFile(f"{note_file}.jpg", note_jpeg)],
+                },
+            )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(note, response.content.decode())
+        self.assert_nowhere(markers)
+        self.assertEqual(list(Path(self.upload_tmp).iterdir()), [])
+
+    def test_the_canary_finds_a_marker_that_is_stored_in_clear(self):
+        """The scan itself works: a marker written in clear is found."""
+        from accounts.models import Organisation
+
+        leak = marker("leak")
+        self.start_recording()
+        Organisation.objects.update(name=leak)
+        with self.assertRaises(AssertionError):
+            self.assert_nowhere([leak])
+        cache.set("some-key", leak)
+        Organisation.objects.update(name="Test org")
+        with self.assertRaises(AssertionError):
+            self.assert_nowhere([leak])

@@ -1,0 +1,94 @@
+from django.test import TestCase
+
+from intake.models import Report
+from tests.base import BaseTestCase
+from tests.reports import report_form_data
+from tests.scan import cache_contents
+
+
+class FormTestCase(BaseTestCase):
+    def post(self, lang="en", **overrides):
+        return self.client.post(f"/{lang}/report/", report_form_data(**overrides))
+
+    def test_it_asks_only_for_the_minimum_elements(self):
+        form = self.client.get("/en/report/").context["form"]
+        required = {name for name, field in form.fields.items() if field.required}
+        self.assertEqual(
+            required,
+            {
+                "name_1",
+                "gone_year",
+                "place",
+                "what_happened",
+                "responsible",
+                "steps_taken",
+                "reporter_name",
+                "relationship",
+                "consent",
+            },
+        )
+
+    def test_it_defaults_consent_to_un_with_identity_confidential(self):
+        response = self.client.get("/en/report/")
+        self.assertEqual(response.context["form"]["consent"].initial, "un-confidential")
+        self.assertContains(response, "sends the missing person's details to the government")
+
+    def test_it_names_the_missing_field_and_keeps_everything_typed(self):
+        response = self.post(name_1="", narrative="Seen last at the bazaar", father_name="Tursun")
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "This field is required.", status_code=400)
+        self.assertContains(response, 'href="#id_name_1"', status_code=400)
+        self.assertContains(response, "Seen last at the bazaar", status_code=400)
+        self.assertContains(response, 'value="Tursun"', status_code=400)
+        self.assertFalse(Report.objects.exists())
+
+    def test_it_keeps_partial_dates_with_their_precision(self):
+        self.assertEqual(self.post(gone_month="", gone_day="").status_code, 200)
+
+    def test_it_refuses_a_day_without_a_month(self):
+        response = self.post(gone_month="", gone_day="12")
+        self.assertContains(response, "Please give the month as well", status_code=400)
+
+    def test_it_refuses_a_day_that_does_not_exist(self):
+        response = self.post(gone_month="2", gone_day="30")
+        self.assertContains(response, "This day does not exist", status_code=400)
+
+    def test_it_refuses_a_year_in_the_future(self):
+        response = self.post(gone_year="2999")
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(Report.objects.exists())
+
+    def test_it_refuses_null_characters(self):
+        response = self.post(narrative="abc\x00def")
+        self.assertContains(response, "Null characters are not allowed", status_code=400)
+
+    def test_it_refuses_a_reload_of_a_sent_form(self):
+        data = report_form_data()
+        self.assertEqual(self.client.post("/en/report/", data).status_code, 200)
+        response = self.client.post("/en/report/", data)
+        self.assertContains(response, "already sent", status_code=409)
+        self.assertEqual(Report.objects.count(), 1)
+
+    def test_it_limits_submissions_per_connection_and_keeps_the_input(self):
+        with self.settings(INTAKE_SUBMISSIONS_PER_HOUR=2):
+            self.assertEqual(self.post().status_code, 200)
+            self.assertEqual(self.post().status_code, 200)
+            response = self.post(narrative="third try")
+        self.assertContains(response, "Too many reports", status_code=429)
+        self.assertContains(response, "third try", status_code=429)
+        self.assertEqual(Report.objects.count(), 2)
+
+    def test_it_stores_no_client_address(self):
+        self.client.post("/en/report/", report_form_data(), REMOTE_ADDR="198.51.100.23")
+        for where, data in cache_contents():
+            self.assertNotIn(b"198.51.100.23", data, where)
+        for row in Report.objects.values():
+            self.assertNotIn("198.51.100.23", repr(row))
+
+
+class NotReadyTestCase(TestCase):
+    def test_it_keeps_the_input_when_the_organisation_is_not_set_up(self):
+        response = self.client.post("/en/report/", report_form_data(narrative="kept text"))
+        self.assertContains(response, "cannot receive reports yet", status_code=503)
+        self.assertContains(response, "kept text", status_code=503)
+        self.assertFalse(Report.objects.exists())

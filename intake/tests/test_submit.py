@@ -1,0 +1,113 @@
+import json
+
+import crypto
+from accounts.models import KeyHolder, Notification
+from crypto import recovery
+from intake import services
+from intake.models import PendingNotice, Report, ReportKey
+from intake.tasks import dispatch_pending_notices
+from tests.base import BaseTestCase
+from tests.reports import report_form_data
+from tests.tasks import celery_conf
+
+
+def open_as(report: Report, holder: KeyHolder, key: crypto.PrivateKey) -> dict:
+    row = ReportKey.objects.get(report=report, holder=holder)
+    dek = crypto.unwrap(bytes(row.wrapped), key, services.key_info(report.id, holder.id))
+    return json.loads(
+        crypto.open_(dek, bytes(report.sealed_content), services.content_aad(report.id))
+    )
+
+
+class SubmitTestCase(BaseTestCase):
+    def submit(self, **overrides):
+        response = self.client.post("/en/report/", report_form_data(**overrides))
+        self.assertEqual(response.status_code, 200, response.content[:2000])
+        return response
+
+    def test_it_shows_a_receipt_once_and_stores_one_report(self):
+        response = self.submit()
+        self.assertContains(response, "This is your receipt")
+        self.assertEqual(Report.objects.count(), 1)
+        self.assertEqual(response["Cache-Control"], "no-store, max-age=0")
+
+    def test_it_keeps_only_workflow_fields_in_clear(self):
+        self.submit()
+        report = Report.objects.get()
+        self.assertEqual(report.language, "en")
+        self.assertEqual(report.consent, "un-confidential")
+        self.assertEqual(report.region, "kashgar")
+        self.assertEqual(report.status, "received")
+        self.assertNotIn(b"Tursun", bytes(report.sealed_content))
+
+    def test_it_wraps_the_key_for_intake_the_recovery_key_and_the_reporter_only(self):
+        self.submit()
+        report = Report.objects.get()
+        holders = set(ReportKey.objects.filter(report=report).values_list("holder", flat=True))
+        expected = {self.ines.holder_id, self.org.recovery_holder_id, report.reporter_id}
+        self.assertEqual(holders, expected)
+
+    def test_intake_staff_can_open_it(self):
+        self.submit()
+        content = open_as(Report.objects.get(), self.ines.holder, self.private_key(self.ines))
+        self.assertEqual(content["missing"]["names"][0]["name"], "Abdurehim Tursun")
+        self.assertEqual(content["missing"]["names"][1]["script"], "ug-arab")
+        self.assertEqual(
+            content["disappearance"]["date"],
+            {"year": 2018, "month": 4, "day": None, "precision": "month"},
+        )
+
+    def test_the_recovery_shares_can_open_it(self):
+        self.submit()
+        report = Report.objects.get()
+        key = recovery.recover(self.shares[:3])
+        self.assertEqual(
+            open_as(report, self.org.recovery_holder, key)["reporter"]["reporter_name"], "Gulnar"
+        )
+
+    def test_bob_cannot_open_it(self):
+        self.submit()
+        report = Report.objects.get()
+        self.assertFalse(ReportKey.objects.filter(report=report, holder=self.bob.holder).exists())
+        ines_row = ReportKey.objects.get(report=report, holder=self.ines.holder)
+        with self.assertRaises(crypto.DecryptionError):
+            crypto.unwrap(
+                bytes(ines_row.wrapped),
+                self.private_key(self.bob),
+                services.key_info(report.id, self.ines.holder_id),
+            )
+
+    def test_a_sealed_report_cannot_be_moved_to_another_row(self):
+        self.submit()
+        self.submit(name_1="Another Person")
+        first, second = Report.objects.order_by("received_on", "id")[:2]
+        row = ReportKey.objects.get(report=first, holder=self.ines.holder)
+        dek = crypto.unwrap(
+            bytes(row.wrapped),
+            self.private_key(self.ines),
+            services.key_info(first.id, self.ines.holder_id),
+        )
+        with self.assertRaises(crypto.DecryptionError):
+            crypto.open_(dek, bytes(first.sealed_content), services.content_aad(second.id))
+
+    def test_it_notifies_intake_staff_without_content(self):
+        with celery_conf(task_always_eager=True), self.captureOnCommitCallbacks(execute=True):
+            self.submit()
+        report = Report.objects.get()
+        notice = PendingNotice.objects.get()
+        self.assertIsNotNone(notice.dispatched_at)
+        notification = Notification.objects.get()
+        self.assertEqual(notification.staff, self.ines)
+        self.assertEqual(notification.subject, report.id)
+
+    def test_it_succeeds_when_the_broker_is_down_and_sends_the_notice_later(self):
+        down = {"broker_url": "redis://127.0.0.1:1/0", "task_always_eager": False}
+        with celery_conf(**down), self.captureOnCommitCallbacks(execute=True):
+            self.submit()
+        notice = PendingNotice.objects.get()
+        self.assertIsNone(notice.dispatched_at)
+        self.assertFalse(Notification.objects.exists())
+        dispatch_pending_notices.apply()
+        notice.refresh_from_db()
+        self.assertIsNotNone(notice.dispatched_at)
+        self.assertEqual(Notification.objects.get().staff, self.ines)

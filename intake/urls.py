@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+urlpatterns = [
+    path("report/", views.report, name="report"),
+    path("receipt/", views.receipt, name="receipt"),
+]

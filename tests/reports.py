@@ -1,0 +1,49 @@
+"""A valid report as the public form posts it, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import secrets
+
+
+def report_form_data(**overrides) -> dict:
+    data = {
+        "form_id": secrets.token_urlsafe(16),
+        "name_1": "Abdurehim Tursun",
+        "script_1": "latin",
+        "name_2": "ئابدۇرەھىم تۇرسۇن",
+        "script_2": "ug-arab",
+        "name_3": "",
+        "script_3": "",
+        "father_name": "Tursun",
+        "mother_name": "",
+        "sex": "male",
+        "birth_year": "1984",
+        "birth_month": "",
+        "birth_day": "",
+        "ethnicity": "uyghur",
+        "id_number": "",
+        "home_county": "Yarkand",
+        "home_village": "",
+        "region": "kashgar",
+        "occupation": "teacher",
+        "gone_year": "2018",
+        "gone_month": "4",
+        "gone_day": "",
+        "last_contact": "A phone call in March 2018",
+        "place": "Yarkand county, at home",
+        "what_happened": "camp",
+        "responsible": "police",
+        "facility": "",
+        "steps_taken": "Asked relatives; wrote to the embassy.",
+        "narrative": "",
+        "witnesses": "",
+        "reporter_name": "Gulnar",
+        "relationship": "sibling",
+        "country": "Kazakhstan",
+        "contact": "",
+        "threats": "",
+        "relatives_at_home": "yes",
+        "consent": "un-confidential",
+    }
+    data.update(overrides)
+    return data
