@@ -50,18 +50,8 @@ def normalise_password(password: str | bytes) -> bytes:
     return unicodedata.normalize("NFC", password).encode("utf-8")
 
 
-def derive(
-    secret: bytes,
-    salt: bytes,
-    params: Argon2Params,
-    floor: Argon2Params,
-    pepper: bytes | None = None,
-) -> bytes:
-    """A 32-byte key from secret with Argon2id; refuses parameters below floor.
-
-    pepper is Argon2's own keyed-hashing input (its "secret" K): a server-side key
-    without which no guess of the secret can be checked.
-    """
+def derive(secret: bytes, salt: bytes, params: Argon2Params, floor: Argon2Params) -> bytes:
+    """A 32-byte key from secret with Argon2id; refuses parameters below floor."""
     if not params.at_least(floor):
         raise WeakParametersError(
             f"Argon2id parameters ({params.memory_kib} KiB, {params.iterations} passes) are "
@@ -81,5 +71,4 @@ def derive(
         iterations=params.iterations,
         lanes=params.lanes,
         memory_cost=params.memory_kib,
-        secret=pepper,
     ).derive(secret)

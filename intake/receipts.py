@@ -4,16 +4,19 @@
 caught before any lookup. Digits only, so it can be typed on any keyboard; digits
 from other scripts (Arabic-Indic, full-width) are accepted and read as the same.
 
-One Argon2id of the receipt, keyed with the server's pepper (Argon2's own secret
-input), yields both what finds the report (the lookup) and the reporter's key
-pair. So every guess at a receipt costs an Argon2id and needs the pepper, and a
-submission pays for one derivation only. The receipt's entropy, not the KDF's
-cost, carries the security (DESIGN §3): at 1 MiB and one pass (under a
-millisecond here) a search of 2^66 receipts still costs about 10^9 CPU-years.
+One Argon2id of the receipt gives a master value; from it come the reporter's key
+pair, and the lookup that finds the report: an HMAC under the server's pepper. So
+every guess at a receipt costs an Argon2id, checking one against the lookup also
+needs the pepper, and a submission pays for one derivation only. The pepper keys
+the lookup only; no key is derived from it (DESIGN §3). The receipt's entropy, not
+the KDF's cost, carries the security: at 1 MiB and one pass (under a millisecond
+here) a search of 2^66 receipts still costs about 10^9 CPU-years.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
@@ -29,7 +32,7 @@ LENGTH = RANDOM_DIGITS + 1
 GROUP = 3
 KDF_PARAMS = kdf.Argon2Params(memory_kib=1024, iterations=1, lanes=1)
 KDF_FLOOR = kdf.Argon2Params(memory_kib=1024, iterations=1, lanes=1)
-# The pepper makes every installation's derivation its own; the salt names the use.
+# Receipts are random, so no per-report salt is needed: this one names the use.
 _SALT = b"amanat/receipt/1"
 
 
@@ -92,10 +95,11 @@ def _expand(master: bytes, info: bytes) -> bytes:
 
 
 def derive(receipt: str, pepper: bytes) -> ReceiptKeys:
-    """The lookup and the reporter's key pair, from one peppered Argon2id."""
-    master = kdf.derive(receipt.encode(), _SALT, KDF_PARAMS, KDF_FLOOR, pepper=pepper)
+    """The lookup (keyed with the pepper) and the reporter's key pair (not)."""
+    master = kdf.derive(receipt.encode(), _SALT, KDF_PARAMS, KDF_FLOOR)
     seed = _expand(master, b"amanat/receipt/reporter-key")
+    locator = _expand(master, b"amanat/receipt/lookup")
     return ReceiptKeys(
-        lookup=_expand(master, b"amanat/receipt/lookup").hex(),
+        lookup=hmac.new(pepper, locator, hashlib.sha256).hexdigest(),
         reporter=crypto.PrivateKey.from_seed(seed, purpose=keys.REPORTER_PURPOSE),
     )

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import crypto
-from accounts.models import KeyHolder, Notification, Organisation, Role
+from accounts.models import KeyHolder, Notification, Organisation, Role, Staff
 from crypto.stream import StreamEncryptor
 
 from . import receipts, storage
@@ -197,31 +197,38 @@ def send_notice_later(notice_id: uuid.UUID) -> None:
         log.warning("broker unreachable; notice %s kept for the next dispatch", notice_id)
 
 
-def dispatch_notice(notice_id: uuid.UUID) -> bool:
-    """Turn a pending notice into staff notifications; False if already sent."""
+def dispatch_notices(limit: int = 500) -> int:
+    """Turn pending notices into staff notifications; returns how many were sent.
+
+    One call sends every pending notice, so under load one task serves many
+    reports and the tasks after it find nothing to do. Rows are claimed with
+    SKIP LOCKED where the database has it, so two workers never send one twice.
+    """
     with transaction.atomic():
-        notice = PendingNotice.objects.select_for_update().filter(id=notice_id).first()
-        if notice is None or notice.dispatched_at is not None:
-            return False
-        if notice.kind == Notification.Kind.NEW_REPORT:
-            recipients = KeyHolder.objects.filter(
-                staff__role=Role.INTAKE, staff__is_active=True
-            ).values_list("staff", flat=True)
-        else:
-            recipients = ReportKey.objects.filter(
-                report_id=notice.subject, holder__kind=KeyHolder.Kind.STAFF
-            ).values_list("holder__staff", flat=True)
-        Notification.objects.bulk_create(
-            Notification(staff_id=staff_id, kind=notice.kind, subject=notice.subject)
-            for staff_id in set(recipients)
+        pending = PendingNotice.objects.filter(dispatched_at=None).order_by("created_at")
+        notices = list(pending.select_for_update(skip_locked=True)[:limit])
+        if not notices:
+            return 0
+        intake_staff = list(
+            Staff.objects.filter(role=Role.INTAKE, is_active=True).values_list("pk", flat=True)
         )
-        notice.dispatched_at = timezone.now()
-        notice.save(update_fields=["dispatched_at"])
-    return True
-
-
-def pending_notice_ids() -> list[uuid.UUID]:
-    return list(PendingNotice.objects.filter(dispatched_at=None).values_list("id", flat=True))
+        notifications = []
+        for notice in notices:
+            if notice.kind == Notification.Kind.NEW_REPORT:
+                recipients = intake_staff
+            else:
+                recipients = ReportKey.objects.filter(
+                    report_id=notice.subject, holder__kind=KeyHolder.Kind.STAFF
+                ).values_list("holder__staff", flat=True)
+            notifications += [
+                Notification(staff_id=staff_id, kind=notice.kind, subject=notice.subject)
+                for staff_id in set(recipients)
+            ]
+        Notification.objects.bulk_create(notifications)
+        PendingNotice.objects.filter(id__in=[n.id for n in notices]).update(
+            dispatched_at=timezone.now()
+        )
+    return len(notices)
 
 
 # ---- return visits with the receipt ----

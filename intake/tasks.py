@@ -11,11 +11,14 @@ from . import services
 
 @shared_task(ignore_result=True)
 def dispatch_notice(notice_id: str) -> None:
-    services.dispatch_notice(uuid.UUID(notice_id))
+    """Queued after a report commits. The id only says which notice woke the worker:
+    every pending notice is sent in one go (intake.services.dispatch_notices)."""
+    uuid.UUID(notice_id)  # refuse anything but an opaque id
+    services.dispatch_notices()
 
 
 @shared_task(ignore_result=True)
 def dispatch_pending_notices() -> None:
     """Send what a broker outage held back (scheduled by beat)."""
-    for notice_id in services.pending_notice_ids():
-        services.dispatch_notice(notice_id)
+    while services.dispatch_notices():
+        pass

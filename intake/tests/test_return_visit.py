@@ -2,10 +2,12 @@ import re
 
 from django.test import RequestFactory
 
+from accounts.models import Notification
 from intake import receipts, services
 from intake.models import Message, Report, ReportKey
 from tests.base import BaseTestCase
 from tests.reports import report_form_data
+from tests.tasks import celery_conf
 
 
 def receipt_from(response) -> str:
@@ -47,6 +49,13 @@ class ReturnVisitTestCase(BaseTestCase):
         message = Message.objects.get()
         self.assertEqual(message.sender, "reporter")
         self.assertNotIn(b"Kashgar", bytes(message.sealed_body))
+
+    def test_a_reporters_message_notifies_the_cases_staff_without_content(self):
+        with celery_conf(task_always_eager=True), self.captureOnCommitCallbacks(execute=True):
+            self.visit(action="message", text="Another detail")
+        notification = Notification.objects.get(kind="reporter-message")
+        self.assertEqual(notification.staff, self.ines)
+        self.assertEqual(notification.subject, self.report.id)
 
     def test_it_refuses_an_empty_message_and_says_why(self):
         response = self.visit(action="message", text="")

@@ -111,3 +111,12 @@ class SubmitTestCase(BaseTestCase):
         notice.refresh_from_db()
         self.assertIsNotNone(notice.dispatched_at)
         self.assertEqual(Notification.objects.get().staff, self.ines)
+
+    def test_one_dispatch_sends_every_pending_notice_once(self):
+        with celery_conf(broker_url="redis://127.0.0.1:1/0", task_always_eager=False):
+            with self.captureOnCommitCallbacks(execute=True):
+                self.submit()
+                self.submit(name_1="Second Person")
+        self.assertEqual(services.dispatch_notices(), 2)
+        self.assertEqual(services.dispatch_notices(), 0)
+        self.assertEqual(Notification.objects.filter(staff=self.ines).count(), 2)
