@@ -79,7 +79,9 @@ class Organisation(models.Model):
     singleton = models.BooleanField(default=True, unique=True, editable=False)
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
-    recovery_holder = models.OneToOneField(KeyHolder, on_delete=models.PROTECT, related_name="+")
+    recovery_holder = models.OneToOneField(
+        KeyHolder, on_delete=models.PROTECT, related_name="recovery_for"
+    )
     recovery_threshold = models.PositiveSmallIntegerField()
     recovery_share_count = models.PositiveSmallIntegerField()
 

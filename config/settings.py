@@ -189,7 +189,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "amanat-test" if TESTING else "amanat",
         }
@@ -244,7 +244,7 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "dispatch-pending-notices": {
         "task": "intake.tasks.dispatch_pending_notices",
-        "schedule": 60.0,
+        "schedule": 10.0,
     },
 }
 

@@ -1,6 +1,14 @@
+from functools import lru_cache
+
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
+
+
+@lru_cache(maxsize=512)
+def _links(path: str) -> tuple[tuple[str, str, str], ...]:
+    """(code, name, url) for this path in every language; resolving is slow, paths few."""
+    return tuple((code, name, translate_url(path, code)) for code, name in settings.LANGUAGES)
 
 
 def languages(request):
@@ -8,12 +16,7 @@ def languages(request):
     current = get_language()
     return {
         "language_links": [
-            {
-                "code": code,
-                "name": name,
-                "url": translate_url(request.path, code),
-                "current": code == current,
-            }
-            for code, name in settings.LANGUAGES
+            {"code": code, "name": name, "url": url, "current": code == current}
+            for code, name, url in _links(request.path)
         ]
     }

@@ -14,6 +14,7 @@ from django.test import TestCase
 import crypto
 from accounts import services
 from accounts.models import Role, Staff
+from intake import services as intake_services
 
 PASSWORDS = {
     "coordinator": "coordinator-pass-9f3k",
@@ -47,6 +48,8 @@ class BaseTestCase(TestCase):
     def setUp(self) -> None:
         # Rate-limit counters and one-time form ids live in the cache.
         cache.clear()
+        # Each test starts with the notice dispatcher not yet woken by this process.
+        intake_services._last_wake[0] = 0.0
 
     def private_key(self, staff: Staff) -> crypto.PrivateKey:
         """The staff member's unlocked private key (unlocked once per class)."""

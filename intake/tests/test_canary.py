@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pikepdf
 from celery.signals import before_task_publish, task_prerun
+from django import forms
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -25,7 +26,7 @@ from tests.scan import cache_contents
 TEXT_FIELDS = [
     name
     for name, field in ReportForm.base_fields.items()
-    if field.__class__.__name__ == "CharField" and name != "form_id"
+    if isinstance(field, forms.CharField) and name != "form_id"
 ]
 
 
@@ -65,6 +66,11 @@ class Recorder(logging.Handler):
 
 
 class CanaryTestCase(BaseTestCase):
+    def test_it_marks_every_text_field_of_the_form(self):
+        self.assertGreaterEqual(len(TEXT_FIELDS), 19)
+        self.assertIn("reporter_name", TEXT_FIELDS)
+        self.assertIn("narrative", TEXT_FIELDS)
+
     def setUp(self):
         super().setUp()
         self.storage = self.enterContext(tempfile.TemporaryDirectory())

@@ -120,3 +120,15 @@ class SubmitTestCase(BaseTestCase):
         self.assertEqual(services.dispatch_notices(), 2)
         self.assertEqual(services.dispatch_notices(), 0)
         self.assertEqual(Notification.objects.filter(staff=self.ines).count(), 2)
+
+    def test_it_wakes_the_dispatcher_at_most_once_a_second_and_loses_no_notice(self):
+        woken = []
+        original = services.tasks_module().dispatch_notice.delay
+        self.addCleanup(setattr, services.tasks_module().dispatch_notice, "delay", original)
+        services.tasks_module().dispatch_notice.delay = lambda notice_id: woken.append(notice_id)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.submit()
+            self.submit(name_1="Second Person")
+        self.assertEqual(len(woken), 1)
+        # The second notice waits in the outbox for the next dispatch.
+        self.assertEqual(services.dispatch_notices(), 2)
