@@ -1,0 +1,13 @@
+# gunicorn settings for Amanat (`gunicorn -c deploy/gunicorn.conf.py config.wsgi`).
+# No client address is ever written: the access log names only the method, path,
+# status and duration.
+bind = "127.0.0.1:8000"
+workers = 3
+worker_class = "sync"
+timeout = 60
+accesslog = "-"
+access_log_format = '"%(m)s %(U)s" %(s)s %(L)ss'
+errorlog = "-"
+forwarded_allow_ips = "127.0.0.1"
+# Request bodies are never logged; keep the default log level.
+loglevel = "info"
