@@ -32,7 +32,6 @@ class KeyHolder(models.Model):
     class Kind(models.TextChoices):
         STAFF = "staff", _("Staff member")
         RECOVERY = "recovery", _("Recovery key")
-        REPORTER = "reporter", _("Reporter (key derived from the receipt)")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=16, choices=Kind.choices)

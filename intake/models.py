@@ -71,7 +71,10 @@ class Report(models.Model):
     sealed_content = models.BinaryField()
     # Derived from the receipt with the server's pepper (intake.receipts): finds the report.
     receipt_lookup = models.CharField(max_length=64, unique=True)
-    reporter = models.OneToOneField(KeyHolder, on_delete=models.PROTECT, related_name="+")
+    # The reporter's key pair is derived from the receipt (intake.receipts); the report
+    # keeps its public key and the data key wrapped to it (emptied by shredding).
+    reporter_public_key = models.BinaryField()
+    reporter_key = models.BinaryField()
     withdrawn_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -79,7 +82,7 @@ class Report(models.Model):
 
 
 class ReportKey(models.Model):
-    """The report's data key, wrapped to one holder. No row, no access."""
+    """The report's data key, wrapped to one staff or recovery holder. No row, no access."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="keys")
     holder = models.ForeignKey(KeyHolder, on_delete=models.CASCADE, related_name="report_keys")

@@ -38,6 +38,10 @@ def key_info(report_id: uuid.UUID, holder_id: uuid.UUID) -> bytes:
     return f"amanat/report-key/{report_id.hex}/holder/{holder_id.hex}".encode()
 
 
+def reporter_key_info(report_id: uuid.UUID) -> bytes:
+    return f"amanat/report-key/{report_id.hex}/reporter".encode()
+
+
 def attachment_aad(attachment_id: uuid.UUID, part: str) -> bytes:
     return crypto.associated_data("intake.attachment", attachment_id.hex, part, SCHEMA_VERSION)
 
@@ -68,8 +72,7 @@ class NotReady(Exception):
 def intake_holders() -> list[KeyHolder]:
     """Every active intake staff member, and the organisation's recovery key.
 
-    One query, each half starting from a small table (staff, the organisation), so
-    its cost does not grow with the number of reporters' key holders.
+    One query, each half starting from a small table (staff, the organisation).
     """
     fields = ("id", "kind", "fingerprint", "public_key")
     staff = KeyHolder.objects.filter(staff__role=Role.INTAKE, staff__is_active=True)
@@ -136,21 +139,23 @@ def submit(
     """Seal and store a new report. Returns it with the receipt (shown once, never kept)."""
     receipt = receipts.new()
     derived = receipts.derive(receipt, settings.RECEIPT_PEPPER)
-    reporter_public = derived.reporter.public_key()
     report_id = uuid.uuid4()
     dek = crypto.new_key()
     sealed = crypto.seal(
         dek, json.dumps(content, ensure_ascii=False).encode(), content_aad(report_id)
     )
-    holders = intake_holders()
+    reporter_public = derived.reporter.public_key()
+    wraps = [
+        ReportKey(
+            report_id=report_id,
+            holder=holder,
+            wrapped=crypto.wrap(dek, _public(holder), key_info(report_id, holder.id)),
+        )
+        for holder in intake_holders()
+    ]
     attachments = _seal_files(report_id, dek, files)
     try:
         with transaction.atomic():
-            reporter = KeyHolder.objects.create(
-                kind=KeyHolder.Kind.REPORTER,
-                public_key=reporter_public.to_bytes(),
-                fingerprint=reporter_public.fingerprint(),
-            )
             report = Report.objects.create(
                 id=report_id,
                 language=language,
@@ -159,22 +164,8 @@ def submit(
                 schema_version=SCHEMA_VERSION,
                 sealed_content=sealed,
                 receipt_lookup=derived.lookup,
-                reporter=reporter,
-            )
-            wraps = [
-                ReportKey(
-                    report=report,
-                    holder=holder,
-                    wrapped=crypto.wrap(dek, _public(holder), key_info(report_id, holder.id)),
-                )
-                for holder in holders
-            ]
-            wraps.append(
-                ReportKey(
-                    report=report,
-                    holder=reporter,
-                    wrapped=crypto.wrap(dek, reporter_public, key_info(report_id, reporter.id)),
-                )
+                reporter_public_key=reporter_public.to_bytes(),
+                reporter_key=crypto.wrap(dek, reporter_public, reporter_key_info(report_id)),
             )
             ReportKey.objects.bulk_create(wraps)
             if attachments:
@@ -273,11 +264,10 @@ def open_with_receipt(receipt: str) -> ReporterAccess | None:
     report = Report.objects.filter(receipt_lookup=derived.lookup).first()
     if report is None:
         return None
-    row = ReportKey.objects.filter(report=report, holder=report.reporter).first()
-    if row is None:  # shredded
+    if not report.reporter_key:  # shredded
         return None
     try:
-        dek = crypto.unwrap(bytes(row.wrapped), key, key_info(report.id, report.reporter_id))
+        dek = crypto.unwrap(bytes(report.reporter_key), key, reporter_key_info(report.id))
     except crypto.DecryptionError:
         return None
     return ReporterAccess(report=report, dek=dek)
@@ -351,12 +341,12 @@ def withdraw(access: ReporterAccess) -> None:
 
 
 def shred(report: Report) -> None:
-    """Crypto-shredding: delete every wrapping of the report's key and its sealed
-    blobs. What remains (ids, dates) opens nothing."""
+    """Crypto-shredding: delete every wrapping of the report's key (the reporter's
+    too) and its sealed blobs. What remains (ids, dates) opens nothing."""
     with transaction.atomic():
         blob_ids = list(report.attachments.values_list("id", flat=True))
         ReportKey.objects.filter(report=report).delete()
         report.attachments.all().delete()
         report.messages.all().delete()
-        Report.objects.filter(id=report.id).update(sealed_content=b"")
+        Report.objects.filter(id=report.id).update(sealed_content=b"", reporter_key=b"")
         transaction.on_commit(lambda: [storage.delete(blob_id) for blob_id in blob_ids])

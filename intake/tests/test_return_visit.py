@@ -88,6 +88,9 @@ class ReturnVisitTestCase(BaseTestCase):
     def test_a_shredded_report_no_longer_opens(self):
         services.shred(self.report)
         self.assertFalse(ReportKey.objects.filter(report=self.report).exists())
+        self.report.refresh_from_db()
+        self.assertEqual(bytes(self.report.reporter_key), b"")
+        self.assertEqual(bytes(self.report.sealed_content), b"")
         self.assertContains(self.visit(), "does not open a report", status_code=400)
 
     def test_a_wrong_receipt_and_a_missing_report_get_the_same_answer(self):

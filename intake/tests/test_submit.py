@@ -1,9 +1,11 @@
 import json
 
+from django.conf import settings
+
 import crypto
 from accounts.models import KeyHolder, Notification
 from crypto import recovery
-from intake import services
+from intake import receipts, services
 from intake.models import PendingNotice, Report, ReportKey
 from intake.tasks import dispatch_pending_notices
 from tests.base import BaseTestCase
@@ -41,11 +43,17 @@ class SubmitTestCase(BaseTestCase):
         self.assertNotIn(b"Tursun", bytes(report.sealed_content))
 
     def test_it_wraps_the_key_for_intake_the_recovery_key_and_the_reporter_only(self):
-        self.submit()
+        response = self.submit()
         report = Report.objects.get()
         holders = set(ReportKey.objects.filter(report=report).values_list("holder", flat=True))
-        expected = {self.ines.holder_id, self.org.recovery_holder_id, report.reporter_id}
-        self.assertEqual(holders, expected)
+        self.assertEqual(holders, {self.ines.holder_id, self.org.recovery_holder_id})
+        receipt = receipts.normalise(response.context["receipt"])
+        reporter = receipts.derive(receipt, settings.RECEIPT_PEPPER).reporter
+        self.assertEqual(bytes(report.reporter_public_key), reporter.public_key().to_bytes())
+        dek = crypto.unwrap(
+            bytes(report.reporter_key), reporter, services.reporter_key_info(report.id)
+        )
+        self.assertEqual(len(dek), 32)
 
     def test_intake_staff_can_open_it(self):
         self.submit()
