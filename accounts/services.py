@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django_otp.oath import TOTP
 
 import crypto
+from audit import chain as audit
+from audit.models import Action
 from crypto import password as password_lock
 from crypto import recovery
 from crypto.blind import INDEX_KEY_SIZE
@@ -165,6 +167,7 @@ def bootstrap(
             coordinator = create_staff(username, Role.COORDINATOR, password)
             grant_org_key(OrganisationKey.Purpose.INDEX, index_key, coordinator.holder)
             grant_org_key(OrganisationKey.Purpose.INDEX, index_key, recovery_holder)
+            audit.record("system", Action.ORGANISATION_CREATED, [org.pk, coordinator.pk])
     except IntegrityError:
         # Another bootstrap won the race for the single organisation row.
         raise AlreadyBootstrapped("this installation already has an organisation") from None
@@ -184,6 +187,8 @@ def add_staff(
         index_key = open_org_key(OrganisationKey.Purpose.INDEX, granter.holder, granter_key)
     with transaction.atomic():
         staff = create_staff(username, role, password)
+        audit.record(audit.staff_actor(granter), Action.STAFF_CREATED, [staff.pk])
         if index_key is not None:
             grant_org_key(OrganisationKey.Purpose.INDEX, index_key, staff.holder)
+            audit.record(audit.staff_actor(granter), Action.KEY_GRANTED, [staff.holder_id])
     return staff

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 import crypto
 from accounts.models import KeyHolder, Notification, Organisation, Role, Staff
+from audit import chain as audit
+from audit.models import Action
 from crypto.stream import StreamEncryptor
 
 from . import receipts, storage
@@ -324,7 +326,9 @@ def add_message(access: ReporterAccess, sender: str, text: str, files: list[Clea
 def change_consent(access: ReporterAccess, consent: str) -> None:
     if consent not in Consent.values:
         raise ValueError("unknown consent level")
-    Report.objects.filter(id=access.report.id).update(consent=consent)
+    with transaction.atomic():
+        Report.objects.filter(id=access.report.id).update(consent=consent)
+        audit.record("reporter", Action.CONSENT_CHANGED, [access.report.id])
     access.report.consent = consent
 
 
@@ -332,9 +336,11 @@ def withdraw(access: ReporterAccess) -> None:
     """The reporter withdraws: nothing may be shared any more, and the report is
     shredded by the retention task after its grace period."""
     today = timezone.localdate()
-    Report.objects.filter(id=access.report.id).update(
-        status=Status.WITHDRAWN, consent=Consent.INTERNAL, withdrawn_on=today
-    )
+    with transaction.atomic():
+        Report.objects.filter(id=access.report.id).update(
+            status=Status.WITHDRAWN, consent=Consent.INTERNAL, withdrawn_on=today
+        )
+        audit.record("reporter", Action.REPORT_WITHDRAWN, [access.report.id])
     access.report.status = Status.WITHDRAWN
     access.report.consent = Consent.INTERNAL
     access.report.withdrawn_on = today
@@ -349,4 +355,5 @@ def shred(report: Report) -> None:
         report.attachments.all().delete()
         report.messages.all().delete()
         Report.objects.filter(id=report.id).update(sealed_content=b"", reporter_key=b"")
+        audit.record("system", Action.REPORT_SHREDDED, [report.id])
         transaction.on_commit(lambda: [storage.delete(blob_id) for blob_id in blob_ids])

@@ -1,0 +1,60 @@
+"""The audit log: append-only and hash-chained.
+
+Each entry holds the SHA-256 of its own content and of the entry before it, so
+changing, reordering or removing an entry breaks the chain from there on
+(audit.chain.verify names the first broken entry). Entries name the actor, the
+action, the opaque ids touched and the time: never names or content.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class Action(models.TextChoices):
+    ORGANISATION_CREATED = "organisation.created"
+    STAFF_CREATED = "staff.created"
+    ROLE_CHANGED = "staff.role-changed"
+    LOGIN = "login"
+    LOGIN_FAILED = "login.failed"
+    LOGOUT = "logout"
+    KEY_UNLOCKED = "key.unlocked"
+    KEY_GRANTED = "key.granted"
+    KEY_REVOKED = "key.revoked"
+    REPORT_RECEIVED = "report.received"
+    REPORT_OPENED = "report.opened"
+    ATTACHMENT_DOWNLOADED = "attachment.downloaded"
+    CONSENT_CHANGED = "report.consent-changed"
+    REPORT_WITHDRAWN = "report.withdrawn"
+    REPORT_SHREDDED = "report.shredded"
+    EXPORT = "export"
+
+
+class Entry(models.Model):
+    sequence = models.BigIntegerField(unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # An opaque actor: "staff:<id>", "reporter", "system" or "recovery".
+    actor = models.CharField(max_length=64)
+    action = models.CharField(max_length=64, choices=Action.choices)
+    subjects = models.JSONField(default=list)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name_plural = "entries"
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action}"
+
+
+class Head(models.Model):
+    """One row, locked while an entry is appended so the chain never forks."""
+
+    singleton = models.BooleanField(default=True, unique=True)
+    sequence = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"head #{self.sequence}"
