@@ -59,6 +59,9 @@ class Staff(AbstractBaseUser):
     holder = models.OneToOneField(KeyHolder, on_delete=models.PROTECT, related_name="staff")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Lock-out after repeated wrong passwords, counted per account (no addresses kept).
+    failed_logins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "username"
     REQUIRED_FIELDS = ["role"]
@@ -135,6 +138,25 @@ class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
     def verify_token(self, token: object) -> bool:
         # Without the unlocked private key the seed cannot be read; the login
         # flow calls accounts.services.verify_totp instead.
+        return False
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+
+class BackupCodes(ThrottlingMixin, Device):
+    """One-time backup codes. Each is kept as an HMAC under a key wrapped to the
+    owner's key pair, so a copy of the database cannot test guesses offline."""
+
+    holder = models.ForeignKey(KeyHolder, on_delete=models.CASCADE, related_name="+")
+    wrapped_key = models.BinaryField()
+    digests = models.JSONField(default=list)  # HMACs of the codes not yet used
+
+    class Meta(Device.Meta):
+        verbose_name = "backup codes"
+
+    def verify_token(self, token: object) -> bool:
+        # Needs the unlocked private key: accounts.second_factor.verify_backup_code.
         return False
 
     def get_throttle_factor(self) -> int:

@@ -6,14 +6,11 @@ private key beyond the call.
 
 from __future__ import annotations
 
-import base64
 import os
-import time
 from dataclasses import dataclass
 
 from django.contrib.auth import password_validation
 from django.db import IntegrityError, transaction
-from django_otp.oath import TOTP
 
 import crypto
 from audit import chain as audit
@@ -22,9 +19,8 @@ from crypto import password as password_lock
 from crypto import recovery
 from crypto.blind import INDEX_KEY_SIZE
 
-from .models import KeyHolder, Organisation, OrganisationKey, Role, SealedTOTPDevice, Staff
+from .models import KeyHolder, Organisation, OrganisationKey, Role, Staff
 
-TOTP_SEED_SIZE = 20
 # The blind-index key lets its holder test a guessed name against the database, so
 # only roles that triage (and the coordinator, who onboards them) receive it.
 INDEX_KEY_ROLES = frozenset({Role.INTAKE, Role.CASEWORKER, Role.COORDINATOR})
@@ -64,10 +60,6 @@ def org_key_info(purpose: str, holder: KeyHolder) -> bytes:
     return f"amanat/org-key/{purpose}/holder/{holder.pk}".encode()
 
 
-def totp_info(holder: KeyHolder) -> bytes:
-    return f"amanat/totp-seed/holder/{holder.pk}".encode()
-
-
 def grant_org_key(purpose: str, key: bytes, holder: KeyHolder) -> OrganisationKey:
     wrapped = crypto.wrap(key, holder.public, org_key_info(purpose, holder))
     return OrganisationKey.objects.create(purpose=purpose, holder=holder, wrapped=wrapped)
@@ -91,7 +83,8 @@ def create_staff(username: str, role: str, password: str) -> Staff:
     locked = password_lock.lock(private_key.to_bytes(), password)
     with transaction.atomic():
         candidate.holder = _holder_for(private_key, KeyHolder.Kind.STAFF, locked)
-        candidate.set_password(password)
+        # The password is checked by unlocking the key (accounts.login), never by a hash.
+        candidate.set_unusable_password()
         candidate.save()
     return candidate
 
@@ -103,40 +96,6 @@ def unlock_private_key(staff: Staff, password: str) -> crypto.PrivateKey:
     except crypto.DecryptionError:
         raise WrongPassword("the password does not unlock this key") from None
     return crypto.PrivateKey.from_bytes(raw)
-
-
-def enrol_totp(staff: Staff, confirmed: bool = False) -> tuple[SealedTOTPDevice, str]:
-    """A TOTP device for staff; returns it and its base32 seed (to show once)."""
-    seed = os.urandom(TOTP_SEED_SIZE)
-    device = SealedTOTPDevice.objects.create(
-        user=staff,
-        name="Authenticator app",
-        confirmed=confirmed,
-        holder=staff.holder,
-        sealed_seed=crypto.wrap(seed, staff.holder.public, totp_info(staff.holder)),
-    )
-    return device, base64.b32encode(seed).decode("ascii")
-
-
-def verify_totp(device: SealedTOTPDevice, private_key: crypto.PrivateKey, token: str) -> bool:
-    """Check a TOTP code with the seed the unlocked private key opens."""
-    allowed, _ = device.verify_is_allowed()
-    if not allowed:
-        return False
-    ok = False
-    if token.isdigit() and len(token) == device.digits:
-        seed = crypto.unwrap(bytes(device.sealed_seed), private_key, totp_info(device.holder))
-        totp = TOTP(seed, device.step, 0, device.digits, device.drift)
-        totp.time = time.time()
-        ok = totp.verify(int(token), device.tolerance, device.last_t + 1)
-    if ok:
-        device.last_t = totp.t()
-        device.throttle_reset(commit=False)
-        device.set_last_used_timestamp(commit=False)
-        device.save()
-    else:
-        device.throttle_increment(commit=True)
-    return ok
 
 
 def organisation() -> Organisation:

@@ -94,6 +94,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "accounts.Staff"
+LOGIN_URL = "/staff/login/"
+# Passwords are checked by unlocking the staff member's key (accounts.login); the
+# model backend only restores the user of an authenticated session.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TEMPLATES = [

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django_otp.oath import totp
 
 import crypto
-from accounts import services
+from accounts import second_factor, services
 from accounts.models import KeyHolder, OrganisationKey, Role, SealedTOTPDevice
 from crypto import password as password_lock
 from tests.base import PASSWORDS, BaseTestCase
@@ -26,10 +26,6 @@ class StaffKeysTestCase(BaseTestCase):
     def test_it_refuses_a_wrong_password(self):
         with self.assertRaises(services.WrongPassword):
             services.unlock_private_key(self.alice, PASSWORDS["bob"])
-
-    def test_it_checks_the_login_password_too(self):
-        self.assertTrue(self.alice.check_password(PASSWORDS["alice"]))
-        self.assertFalse(self.alice.check_password(PASSWORDS["bob"]))
 
     def test_it_gives_every_staff_member_their_own_key_pair(self):
         self.assertNotEqual(self.alice.holder.fingerprint, self.bob.holder.fingerprint)
@@ -74,33 +70,33 @@ class StaffKeysTestCase(BaseTestCase):
 
 class TOTPTestCase(BaseTestCase):
     def test_it_stores_the_seed_wrapped_not_in_clear(self):
-        device, secret = services.enrol_totp(self.alice)
+        device, secret = second_factor.enrol_totp(self.alice)
         seed = base64.b32decode(secret)
         stored = SealedTOTPDevice.objects.get(pk=device.pk)
         self.assertNotIn(seed, bytes(stored.sealed_seed))
         self.assertNotIn(secret.encode(), bytes(stored.sealed_seed))
 
     def test_it_verifies_a_current_code_with_the_unlocked_key(self):
-        device, secret = services.enrol_totp(self.alice, confirmed=True)
+        device, secret = second_factor.enrol_totp(self.alice, confirmed=True)
         code = f"{totp(base64.b32decode(secret)):06d}"
         key = self.private_key(self.alice)
-        self.assertTrue(services.verify_totp(device, key, code))
+        self.assertTrue(second_factor.verify_totp(device, key, code))
         # A code is accepted once only.
-        self.assertFalse(services.verify_totp(device, key, code))
+        self.assertFalse(second_factor.verify_totp(device, key, code))
 
     def test_it_refuses_a_wrong_code(self):
-        device, _ = services.enrol_totp(self.alice, confirmed=True)
+        device, _ = second_factor.enrol_totp(self.alice, confirmed=True)
         key = self.private_key(self.alice)
-        self.assertFalse(services.verify_totp(device, key, "000000x"))
+        self.assertFalse(second_factor.verify_totp(device, key, "000000x"))
         device.refresh_from_db()
         self.assertEqual(device.throttling_failure_count, 1)
 
     def test_bob_cannot_read_alices_seed(self):
-        device, _ = services.enrol_totp(self.alice, confirmed=True)
+        device, _ = second_factor.enrol_totp(self.alice, confirmed=True)
         bob_key = self.private_key(self.bob)
         with self.assertRaises(crypto.DecryptionError):
-            services.verify_totp(device, bob_key, "123456")
+            second_factor.verify_totp(device, bob_key, "123456")
 
     def test_the_device_cannot_verify_without_the_key(self):
-        device, secret = services.enrol_totp(self.alice, confirmed=True)
+        device, secret = second_factor.enrol_totp(self.alice, confirmed=True)
         self.assertFalse(device.verify_token(f"{totp(base64.b32decode(secret)):06d}"))

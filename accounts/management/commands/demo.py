@@ -7,7 +7,7 @@ import secrets
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts import services
+from accounts import second_factor, services
 from accounts.models import Role
 from accounts.recovery_sheet import format_shares
 
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         self.stdout.write("\nDEMO STAFF ACCOUNTS (development only; shown once)\n")
         self.stdout.write(f"{'login':<12} {'role':<12} {'password':<28} TOTP secret (base32)\n")
         for staff, password in accounts:
-            _, secret = services.enrol_totp(staff, confirmed=True)
+            _, secret = second_factor.enrol_totp(staff, confirmed=True)
             self.stdout.write(f"{staff.username:<12} {staff.role:<12} {password:<28} {secret}\n")
         self.stdout.write(
             "Add a TOTP secret to an authenticator app (or `oathtool --totp -b SECRET`).\n"
