@@ -7,6 +7,7 @@ from intake import views as intake_views
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("staff/", include("accounts.urls")),
+    path("staff/reports/", include("cases.urls")),
 ]
 # The public side, under a language prefix: /ug/report/, /en/receipt/ ...
 urlpatterns += i18n_patterns(

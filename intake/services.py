@@ -251,14 +251,14 @@ def dispatch_notices(limit: int = 500) -> int:
 
 
 @dataclass
-class ReporterAccess:
-    """An opened report for the length of one request. Never stored."""
+class OpenReport:
+    """A report opened (its data key unwrapped) for the length of one request. Never stored."""
 
     report: Report
     dek: bytes = field(repr=False)
 
 
-def open_with_receipt(receipt: str) -> ReporterAccess | None:
+def open_with_receipt(receipt: str) -> OpenReport | None:
     """The report this receipt opens, or None. The key derivation comes before the
     lookup, so a receipt that matches nothing costs the same as one that matches."""
     derived = receipts.derive(receipt, settings.RECEIPT_PEPPER)
@@ -272,7 +272,7 @@ def open_with_receipt(receipt: str) -> ReporterAccess | None:
         dek = crypto.unwrap(bytes(report.reporter_key), key, reporter_key_info(report.id))
     except crypto.DecryptionError:
         return None
-    return ReporterAccess(report=report, dek=dek)
+    return OpenReport(report=report, dek=dek)
 
 
 @dataclass
@@ -283,7 +283,7 @@ class ThreadEntry:
     attachment_count: int
 
 
-def thread(access: ReporterAccess) -> list[ThreadEntry]:
+def thread(access: OpenReport) -> list[ThreadEntry]:
     report = access.report
     entries = []
     for message in report.messages.all().prefetch_related("attachments"):
@@ -301,7 +301,7 @@ def thread(access: ReporterAccess) -> list[ThreadEntry]:
     return entries
 
 
-def add_message(access: ReporterAccess, sender: str, text: str, files: list[CleanFile]) -> Message:
+def add_message(access: OpenReport, sender: str, text: str, files: list[CleanFile]) -> Message:
     """A message sealed under the report's key, with optional files."""
     report = access.report
     message_id = uuid.uuid4()
@@ -323,7 +323,7 @@ def add_message(access: ReporterAccess, sender: str, text: str, files: list[Clea
     return message
 
 
-def change_consent(access: ReporterAccess, consent: str) -> None:
+def change_consent(access: OpenReport, consent: str) -> None:
     if consent not in Consent.values:
         raise ValueError("unknown consent level")
     with transaction.atomic():
@@ -332,7 +332,7 @@ def change_consent(access: ReporterAccess, consent: str) -> None:
     access.report.consent = consent
 
 
-def withdraw(access: ReporterAccess) -> None:
+def withdraw(access: OpenReport) -> None:
     """The reporter withdraws: nothing may be shared any more, and the report is
     shredded by the retention task after its grace period."""
     today = timezone.localdate()

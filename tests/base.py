@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.test import TestCase
+from django_otp.oath import totp
 
 import crypto
-from accounts import services
-from accounts.models import Role, Staff
+from accounts import second_factor, services
+from accounts.models import Role, SealedTOTPDevice, Staff
 from intake import services as intake_services
 
 PASSWORDS = {
@@ -57,3 +58,20 @@ class BaseTestCase(TestCase):
             key = services.unlock_private_key(staff, PASSWORDS[staff.username])
             self._private_keys[staff.pk] = key.to_bytes()
         return crypto.PrivateKey.from_bytes(self._private_keys[staff.pk])
+
+    def sign_in(self, staff: Staff) -> None:
+        """The real sign-in: password (unlocks the key), then a TOTP code."""
+        device = SealedTOTPDevice.objects.filter(user=staff, confirmed=True).first()
+        if device is None:
+            device, _ = second_factor.enrol_totp(staff, confirmed=True)
+        self.client.post(
+            "/staff/login/", {"username": staff.username, "password": PASSWORDS[staff.username]}
+        )
+        response = self.client.post("/staff/verify/", {"code": self.totp_code(staff)})
+        assert response.status_code == 302, response.content[:500]
+
+    def totp_code(self, staff: Staff) -> str:
+        device = SealedTOTPDevice.objects.get(user=staff, confirmed=True)
+        seed = second_factor.totp_seed(device, self.private_key(staff))
+        # The next time step: a code is accepted once, and sign-in used the current one.
+        return f"{totp(seed, t0=-30 if device.last_t >= 0 else 0):06d}"

@@ -1,0 +1,182 @@
+"""Staff work on reports. A staff member opens a report only with a wrapping of its
+data key made for their own key pair: no wrapping, no access, whatever the role.
+Every opening is in the audit log."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+
+import crypto
+from accounts.models import Notification, Role, Staff
+from audit import chain as audit
+from audit.models import Action
+from crypto.stream import iter_decrypt
+from intake import services as intake
+from intake import storage
+from intake.models import Attachment, Message, Report, ReportKey, Status
+
+PAGE_SIZE = 50
+ASSIGNABLE_ROLES = (Role.CASEWORKER, Role.REVIEWER)
+
+
+class NoAccess(Exception):
+    """No wrapping of this report's key for this staff member (or no such report)."""
+
+
+def _unwrap(row: ReportKey, private_key: crypto.PrivateKey) -> bytes:
+    try:
+        return crypto.unwrap(
+            bytes(row.wrapped), private_key, intake.key_info(row.report_id, row.holder_id)
+        )
+    except crypto.DecryptionError:
+        raise NoAccess("this key does not open the report") from None
+
+
+def readable(staff: Staff):
+    """The reports this staff member holds a wrapping for."""
+    return Report.objects.filter(keys__holder_id=staff.holder_id)
+
+
+def open_report(
+    staff: Staff, private_key: crypto.PrivateKey, report_id: uuid.UUID
+) -> intake.OpenReport:
+    row = (
+        ReportKey.objects.select_related("report")
+        .filter(report_id=report_id, holder_id=staff.holder_id)
+        .first()
+    )
+    if row is None:
+        raise NoAccess("no wrapping for this staff member")
+    dek = _unwrap(row, private_key)
+    audit.record(audit.staff_actor(staff), Action.REPORT_OPENED, [report_id])
+    return intake.OpenReport(report=row.report, dek=dek)
+
+
+def content(opened: intake.OpenReport) -> dict:
+    report = opened.report
+    raw = crypto.open_(opened.dek, bytes(report.sealed_content), intake.content_aad(report.id))
+    return json.loads(raw)
+
+
+def display_name(data: dict) -> tuple[str, str]:
+    """The missing person's first name as written, and its script."""
+    names = data.get("missing", {}).get("names") or [{"name": "", "script": ""}]
+    return names[0]["name"], names[0]["script"]
+
+
+@dataclass
+class InboxRow:
+    report: Report
+    name: str
+    script: str
+
+
+def inbox(
+    staff: Staff, private_key: crypto.PrivateKey, page_number: object = 1
+) -> tuple[Page, list[InboxRow]]:
+    """One page of readable reports, names decrypted for that page's rows only."""
+    reports = readable(staff).order_by("-received_on", "-id")
+    page = Paginator(reports, PAGE_SIZE).get_page(page_number)
+    ids = [report.id for report in page.object_list]
+    wraps = {
+        row.report_id: row
+        for row in ReportKey.objects.filter(report_id__in=ids, holder_id=staff.holder_id)
+    }
+    rows = []
+    for report in page.object_list:
+        opened = intake.OpenReport(report=report, dek=_unwrap(wraps[report.id], private_key))
+        name, script = display_name(content(opened))
+        rows.append(InboxRow(report=report, name=name, script=script))
+    if ids:
+        audit.record(audit.staff_actor(staff), Action.INBOX_VIEWED, ids)
+    return page, rows
+
+
+@dataclass
+class FileInfo:
+    id: uuid.UUID
+    name: str
+    kind: str
+    size: int
+
+
+def files(opened: intake.OpenReport) -> list[FileInfo]:
+    out = []
+    for attachment in opened.report.attachments.order_by("added_on", "id"):
+        meta = json.loads(
+            crypto.open_(
+                opened.dek,
+                bytes(attachment.sealed_meta),
+                intake.attachment_aad(attachment.id, "meta"),
+            )
+        )
+        out.append(FileInfo(attachment.id, meta["name"], meta["kind"], meta["size"]))
+    return out
+
+
+def download(
+    staff: Staff, opened: intake.OpenReport, attachment_id: uuid.UUID
+) -> tuple[FileInfo, Iterator[bytes]]:
+    """The file's details and its plaintext, decrypted segment by segment as it is sent."""
+    attachment = Attachment.objects.filter(id=attachment_id, report=opened.report).first()
+    if attachment is None:
+        raise NoAccess("no such file in this report")
+    info = next(f for f in files(opened) if f.id == attachment_id)
+    file_key = crypto.open_(
+        opened.dek, bytes(attachment.sealed_key), intake.attachment_aad(attachment_id, "key")
+    )
+    audit.record(
+        audit.staff_actor(staff), Action.ATTACHMENT_DOWNLOADED, [opened.report.id, attachment_id]
+    )
+
+    def chunks() -> Iterator[bytes]:
+        with storage.open_blob(attachment_id) as blob:
+            yield from iter_decrypt(file_key, blob, intake.attachment_aad(attachment_id, "file"))
+
+    return info, chunks()
+
+
+def assign(
+    granter: Staff, granter_key: crypto.PrivateKey, report_id: uuid.UUID, caseworker: Staff
+) -> None:
+    """Give a caseworker access: the granter, who can open the report, wraps its key
+    for the caseworker's public key."""
+    if caseworker.role not in ASSIGNABLE_ROLES or not caseworker.is_active:
+        raise ValueError("only an active caseworker or reviewer can be assigned")
+    opened = open_report(granter, granter_key, report_id)
+    wrapped = crypto.wrap(
+        opened.dek, caseworker.holder.public, intake.key_info(report_id, caseworker.holder_id)
+    )
+    with transaction.atomic():
+        ReportKey.objects.update_or_create(
+            report_id=report_id, holder_id=caseworker.holder_id, defaults={"wrapped": wrapped}
+        )
+        Report.objects.filter(id=report_id, status__in=[Status.RECEIVED, Status.IN_REVIEW]).update(
+            status=Status.FOLLOWED
+        )
+        Notification.objects.create(
+            staff=caseworker, kind=Notification.Kind.ASSIGNED, subject=report_id
+        )
+        audit.record(audit.staff_actor(granter), Action.REPORT_ASSIGNED, [report_id, caseworker.pk])
+
+
+def revoke(actor: Staff, report_id: uuid.UUID, staff: Staff) -> None:
+    """Remove a staff member's access: their wrapping is deleted."""
+    with transaction.atomic():
+        ReportKey.objects.filter(report_id=report_id, holder_id=staff.holder_id).delete()
+        audit.record(audit.staff_actor(actor), Action.KEY_REVOKED, [report_id, staff.pk])
+
+
+def ask_reporter(staff: Staff, opened: intake.OpenReport, text: str) -> Message:
+    """A message to the reporter, sealed under the report's key (which the reporter's
+    receipt opens): the reporter reads it at /receipt/."""
+    with transaction.atomic():
+        message = intake.add_message(opened, Message.Sender.STAFF, text, [])
+        audit.record(audit.staff_actor(staff), Action.MESSAGE_SENT, [opened.report.id, message.id])
+    return message

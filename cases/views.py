@@ -1,0 +1,142 @@
+"""The staff side of reports. Every view answers 404 when the staff member holds no
+wrapping for the report, so a report's existence cannot be guessed either."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from functools import wraps
+
+from django import forms
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import second_factor
+from accounts.access import staff_required
+from accounts.models import Role, SealedTOTPDevice, Staff
+from intake import services as intake
+from intake.models import Consent, Status
+from intake.sanitise import KINDS
+
+from . import services
+
+STEP_UP_SECONDS = 5 * 60
+
+
+def roles(*allowed: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.user.role not in allowed:
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _open(request, report_id: uuid.UUID) -> intake.OpenReport:
+    try:
+        return services.open_report(request.user, request.private_key, report_id)
+    except services.NoAccess:
+        raise Http404 from None
+
+
+class AssignForm(forms.Form):
+    caseworker = forms.ModelChoiceField(
+        queryset=Staff.objects.filter(role__in=services.ASSIGNABLE_ROLES, is_active=True),
+        label="Caseworker",
+    )
+    code = forms.CharField(label="Code from your authenticator app", max_length=8, required=False)
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label="Question or message to the reporter",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+def _stepped_up(request, code: str) -> bool:
+    """A fresh second factor within the last five minutes, or now."""
+    if time.time() - request.session.get("stepped_up_at", 0) < STEP_UP_SECONDS:
+        return True
+    device = SealedTOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device and second_factor.verify_totp(device, request.private_key, code):
+        request.session["stepped_up_at"] = time.time()
+        return True
+    return False
+
+
+@require_GET
+@staff_required
+def inbox(request):
+    page, rows = services.inbox(request.user, request.private_key, request.GET.get("page", 1))
+    return render(request, "cases/inbox.html", {"page": page, "rows": rows})
+
+
+def _report_page(request, opened, assign_form=None, message_form=None, status=200):
+    data = services.content(opened)
+    context = {
+        "report": opened.report,
+        "data": data,
+        "status": Status(opened.report.status).label,
+        "consent": Consent(opened.report.consent).label,
+        "files": services.files(opened),
+        "thread": intake.thread(opened),
+        "can_assign": request.user.role in (Role.INTAKE, Role.COORDINATOR),
+        "assign_form": assign_form or AssignForm(),
+        "message_form": message_form or MessageForm(),
+    }
+    return render(request, "cases/report.html", context, status=status)
+
+
+@require_GET
+@staff_required
+def report(request, report_id):
+    return _report_page(request, _open(request, report_id))
+
+
+@require_GET
+@staff_required
+def download(request, report_id, file_id):
+    opened = _open(request, report_id)
+    try:
+        info, chunks = services.download(request.user, opened, file_id)
+    except services.NoAccess:
+        raise Http404 from None
+    content_type, extension, _label = KINDS.get(info.kind, ("application/octet-stream", "bin", ""))
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="file-{file_id.hex[:8]}.{extension}"'
+    return response
+
+
+@require_POST
+@staff_required
+@roles(Role.INTAKE, Role.COORDINATOR)
+def assign(request, report_id):
+    opened = _open(request, report_id)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        if _stepped_up(request, form.cleaned_data["code"]):
+            services.assign(
+                request.user, request.private_key, report_id, form.cleaned_data["caseworker"]
+            )
+            return redirect("cases:report", report_id=report_id)
+        form.add_error("code", "Assigning needs a fresh code from your authenticator app.")
+    return _report_page(request, opened, assign_form=form, status=400)
+
+
+@require_POST
+@staff_required
+@roles(Role.INTAKE, Role.CASEWORKER)
+def message(request, report_id):
+    opened = _open(request, report_id)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        services.ask_reporter(request.user, opened, form.cleaned_data["text"])
+        return redirect("cases:report", report_id=report_id)
+    return _report_page(request, opened, message_form=form, status=400)
