@@ -22,6 +22,8 @@ PASSWORDS = {
     "ines": "ines-pass-2k9d-intake",
     "alice": "alice-pass-7d2m-xq",
     "bob": "bob-pass-4h8w-zr",
+    "rui": "rui-reviewer-pass-5t",
+    "ada": "ada-auditor-pass-8m",
 }
 
 

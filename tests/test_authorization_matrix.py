@@ -1,0 +1,149 @@
+"""Every staff URL, for every role, holding a wrapping or not, with the expected answer.
+
+The list of URLs comes from the URL configuration: a new staff URL without an entry
+in MATRIX fails test_every_staff_url_has_an_entry.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+from PIL import Image
+
+import crypto
+from accounts import services as accounts
+from accounts.models import Role
+from cases import services
+from intake import services as intake
+from intake.models import Attachment, Report, ReportKey
+from tests.base import BaseTestCase
+from tests.reports import report_form_data
+
+ANON = "anonymous"
+ALL_ROLES = [Role.INTAKE, Role.CASEWORKER, Role.REVIEWER, Role.COORDINATOR, Role.AUDITOR]
+
+
+def staff_url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and namespace in ("staff", "cases"):
+                names.add(f"{namespace}:{pattern.name}")
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def signed_in_only(role, holds):
+    return 302 if role == ANON else 200
+
+
+def report_holders(role, holds):
+    if role == ANON:
+        return 302
+    return 200 if holds else 404
+
+
+def assigners(role, holds):
+    # Allowed roles get 400 here: no step-up code was sent.
+    if role == ANON:
+        return 302
+    return 400 if holds and role in (Role.INTAKE, Role.COORDINATOR) else 404
+
+
+def messengers(role, holds):
+    if role == ANON:
+        return 302
+    return 302 if holds and role in (Role.INTAKE, Role.CASEWORKER) else 404
+
+
+# url name: (method, path template, data, expected(role, holds_a_wrapping))
+MATRIX = {
+    "staff:home": ("get", "/staff/", None, signed_in_only),
+    "staff:login": ("get", "/staff/login/", None, lambda role, holds: 200),
+    "staff:verify": ("get", "/staff/verify/", None, lambda role, holds: 302),
+    "staff:enrol": ("get", "/staff/enrol/", None, lambda role, holds: 302),
+    "staff:logout": ("get", "/staff/logout/", None, lambda role, holds: 405),
+    "cases:inbox": ("get", "/staff/reports/", None, signed_in_only),
+    "cases:report": ("get", "/staff/reports/{report}/", None, report_holders),
+    "cases:download": ("get", "/staff/reports/{report}/files/{file}/", None, report_holders),
+    "cases:assign": ("post", "/staff/reports/{report}/assign/", {"caseworker": "{bob}"}, assigners),
+    "cases:message": (
+        "post",
+        "/staff/reports/{report}/message/",
+        {"text": "A question"},
+        messengers,
+    ),
+}
+
+
+class AuthorizationMatrixTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        key = accounts.unlock_private_key(cls.coordinator, "coordinator-pass-9f3k")
+        cls.rui = accounts.add_staff(
+            "rui", Role.REVIEWER, "rui-reviewer-pass-5t", cls.coordinator, key
+        )
+        cls.ada = accounts.add_staff(
+            "ada", Role.AUDITOR, "ada-auditor-pass-8m", cls.coordinator, key
+        )
+
+    def setUp(self):
+        super().setUp()
+        image = io.BytesIO()
+        Image.new("RGB", (8, 8)).save(image, "JPEG")
+        data = report_form_data()
+        data["attachments"] = [SimpleUploadedFile("p.jpg", image.getvalue())]
+        self.client.post("/en/report/", data)
+        self.report = Report.objects.get()
+        self.file = Attachment.objects.get()
+        self.by_role = {
+            Role.INTAKE: self.ines,
+            Role.CASEWORKER: self.alice,
+            Role.REVIEWER: self.rui,
+            Role.COORDINATOR: self.coordinator,
+            Role.AUDITOR: self.ada,
+        }
+
+    def wrappings(self) -> dict[int, bytes]:
+        """For each staff member, a wrapping made for their own key, as an assignment would."""
+        opened = services.open_report(self.ines, self.private_key(self.ines), self.report.id)
+        return {
+            staff.pk: crypto.wrap(
+                opened.dek, staff.holder.public, intake.key_info(self.report.id, staff.holder_id)
+            )
+            for staff in self.by_role.values()
+        }
+
+    def hold(self, staff, holds: bool, wrapped: bytes) -> None:
+        rows = ReportKey.objects.filter(report=self.report, holder=staff.holder)
+        rows.delete()
+        if holds:
+            ReportKey.objects.create(report=self.report, holder=staff.holder, wrapped=wrapped)
+
+    def test_every_staff_url_has_an_entry(self):
+        self.assertEqual(staff_url_names() - set(MATRIX), set())
+
+    def test_every_url_role_and_holding_gets_the_expected_answer(self):
+        wrappings = self.wrappings()
+        for role in [ANON, *ALL_ROLES]:
+            staff = self.by_role.get(role)
+            self.client.logout()
+            self.client.cookies.clear()
+            if staff:
+                self.sign_in(staff)
+            for holds in (False, True):
+                if staff:
+                    self.hold(staff, holds, wrappings[staff.pk])
+                for name, (method, template, data, expected) in MATRIX.items():
+                    path = template.format(report=self.report.id, file=self.file.id)
+                    body = {k: v.format(bob=self.bob.pk) for k, v in (data or {}).items()}
+                    response = getattr(self.client, method)(path, body)
+                    want = expected(role, holds)
+                    self.assertEqual(response.status_code, want, f"{name} as {role}, holds={holds}")
