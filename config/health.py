@@ -19,7 +19,7 @@ def database_ok() -> bool:
 
 def broker_state() -> str:
     """ "ok", "unreachable", or "none" when tasks run in-process (embedded default)."""
-    if not settings.CELERY_BROKER_URL:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
         return "none"
     try:
         with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:

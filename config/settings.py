@@ -201,14 +201,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+_broker = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+# Without a broker (the embedded default) tasks run in-process, inside the request.
+CELERY_TASK_ALWAYS_EAGER = not _broker
+CELERY_BROKER_URL = _broker or "memory://"
 # Tasks carry opaque ids only and their results are not kept.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-# Without a broker (the embedded default) tasks run in-process, inside the request.
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 
 OTP_TOTP_ISSUER = "Amanat"
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("staff/", include("accounts.urls")),
     path("staff/reports/", include("cases.urls")),
+    path("staff/audit/", include("audit.urls")),
 ]
 # The public side, under a language prefix: /ug/report/, /en/receipt/ ...
 urlpatterns += i18n_patterns(

@@ -32,7 +32,7 @@ def staff_url_names() -> set[str]:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and namespace in ("staff", "cases"):
+            elif isinstance(pattern, URLPattern) and namespace in ("staff", "cases", "audit"):
                 names.add(f"{namespace}:{pattern.name}")
 
     walk(get_resolver().url_patterns, None)
@@ -62,6 +62,12 @@ def messengers(role, holds):
     return 302 if holds and role in (Role.INTAKE, Role.CASEWORKER) else 404
 
 
+def auditors(role, holds):
+    if role == ANON:
+        return 302
+    return 200 if role == Role.AUDITOR else 404
+
+
 # url name: (method, path template, data, expected(role, holds_a_wrapping))
 MATRIX = {
     "staff:home": ("get", "/staff/", None, signed_in_only),
@@ -79,6 +85,7 @@ MATRIX = {
         {"text": "A question"},
         messengers,
     ),
+    "audit:log": ("get", "/staff/audit/", None, auditors),
 }
 
 
