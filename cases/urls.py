@@ -9,4 +9,8 @@ urlpatterns = [
     path("<uuid:report_id>/files/<uuid:file_id>/", views.download, name="download"),
     path("<uuid:report_id>/assign/", views.assign, name="assign"),
     path("<uuid:report_id>/message/", views.message, name="message"),
+    path("<uuid:report_id>/triage/", views.triage, name="triage"),
+    path("persons/<uuid:person_id>/", views.person, name="person"),
+    path("persons/<uuid:person_id>/status/", views.record_status, name="record-status"),
+    path("persons/<uuid:person_id>/notes/", views.add_note, name="add-note"),
 ]

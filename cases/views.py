@@ -19,7 +19,8 @@ from intake import services as intake
 from intake.models import Consent, Status
 from intake.sanitise import KINDS
 
-from . import services
+from . import persons, services
+from .models import PersonStatus, Verification
 
 STEP_UP_SECONDS = 5 * 60
 
@@ -50,6 +51,27 @@ class AssignForm(forms.Form):
         label="Caseworker",
     )
     code = forms.CharField(label="Code from your authenticator app", max_length=8, required=False)
+
+
+class TriageForm(forms.Form):
+    case_number = forms.IntegerField(
+        label="Existing case number (leave empty to create a new person)",
+        required=False,
+        min_value=1,
+    )
+    verification = forms.ChoiceField(choices=Verification.choices, initial=Verification.UNVERIFIED)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=PersonStatus.choices)
+    on = forms.DateField(label="Date (YYYY-MM-DD)")
+    source = forms.CharField(
+        label="Source", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Note", max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class MessageForm(forms.Form):
@@ -90,6 +112,8 @@ def _report_page(request, opened, assign_form=None, message_form=None, status=20
         "can_assign": request.user.role in (Role.INTAKE, Role.COORDINATOR),
         "assign_form": assign_form or AssignForm(),
         "message_form": message_form or MessageForm(),
+        "link": getattr(opened.report, "person_link", None),
+        "triage_form": TriageForm(),
     }
     return render(request, "cases/report.html", context, status=status)
 
@@ -140,3 +164,78 @@ def message(request, report_id):
         services.ask_reporter(request.user, opened, form.cleaned_data["text"])
         return redirect("cases:report", report_id=report_id)
     return _report_page(request, opened, message_form=form, status=400)
+
+
+@require_POST
+@staff_required
+@roles(Role.INTAKE)
+def triage(request, report_id):
+    opened = _open(request, report_id)
+    form = TriageForm(request.POST)
+    if not form.is_valid():
+        return _report_page(request, opened, status=400)
+    try:
+        if form.cleaned_data["case_number"]:
+            person = persons.link_report(
+                request.user, request.private_key, report_id, form.cleaned_data["case_number"]
+            )
+        else:
+            person = persons.create_from_report(
+                request.user, request.private_key, report_id, form.cleaned_data["verification"]
+            )
+    except persons.AlreadyLinked:
+        return redirect("cases:report", report_id=report_id)
+    except services.NoAccess:
+        raise Http404 from None
+    return redirect("cases:person", person_id=person.id)
+
+
+def _open_person(request, person_id) -> persons.OpenPerson:
+    try:
+        return persons.open_person(request.user, request.private_key, person_id)
+    except services.NoAccess:
+        raise Http404 from None
+
+
+def _person_page(request, opened, status_form=None, note_form=None, status=200):
+    context = {
+        "person": opened.person,
+        "name": persons.name(opened),
+        "timeline": persons.timeline(opened),
+        "notes": persons.notes(opened),
+        "reports": opened.person.links.select_related("report"),
+        "status_form": status_form or StatusForm(),
+        "note_form": note_form or NoteForm(),
+    }
+    return render(request, "cases/person.html", context, status=status)
+
+
+@require_GET
+@staff_required
+def person(request, person_id):
+    return _person_page(request, _open_person(request, person_id))
+
+
+@require_POST
+@staff_required
+@roles(Role.INTAKE, Role.CASEWORKER)
+def record_status(request, person_id):
+    opened = _open_person(request, person_id)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return _person_page(request, opened, status_form=form, status=400)
+    c = form.cleaned_data
+    persons.record_status(request.user, opened, c["status"], c["on"], c["source"])
+    return redirect("cases:person", person_id=person_id)
+
+
+@require_POST
+@staff_required
+@roles(Role.INTAKE, Role.CASEWORKER)
+def add_note(request, person_id):
+    opened = _open_person(request, person_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _person_page(request, opened, note_form=form, status=400)
+    persons.add_note(request.user, opened, form.cleaned_data["text"])
+    return redirect("cases:person", person_id=person_id)

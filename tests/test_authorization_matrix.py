@@ -15,7 +15,8 @@ from PIL import Image
 import crypto
 from accounts import services as accounts
 from accounts.models import Role
-from cases import services
+from cases import persons, services
+from cases.models import PersonKey
 from intake import services as intake
 from intake.models import Attachment, Report, ReportKey
 from tests.base import BaseTestCase
@@ -62,6 +63,12 @@ def messengers(role, holds):
     return 302 if holds and role in (Role.INTAKE, Role.CASEWORKER) else 404
 
 
+def triagers(role, holds):
+    if role == ANON:
+        return 302
+    return 302 if holds and role == Role.INTAKE else 404
+
+
 def auditors(role, holds):
     if role == ANON:
         return 302
@@ -86,6 +93,26 @@ MATRIX = {
         messengers,
     ),
     "audit:log": ("get", "/staff/audit/", None, auditors),
+    # The report is already triaged, so an allowed triage is sent back to the report.
+    "cases:triage": (
+        "post",
+        "/staff/reports/{report}/triage/",
+        {"verification": "partly"},
+        triagers,
+    ),
+    "cases:person": ("get", "/staff/reports/persons/{person}/", None, report_holders),
+    "cases:record-status": (
+        "post",
+        "/staff/reports/persons/{person}/status/",
+        {"status": "camp", "on": "2020-01-01", "source": "A source"},
+        messengers,
+    ),
+    "cases:add-note": (
+        "post",
+        "/staff/reports/persons/{person}/notes/",
+        {"text": "A note"},
+        messengers,
+    ),
 }
 
 
@@ -110,6 +137,9 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         self.client.post("/en/report/", data)
         self.report = Report.objects.get()
         self.file = Attachment.objects.get()
+        self.person = persons.create_from_report(
+            self.ines, self.private_key(self.ines), self.report.id, "unverified"
+        )
         self.by_role = {
             Role.INTAKE: self.ines,
             Role.CASEWORKER: self.alice,
@@ -118,21 +148,34 @@ class AuthorizationMatrixTestCase(BaseTestCase):
             Role.AUDITOR: self.ada,
         }
 
-    def wrappings(self) -> dict[int, bytes]:
-        """For each staff member, a wrapping made for their own key, as an assignment would."""
-        opened = services.open_report(self.ines, self.private_key(self.ines), self.report.id)
+    def wrappings(self) -> dict[int, tuple[bytes, bytes]]:
+        """For each staff member, wrappings of the report's and the person's keys made for
+        their own key pair, as an assignment would make them."""
+        ines_key = self.private_key(self.ines)
+        report_key = services.open_report(self.ines, ines_key, self.report.id).dek
+        person_key = persons.open_person(self.ines, ines_key, self.person.id).key
         return {
-            staff.pk: crypto.wrap(
-                opened.dek, staff.holder.public, intake.key_info(self.report.id, staff.holder_id)
+            staff.pk: (
+                crypto.wrap(
+                    report_key,
+                    staff.holder.public,
+                    intake.key_info(self.report.id, staff.holder_id),
+                ),
+                crypto.wrap(
+                    person_key,
+                    staff.holder.public,
+                    persons.key_info(self.person.id, staff.holder_id),
+                ),
             )
             for staff in self.by_role.values()
         }
 
-    def hold(self, staff, holds: bool, wrapped: bytes) -> None:
-        rows = ReportKey.objects.filter(report=self.report, holder=staff.holder)
-        rows.delete()
+    def hold(self, staff, holds: bool, wrapped: tuple[bytes, bytes]) -> None:
+        ReportKey.objects.filter(report=self.report, holder=staff.holder).delete()
+        PersonKey.objects.filter(person=self.person, holder=staff.holder).delete()
         if holds:
-            ReportKey.objects.create(report=self.report, holder=staff.holder, wrapped=wrapped)
+            ReportKey.objects.create(report=self.report, holder=staff.holder, wrapped=wrapped[0])
+            PersonKey.objects.create(person=self.person, holder=staff.holder, wrapped=wrapped[1])
 
     def test_every_staff_url_has_an_entry(self):
         self.assertEqual(staff_url_names() - set(MATRIX), set())
@@ -149,7 +192,9 @@ class AuthorizationMatrixTestCase(BaseTestCase):
                 if staff:
                     self.hold(staff, holds, wrappings[staff.pk])
                 for name, (method, template, data, expected) in MATRIX.items():
-                    path = template.format(report=self.report.id, file=self.file.id)
+                    path = template.format(
+                        report=self.report.id, file=self.file.id, person=self.person.id
+                    )
                     body = {k: v.format(bob=self.bob.pk) for k, v in (data or {}).items()}
                     response = getattr(self.client, method)(path, body)
                     want = expected(role, holds)

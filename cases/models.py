@@ -1,0 +1,98 @@
+"""A person: the missing person as the organisation knows them, linking one or more
+reports, with a status timeline and notes. Everything identifying is sealed under
+the person's own data key, wrapped to each holder like a report's key."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import KeyHolder, Staff
+from intake.models import Report
+
+
+class Verification(models.TextChoices):
+    UNVERIFIED = "unverified", _("Not yet verified")
+    PARTLY = "partly", _("Partly verified")
+    CONFIRMED = "confirmed", _("Confirmed by independent sources")
+
+
+class PersonStatus(models.TextChoices):
+    MISSING = "missing", _("Missing")
+    CAMP = "camp", _("Located in a camp")
+    DETAINED = "detained", _("Detained")
+    SENTENCED = "sentenced", _("Sentenced")
+    RESTRICTED = "restricted", _("Released under restriction")
+    DIED = "died", _("Died")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Person(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.PositiveIntegerField(unique=True)  # the case number staff quote
+    created_on = models.DateField(default=timezone.localdate)
+    verification = models.CharField(
+        max_length=16, choices=Verification.choices, default=Verification.UNVERIFIED
+    )
+    status = models.CharField(
+        max_length=16, choices=PersonStatus.choices, default=PersonStatus.MISSING
+    )
+    sealed_name = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"case {self.number}"
+
+
+class PersonKey(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="keys")
+    holder = models.ForeignKey(KeyHolder, on_delete=models.CASCADE, related_name="person_keys")
+    wrapped = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "holder"], name="one_person_key_per_holder")
+        ]
+
+    def __str__(self) -> str:
+        return f"key of {self.person_id} for {self.holder_id}"
+
+
+class PersonReport(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="links")
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="person_link")
+
+    def __str__(self) -> str:
+        return f"{self.report_id} in {self.person_id}"
+
+
+class StatusEvent(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="timeline")
+    status = models.CharField(max_length=16, choices=PersonStatus.choices)
+    on = models.DateField()
+    sealed_source = models.BinaryField()
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.status} on {self.on}"
+
+
+class Note(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    sealed_body = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"note {self.id}"

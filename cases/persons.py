@@ -1,0 +1,209 @@
+"""Persons: triage creates one from a report, or links a report to one by case
+number; caseworkers keep its status timeline and notes. Everything identifying is
+sealed under the person's key, which is wrapped to everyone who can open the
+report the person was created from."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+import crypto
+from accounts.models import KeyHolder, Staff
+from audit import chain as audit
+from audit.models import Action
+
+from . import services
+from .models import Note, Person, PersonKey, PersonReport, PersonStatus, StatusEvent
+
+SCHEMA_VERSION = 1
+
+
+def aad(person_id: uuid.UUID, part: str, row: object = "") -> bytes:
+    return crypto.associated_data("cases.person", person_id.hex, part, str(row), SCHEMA_VERSION)
+
+
+def key_info(person_id: uuid.UUID, holder_id: uuid.UUID) -> bytes:
+    return f"amanat/person-key/{person_id.hex}/holder/{holder_id.hex}".encode()
+
+
+@dataclass
+class OpenPerson:
+    person: Person
+    key: bytes = field(repr=False)
+
+
+class AlreadyLinked(Exception):
+    """The report already belongs to a person."""
+
+
+def open_person(staff: Staff, private_key: crypto.PrivateKey, person_id: uuid.UUID) -> OpenPerson:
+    row = (
+        PersonKey.objects.select_related("person")
+        .filter(person_id=person_id, holder_id=staff.holder_id)
+        .first()
+    )
+    if row is None:
+        raise services.NoAccess("no wrapping for this staff member")
+    try:
+        key = crypto.unwrap(bytes(row.wrapped), private_key, key_info(person_id, staff.holder_id))
+    except crypto.DecryptionError:
+        raise services.NoAccess("this key does not open the person") from None
+    audit.record(audit.staff_actor(staff), Action.PERSON_OPENED, [person_id])
+    return OpenPerson(person=row.person, key=key)
+
+
+def _next_number() -> int:
+    return (Person.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+
+
+def create_from_report(
+    staff: Staff, private_key: crypto.PrivateKey, report_id: uuid.UUID, verification: str
+) -> Person:
+    """A new person from a report, readable by everyone who can open that report."""
+    opened = services.open_report(staff, private_key, report_id)
+    if PersonReport.objects.filter(report_id=report_id).exists():
+        raise AlreadyLinked("this report already belongs to a person")
+    name, script = services.display_name(services.content(opened))
+    person_id, person_key = uuid.uuid4(), crypto.new_key()
+    holders = KeyHolder.objects.filter(report_keys__report_id=report_id)
+    sealed = crypto.seal(
+        person_key, json.dumps({"name": name, "script": script}).encode(), aad(person_id, "name")
+    )
+    wraps = [
+        PersonKey(
+            person_id=person_id,
+            holder=holder,
+            wrapped=crypto.wrap(person_key, holder.public, key_info(person_id, holder.id)),
+        )
+        for holder in holders
+    ]
+    for _attempt in range(3):  # two triages at once may pick the same number
+        try:
+            with transaction.atomic():
+                person = Person.objects.create(
+                    id=person_id,
+                    number=_next_number(),
+                    verification=verification,
+                    sealed_name=sealed,
+                )
+                PersonKey.objects.bulk_create(wraps)
+                PersonReport.objects.create(person=person, report_id=report_id)
+                audit.record(
+                    audit.staff_actor(staff), Action.PERSON_CREATED, [person_id, report_id]
+                )
+            return person
+        except IntegrityError:
+            if PersonReport.objects.filter(report_id=report_id).exists():
+                raise AlreadyLinked("this report already belongs to a person") from None
+    raise IntegrityError("could not allocate a case number")
+
+
+def link_report(
+    staff: Staff, private_key: crypto.PrivateKey, report_id: uuid.UUID, number: int
+) -> Person:
+    """Link a report to an existing person (a duplicate), found by case number."""
+    services.open_report(staff, private_key, report_id)
+    person = Person.objects.filter(number=number).first()
+    if person is None:
+        raise services.NoAccess("no such case number")
+    open_person(staff, private_key, person.id)  # only someone who can open the person links to it
+    with transaction.atomic():
+        if PersonReport.objects.filter(report_id=report_id).exists():
+            raise AlreadyLinked("this report already belongs to a person")
+        PersonReport.objects.create(person=person, report_id=report_id)
+        audit.record(audit.staff_actor(staff), Action.PERSON_LINKED, [person.id, report_id])
+    return person
+
+
+def name(opened: OpenPerson) -> dict:
+    person = opened.person
+    return json.loads(crypto.open_(opened.key, bytes(person.sealed_name), aad(person.id, "name")))
+
+
+def record_status(
+    staff: Staff, opened: OpenPerson, status: str, on: date, source: str
+) -> StatusEvent:
+    if status not in PersonStatus.values:
+        raise ValueError("unknown status")
+    person = opened.person
+    event_id = uuid.uuid4()
+    with transaction.atomic():
+        event = StatusEvent.objects.create(
+            id=event_id,
+            person=person,
+            status=status,
+            on=on,
+            sealed_source=crypto.seal(
+                opened.key, source.encode(), aad(person.id, "status", event_id)
+            ),
+            recorded_by=staff,
+        )
+        latest = person.timeline.order_by("-on", "-created_at").first()
+        Person.objects.filter(pk=person.pk).update(status=latest.status)
+        audit.record(audit.staff_actor(staff), Action.STATUS_RECORDED, [person.id, event_id])
+    return event
+
+
+def add_note(staff: Staff, opened: OpenPerson, text: str) -> Note:
+    note_id = uuid.uuid4()
+    with transaction.atomic():
+        note = Note.objects.create(
+            id=note_id,
+            person=opened.person,
+            author=staff,
+            sealed_body=crypto.seal(
+                opened.key, text.encode(), aad(opened.person.id, "note", note_id)
+            ),
+        )
+        audit.record(audit.staff_actor(staff), Action.NOTE_ADDED, [opened.person.id, note_id])
+    return note
+
+
+@dataclass
+class TimelineEntry:
+    status: str
+    on: date
+    source: str
+    recorded_by: str
+
+
+@dataclass
+class NoteEntry:
+    author: str
+    written: date
+    text: str
+
+
+def timeline(opened: OpenPerson) -> list[TimelineEntry]:
+    person = opened.person
+    return [
+        TimelineEntry(
+            status=PersonStatus(event.status).label,
+            on=event.on,
+            source=crypto.open_(
+                opened.key, bytes(event.sealed_source), aad(person.id, "status", event.id)
+            ).decode(),
+            recorded_by=event.recorded_by.username,
+        )
+        for event in person.timeline.select_related("recorded_by")
+    ]
+
+
+def notes(opened: OpenPerson) -> list[NoteEntry]:
+    person = opened.person
+    return [
+        NoteEntry(
+            author=note.author.username,
+            written=note.created_at.date(),
+            text=crypto.open_(
+                opened.key, bytes(note.sealed_body), aad(person.id, "note", note.id)
+            ).decode(),
+        )
+        for note in person.notes.select_related("author")
+    ]

@@ -1,0 +1,109 @@
+import datetime
+
+from audit.models import Action, Entry
+from cases import persons, services
+from cases.models import Note, Person, PersonKey, StatusEvent
+from intake.models import Report, ReportKey
+from tests.base import BaseTestCase
+from tests.reports import report_form_data
+
+
+class PersonsTestCase(BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.client.post("/en/report/", report_form_data(name_1="First Report Name"))
+        self.client.post("/en/report/", report_form_data(name_1="Duplicate Spelling"))
+        self.first, self.second = Report.objects.order_by("id")
+        self.ines_key = self.private_key(self.ines)
+        services.assign(self.ines, self.ines_key, self.first.id, self.alice)
+
+    def triage(self, report, **data):
+        self.sign_in(self.ines)
+        return self.client.post(
+            f"/staff/reports/{report.id}/triage/", {"verification": "partly", **data}
+        )
+
+    def test_triage_creates_a_person_readable_by_the_reports_holders(self):
+        response = self.triage(self.first)
+        person = Person.objects.get()
+        self.assertRedirects(
+            response, f"/staff/reports/persons/{person.id}/", fetch_redirect_response=False
+        )
+        self.assertEqual(person.number, 1)
+        self.assertEqual(person.verification, "partly")
+        holders = set(PersonKey.objects.filter(person=person).values_list("holder", flat=True))
+        report_holders = set(
+            ReportKey.objects.filter(report=self.first).values_list("holder", flat=True)
+        )
+        self.assertEqual(holders, report_holders)
+        self.assertNotIn(b"First Report Name", bytes(person.sealed_name))
+        self.assertContains(
+            self.client.get(f"/staff/reports/persons/{person.id}/"), "First Report Name"
+        )
+
+    def test_triage_links_a_duplicate_by_case_number(self):
+        self.triage(self.first)
+        person = Person.objects.get()
+        self.triage(self.second, case_number=person.number)
+        self.assertEqual(
+            set(person.links.values_list("report", flat=True)), {self.first.id, self.second.id}
+        )
+        self.assertEqual(Entry.objects.filter(action=Action.PERSON_LINKED).count(), 1)
+
+    def test_a_report_belongs_to_one_person_only(self):
+        person = persons.create_from_report(self.ines, self.ines_key, self.first.id, "unverified")
+        with self.assertRaises(persons.AlreadyLinked):
+            persons.create_from_report(self.ines, self.ines_key, self.first.id, "unverified")
+        self.assertEqual(Person.objects.get(), person)
+
+    def test_bob_cannot_open_alices_person(self):
+        person = persons.create_from_report(self.ines, self.ines_key, self.first.id, "unverified")
+        with self.assertRaises(services.NoAccess):
+            persons.open_person(self.bob, self.private_key(self.bob), person.id)
+        self.sign_in(self.bob)
+        self.assertEqual(self.client.get(f"/staff/reports/persons/{person.id}/").status_code, 404)
+        self.assertEqual(
+            self.client.post(
+                f"/staff/reports/persons/{person.id}/notes/", {"text": "x"}
+            ).status_code,
+            404,
+        )
+
+    def test_the_timeline_keeps_dates_and_sealed_sources(self):
+        person = persons.create_from_report(self.ines, self.ines_key, self.first.id, "unverified")
+        self.sign_in(self.alice)
+        url = f"/staff/reports/persons/{person.id}/status/"
+        self.client.post(
+            url, {"status": "camp", "on": "2019-03-01", "source": "A released detainee"}
+        )
+        self.client.post(url, {"status": "detained", "on": "2018-05-01", "source": "Family call"})
+        person.refresh_from_db()
+        self.assertEqual(person.status, "camp")  # the latest by date, not by entry
+        event = StatusEvent.objects.get(status="camp")
+        self.assertEqual(event.on, datetime.date(2019, 3, 1))
+        self.assertNotIn(b"released detainee", bytes(event.sealed_source))
+        page = self.client.get(f"/staff/reports/persons/{person.id}/")
+        self.assertContains(page, "A released detainee")
+        self.assertContains(page, "Located in a camp")
+
+    def test_it_refuses_a_bad_date_and_keeps_the_input(self):
+        person = persons.create_from_report(self.ines, self.ines_key, self.first.id, "unverified")
+        self.sign_in(self.alice)
+        response = self.client.post(
+            f"/staff/reports/persons/{person.id}/status/",
+            {"status": "camp", "on": "2019-02-30", "source": "kept source"},
+        )
+        self.assertContains(response, "kept source", status_code=400)
+        self.assertFalse(StatusEvent.objects.exists())
+
+    def test_notes_are_sealed(self):
+        person = persons.create_from_report(self.ines, self.ines_key, self.first.id, "unverified")
+        self.sign_in(self.alice)
+        self.client.post(
+            f"/staff/reports/persons/{person.id}/notes/", {"text": "Spoke to the lawyer"}
+        )
+        note = Note.objects.get()
+        self.assertNotIn(b"lawyer", bytes(note.sealed_body))
+        self.assertContains(
+            self.client.get(f"/staff/reports/persons/{person.id}/"), "Spoke to the lawyer"
+        )
