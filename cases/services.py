@@ -4,13 +4,14 @@ Every opening is in the audit log."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
 from django.db import transaction
+from django.db.models import Q
 
 import crypto
 from accounts.models import Notification, Role, Staff
@@ -77,25 +78,50 @@ class InboxRow:
     script: str
 
 
+def _cursor(report: Report) -> str:
+    return f"{report.received_on.isoformat()}_{report.id.hex}"
+
+
+def _after(cursor: str) -> Q:
+    """Rows older than the cursor in the inbox's order (received day, then id, descending)."""
+    try:
+        day, report_id = cursor.split("_")
+        day, report_id = datetime.date.fromisoformat(day), uuid.UUID(report_id)
+    except ValueError:
+        return Q()
+    return Q(received_on__lt=day) | Q(received_on=day, id__lt=report_id)
+
+
 def inbox(
-    staff: Staff, private_key: crypto.PrivateKey, page_number: object = 1
-) -> tuple[Page, list[InboxRow]]:
-    """One page of readable reports, names decrypted for that page's rows only."""
-    reports = readable(staff).order_by("-received_on", "-id")
-    page = Paginator(reports, PAGE_SIZE).get_page(page_number)
-    ids = [report.id for report in page.object_list]
+    staff: Staff, private_key: crypto.PrivateKey, before: str = ""
+) -> tuple[list[InboxRow], str]:
+    """One page of readable reports, names decrypted for that page's rows only.
+
+    Keyset pagination: the next page starts after the last row shown, so a page
+    deep in 100,000 reports costs what the first one does. Returns the rows and
+    the cursor of the next (older) page, or "" at the end.
+    """
+    reports = list(
+        readable(staff)
+        .filter(_after(before) if before else Q())
+        .defer("reporter_public_key", "reporter_key")
+        .order_by("-received_on", "-id")[: PAGE_SIZE + 1]
+    )
+    more = len(reports) > PAGE_SIZE
+    reports = reports[:PAGE_SIZE]
+    ids = [report.id for report in reports]
     wraps = {
         row.report_id: row
         for row in ReportKey.objects.filter(report_id__in=ids, holder_id=staff.holder_id)
     }
     rows = []
-    for report in page.object_list:
+    for report in reports:
         opened = intake.OpenReport(report=report, dek=_unwrap(wraps[report.id], private_key))
         name, script = display_name(content(opened))
         rows.append(InboxRow(report=report, name=name, script=script))
     if ids:
         audit.record(audit.staff_actor(staff), Action.INBOX_VIEWED, ids)
-    return page, rows
+    return rows, _cursor(reports[-1]) if more else ""
 
 
 @dataclass

@@ -96,8 +96,11 @@ def _stepped_up(request, code: str) -> bool:
 @require_GET
 @staff_required
 def inbox(request):
-    page, rows = services.inbox(request.user, request.private_key, request.GET.get("page", 1))
-    return render(request, "cases/inbox.html", {"page": page, "rows": rows})
+    before = request.GET.get("before", "")[:80]
+    rows, older = services.inbox(request.user, request.private_key, before)
+    return render(
+        request, "cases/inbox.html", {"rows": rows, "older": older, "paged": bool(before)}
+    )
 
 
 def _report_page(request, opened, assign_form=None, message_form=None, status=200):

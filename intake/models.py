@@ -77,6 +77,10 @@ class Report(models.Model):
     reporter_key = models.BinaryField()
     withdrawn_on = models.DateField(null=True, blank=True)
 
+    class Meta:
+        # The staff inbox reads reports newest first, a page at a time (keyset).
+        indexes = [models.Index(fields=["-received_on", "-id"], name="report_inbox_order")]
+
     def __str__(self) -> str:
         return f"report {self.id}"
 
