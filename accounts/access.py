@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 
-from . import session_keys
+from . import second_factor, session_keys
+from .models import SealedTOTPDevice
 
 IDLE_SECONDS = 30 * 60
 MAX_SECONDS = 12 * 60 * 60
@@ -42,3 +43,18 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+STEP_UP_SECONDS = 5 * 60
+
+
+def stepped_up(request, code: str) -> bool:
+    """A fresh second factor (now, or within five minutes) before key operations,
+    assignments and exports."""
+    if time.time() - request.session.get("stepped_up_at", 0) < STEP_UP_SECONDS:
+        return True
+    device = SealedTOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device and second_factor.verify_totp(device, request.private_key, code or ""):
+        request.session["stepped_up_at"] = time.time()
+        return True
+    return False

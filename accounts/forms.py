@@ -1,5 +1,7 @@
 from django import forms
 
+from .models import Role
+
 
 class LoginForm(forms.Form):
     username = forms.CharField(
@@ -18,3 +20,26 @@ class CodeForm(forms.Form):
         max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class StepUpMixin(forms.Form):
+    code = forms.CharField(label="Code from your authenticator app", max_length=8, required=False)
+
+
+class AddStaffForm(StepUpMixin):
+    username = forms.CharField(max_length=64)
+    role = forms.ChoiceField(choices=Role.choices)
+    password = forms.CharField(
+        label="First password (give it to them in person)",
+        strip=False,
+        min_length=12,
+        max_length=1024,
+    )
+
+
+class RoleForm(StepUpMixin):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class ResetForm(StepUpMixin):
+    password = forms.CharField(label="New password", strip=False, min_length=12, max_length=1024)

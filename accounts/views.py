@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import time
+from functools import wraps
 
 from django.contrib.auth import login
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from audit import chain as audit
 from audit.models import Action
 
-from . import second_factor, session_keys
-from .access import end_session, staff_required
-from .forms import CodeForm, LoginForm
+from . import people as people_service
+from . import second_factor, services, session_keys
+from .access import end_session, staff_required, stepped_up
+from .forms import AddStaffForm, CodeForm, LoginForm, ResetForm, RoleForm, StepUpMixin
 from .login import LoginRefused, check_password
-from .models import SealedTOTPDevice, Staff
+from .models import Role, SealedTOTPDevice, Staff
 
 PENDING = "pending_staff"
 
@@ -122,3 +126,94 @@ def logout_view(request):
     if request.user.is_authenticated:
         audit.record(audit.staff_actor(request.user), Action.LOGOUT, [request.user.pk])
     return end_session(request)
+
+
+def coordinator_only(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.role != Role.COORDINATOR:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _people_page(request, add_form=None, status=200):
+    context = {
+        "people": Staff.objects.order_by("username"),
+        "add_form": add_form or AddStaffForm(),
+        "role_form": RoleForm(),
+        "reset_form": ResetForm(),
+    }
+    return render(request, "staff/people.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+@coordinator_only
+def people(request):
+    if request.method == "GET":
+        return _people_page(request)
+    form = AddStaffForm(request.POST)
+    if form.is_valid():
+        if not stepped_up(request, form.cleaned_data["code"]):
+            form.add_error("code", "Adding staff needs a fresh code from your authenticator app.")
+        elif Staff.objects.filter(username=form.cleaned_data["username"]).exists():
+            form.add_error("username", "This login is taken.")
+        else:
+            c = form.cleaned_data
+            try:
+                services.add_staff(
+                    c["username"], c["role"], c["password"], request.user, request.private_key
+                )
+            except ValidationError as refused:
+                form.add_error("password", refused)
+            else:
+                return redirect("staff:people")
+    return _people_page(request, add_form=form, status=400)
+
+
+def _person_action(request, pk, form_class, act):
+    staff = get_object_or_404(Staff, pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid() or staff.pk == request.user.pk:
+        return _people_page(request, status=400)
+    if not stepped_up(request, form.cleaned_data["code"]):
+        return _people_page(request, status=403)
+    act(staff, form.cleaned_data)
+    return redirect("staff:people")
+
+
+@require_POST
+@staff_required
+@coordinator_only
+def change_role(request, pk):
+    return _person_action(
+        request,
+        pk,
+        RoleForm,
+        lambda staff, c: people_service.change_role(
+            request.user, request.private_key, staff, c["role"]
+        ),
+    )
+
+
+@require_POST
+@staff_required
+@coordinator_only
+def deactivate(request, pk):
+    return _person_action(
+        request, pk, StepUpMixin, lambda staff, c: people_service.deactivate(request.user, staff)
+    )
+
+
+@require_POST
+@staff_required
+@coordinator_only
+def reset_password(request, pk):
+    return _person_action(
+        request,
+        pk,
+        ResetForm,
+        lambda staff, c: people_service.reset_password(request.user, staff, c["password"]),
+    )

@@ -3,7 +3,6 @@ wrapping for the report, so a report's existence cannot be guessed either."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from functools import wraps
 
@@ -12,17 +11,14 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import second_factor
-from accounts.access import staff_required
-from accounts.models import Role, SealedTOTPDevice, Staff
+from accounts.access import staff_required, stepped_up
+from accounts.models import Role, Staff
 from intake import services as intake
 from intake.models import Consent, Status
 from intake.sanitise import KINDS
 
 from . import persons, services
 from .models import PersonStatus, Verification
-
-STEP_UP_SECONDS = 5 * 60
 
 
 def roles(*allowed: str):
@@ -82,17 +78,6 @@ class MessageForm(forms.Form):
     )
 
 
-def _stepped_up(request, code: str) -> bool:
-    """A fresh second factor within the last five minutes, or now."""
-    if time.time() - request.session.get("stepped_up_at", 0) < STEP_UP_SECONDS:
-        return True
-    device = SealedTOTPDevice.objects.filter(user=request.user, confirmed=True).first()
-    if device and second_factor.verify_totp(device, request.private_key, code):
-        request.session["stepped_up_at"] = time.time()
-        return True
-    return False
-
-
 @require_GET
 @staff_required
 def inbox(request):
@@ -148,7 +133,7 @@ def assign(request, report_id):
     opened = _open(request, report_id)
     form = AssignForm(request.POST)
     if form.is_valid():
-        if _stepped_up(request, form.cleaned_data["code"]):
+        if stepped_up(request, form.cleaned_data["code"]):
             services.assign(
                 request.user, request.private_key, report_id, form.cleaned_data["caseworker"]
             )

@@ -69,6 +69,15 @@ def triagers(role, holds):
     return 302 if holds and role == Role.INTAKE else 404
 
 
+def coordinators(allowed_status):
+    def expected(role, holds):
+        if role == ANON:
+            return 302
+        return allowed_status if role == Role.COORDINATOR else 404
+
+    return expected
+
+
 def auditors(role, holds):
     if role == ANON:
         return 302
@@ -93,6 +102,16 @@ MATRIX = {
         messengers,
     ),
     "audit:log": ("get", "/staff/audit/", None, auditors),
+    "staff:people": ("get", "/staff/people/", None, coordinators(200)),
+    # Without a fresh code a coordinator is refused (403); the reset form is incomplete (400).
+    "staff:change-role": (
+        "post",
+        "/staff/people/{bob}/role/",
+        {"role": "caseworker"},
+        coordinators(403),
+    ),
+    "staff:deactivate": ("post", "/staff/people/{bob}/deactivate/", {}, coordinators(403)),
+    "staff:reset-password": ("post", "/staff/people/{bob}/reset/", {}, coordinators(400)),
     # The report is already triaged, so an allowed triage is sent back to the report.
     "cases:triage": (
         "post",
@@ -193,7 +212,10 @@ class AuthorizationMatrixTestCase(BaseTestCase):
                     self.hold(staff, holds, wrappings[staff.pk])
                 for name, (method, template, data, expected) in MATRIX.items():
                     path = template.format(
-                        report=self.report.id, file=self.file.id, person=self.person.id
+                        report=self.report.id,
+                        file=self.file.id,
+                        person=self.person.id,
+                        bob=self.bob.pk,
                     )
                     body = {k: v.format(bob=self.bob.pk) for k, v in (data or {}).items()}
                     response = getattr(self.client, method)(path, body)
