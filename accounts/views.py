@@ -9,6 +9,7 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
@@ -118,7 +119,14 @@ def enrol_view(request):
 
 @staff_required
 def home(request):
-    return render(request, "staff/home.html", {"staff": request.user})
+    """Notifications carry no content: a kind, a date and an opaque id to follow."""
+    notifications = list(request.user.notifications.filter(read_at=None)[:50])
+    request.user.notifications.filter(pk__in=[n.pk for n in notifications]).update(
+        read_at=timezone.now()
+    )
+    return render(
+        request, "staff/home.html", {"staff": request.user, "notifications": notifications}
+    )
 
 
 @require_POST

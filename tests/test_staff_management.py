@@ -72,3 +72,16 @@ class PeopleTestCase(BaseTestCase):
         self.assertEqual(
             self.client.post(f"/staff/people/{self.bob.pk}/deactivate/").status_code, 404
         )
+
+
+class NotificationsTestCase(BaseTestCase):
+    def test_an_assignment_shows_on_the_caseworkers_home_without_content(self):
+        self.client.post("/en/report/", report_form_data(name_1="Secret Name"))
+        report = Report.objects.get()
+        cases.assign(self.ines, self.private_key(self.ines), report.id, self.alice)
+        self.sign_in(self.alice)
+        page = self.client.get("/staff/")
+        self.assertContains(page, "A case was assigned to you")
+        self.assertContains(page, f"/staff/reports/{report.id}/")
+        self.assertNotContains(page, "Secret Name")
+        self.assertContains(self.client.get("/staff/"), "Nothing new")
