@@ -168,7 +168,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # they are sent over HTTPS only.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# Only staff have sessions. Each expires 30 idle minutes after its last request (the
+# 12-hour limit is enforced in accounts.access); expired rows, with the sealed key
+# they hold, are deleted by accounts.tasks.clear_expired_sessions.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
@@ -247,6 +251,10 @@ INTAKE_WITHDRAWN_GRACE_DAYS = env.int("INTAKE_WITHDRAWN_GRACE_DAYS", default=7)
 
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
+    "clear-expired-sessions": {
+        "task": "accounts.tasks.clear_expired_sessions",
+        "schedule": 600.0,
+    },
     "dispatch-pending-notices": {
         "task": "intake.tasks.dispatch_pending_notices",
         "schedule": 10.0,

@@ -1,15 +1,19 @@
 import base64
 import re
 import time
+from datetime import timedelta
 
 from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.test import RequestFactory
+from django.utils import timezone
 from django_otp.oath import totp
 
 import crypto
 from accounts import login as staff_login
 from accounts import second_factor, session_keys
 from accounts.models import SealedTOTPDevice, Staff
+from accounts.tasks import clear_expired_sessions
 from audit.models import Action, Entry
 from tests.base import PASSWORDS, BaseTestCase
 
@@ -158,3 +162,18 @@ class LoginTestCase(BaseTestCase):
         self.assertEqual(unlocked.public_key(), key.public_key())
         with self.assertRaises(staff_login.LoginRefused):
             staff_login.check_password("alice", PASSWORDS["alice"])
+
+
+class SessionExpiryTestCase(BaseTestCase):
+    def test_expired_sessions_and_their_sealed_keys_are_deleted(self):
+        self.sign_in(self.alice)
+        self.assertEqual(Session.objects.count(), 1)
+        Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+        clear_expired_sessions.apply()
+        self.assertFalse(Session.objects.exists())
+
+    def test_a_staff_session_lasts_thirty_idle_minutes(self):
+        self.sign_in(self.alice)
+        remaining = (Session.objects.get().expire_date - timezone.now()).total_seconds()
+        self.assertLessEqual(remaining, 30 * 60)
+        self.assertGreater(remaining, 29 * 60)
