@@ -37,16 +37,23 @@ def _development_secret(name: str, size: int = 48) -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Amanat will not start in production without it: "
-            "set SECRET_KEY in the environment to at least 50 random characters."
-        )
-    SECRET_KEY = _development_secret("dev-secret-key") if DEVELOPMENT else secrets.token_urlsafe(64)
-if PRODUCTION and len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters.")
+def _server_secret(name: str, min_length: int) -> str:
+    """A server secret from the environment: required in production, made up (and kept
+    in data/) in development. Server secrets never derive data keys."""
+    value = env.str(name, default="")
+    if not value:
+        if PRODUCTION:
+            raise ImproperlyConfigured(
+                f"{name} is not set. Amanat will not start in production without it: "
+                f"set it to at least {min_length} random characters."
+            )
+        value = _development_secret(name.lower()) if DEVELOPMENT else secrets.token_hex(min_length)
+    if len(value) < min_length:
+        raise ImproperlyConfigured(f"{name} must be at least {min_length} random characters.")
+    return value
+
+
+SECRET_KEY = _server_secret("SECRET_KEY", 50)
 
 if PRODUCTION:
     for _name in ("DATABASE_URL", "ALLOWED_HOSTS"):
@@ -232,18 +239,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
-# The pepper for receipt lookups: a server secret, never a data key (DESIGN §3).
-_pepper = env.str("RECEIPT_PEPPER", default="")
-if not _pepper:
-    if PRODUCTION:
-        raise ImproperlyConfigured(
-            "RECEIPT_PEPPER is not set. Amanat will not start in production without it: "
-            "set it to at least 32 random characters, and keep it with your backups."
-        )
-    _pepper = _development_secret("receipt-pepper") if DEVELOPMENT else secrets.token_hex(32)
-if len(_pepper) < 32:
-    raise ImproperlyConfigured("RECEIPT_PEPPER must be at least 32 characters.")
-RECEIPT_PEPPER = _pepper.encode()
+# The pepper for receipt lookups: a server secret, never a data key (DESIGN §3). Keep it
+# with the backups: without it no receipt finds its report.
+RECEIPT_PEPPER = _server_secret("RECEIPT_PEPPER", 32).encode()
 
 INTAKE_SUBMISSIONS_PER_HOUR = env.int("INTAKE_SUBMISSIONS_PER_HOUR", default=10)
 # Withdrawn reports are shredded after this many days (time to undo a mistake).
