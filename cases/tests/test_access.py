@@ -11,9 +11,9 @@ from PIL import Image
 from accounts.models import SealedTOTPDevice
 from audit.models import Action, Entry
 from cases import services
-from intake.models import Attachment, Report, ReportKey
+from intake.models import Attachment, ReportKey
 from tests.base import BaseTestCase
-from tests.reports import report_form_data
+from tests.reports import report_form_data, report_named
 
 
 def jpeg() -> bytes:
@@ -29,23 +29,12 @@ class AccessTestCase(BaseTestCase):
             data = report_form_data(name_1=name)
             data["attachments"] = [SimpleUploadedFile("photo.jpg", jpeg())]
             self.assertEqual(self.client.post("/en/report/", data).status_code, 200)
-        self.report_a = Report.objects.get(id__in=self.ids_named("Alice Case"))
-        self.report_b = Report.objects.get(id__in=self.ids_named("Bob Case"))
         ines_key = self.private_key(self.ines)
+        self.report_a = report_named("Alice Case", self.ines, ines_key)
+        self.report_b = report_named("Bob Case", self.ines, ines_key)
         services.assign(self.ines, ines_key, self.report_a.id, self.alice)
         services.assign(self.ines, ines_key, self.report_b.id, self.bob)
         self.file_b = Attachment.objects.get(report=self.report_b)
-
-    def ids_named(self, name):
-        key = self.private_key(self.ines)
-        return [
-            report.id
-            for report in Report.objects.all()
-            if services.display_name(
-                services.content(services.open_report(self.ines, key, report.id))
-            )[0]
-            == name
-        ]
 
     def test_each_sees_only_their_own_report_in_the_inbox(self):
         self.sign_in(self.alice)

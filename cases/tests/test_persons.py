@@ -3,9 +3,9 @@ import datetime
 from audit.models import Action, Entry
 from cases import persons, services
 from cases.models import Note, Person, PersonKey, StatusEvent
-from intake.models import Report, ReportKey
+from intake.models import ReportKey
 from tests.base import BaseTestCase
-from tests.reports import report_form_data
+from tests.reports import report_form_data, report_named
 
 
 class PersonsTestCase(BaseTestCase):
@@ -13,8 +13,9 @@ class PersonsTestCase(BaseTestCase):
         super().setUp()
         self.client.post("/en/report/", report_form_data(name_1="First Report Name"))
         self.client.post("/en/report/", report_form_data(name_1="Duplicate Spelling"))
-        self.first, self.second = Report.objects.order_by("id")
         self.ines_key = self.private_key(self.ines)
+        self.first = report_named("First Report Name", self.ines, self.ines_key)
+        self.second = report_named("Duplicate Spelling", self.ines, self.ines_key)
         services.assign(self.ines, self.ines_key, self.first.id, self.alice)
 
     def triage(self, report, **data):
