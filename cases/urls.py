@@ -5,6 +5,7 @@ from . import views
 app_name = "cases"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("overview/", views.overview, name="overview"),
     path("<uuid:report_id>/", views.report, name="report"),
     path("<uuid:report_id>/files/<uuid:file_id>/", views.download, name="download"),
     path("<uuid:report_id>/assign/", views.assign, name="assign"),

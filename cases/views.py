@@ -7,14 +7,15 @@ import uuid
 from functools import wraps
 
 from django import forms
+from django.db.models import Count, Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import staff_required, stepped_up
-from accounts.models import Role, Staff
+from accounts.models import KeyHolder, Role, Staff
 from intake import services as intake
-from intake.models import Consent, Status
+from intake.models import Consent, Report, Status
 from intake.sanitise import KINDS
 
 from . import persons, services
@@ -104,6 +105,19 @@ def _report_page(request, opened, assign_form=None, message_form=None, status=20
         "triage_form": TriageForm(),
     }
     return render(request, "cases/report.html", context, status=status)
+
+
+@require_GET
+@staff_required
+@roles(Role.COORDINATOR)
+def overview(request):
+    """Workflow metadata of every report, for coordinators: nothing is decrypted."""
+    rows = (
+        Report.objects.defer("sealed_content", "reporter_public_key", "reporter_key")
+        .annotate(staff_holders=Count("keys", filter=Q(keys__holder__kind=KeyHolder.Kind.STAFF)))
+        .order_by("-received_on", "-id")[:500]
+    )
+    return render(request, "cases/overview.html", {"rows": rows})
 
 
 @require_GET

@@ -103,6 +103,7 @@ MATRIX = {
     ),
     "audit:log": ("get", "/staff/audit/", None, auditors),
     "staff:people": ("get", "/staff/people/", None, coordinators(200)),
+    "cases:overview": ("get", "/staff/reports/overview/", None, coordinators(200)),
     # Without a fresh code a coordinator is refused (403); the reset form is incomplete (400).
     "staff:change-role": (
         "post",

@@ -85,3 +85,17 @@ class NotificationsTestCase(BaseTestCase):
         self.assertContains(page, f"/staff/reports/{report.id}/")
         self.assertNotContains(page, "Secret Name")
         self.assertContains(self.client.get("/staff/"), "Nothing new")
+
+
+class OverviewTestCase(BaseTestCase):
+    def test_a_coordinator_sees_workflow_metadata_but_no_content(self):
+        self.client.post(
+            "/en/report/", report_form_data(name_1="Hidden Name", narrative="Hidden story")
+        )
+        report = Report.objects.get()
+        self.sign_in(self.coordinator)
+        page = self.client.get("/staff/reports/overview/")
+        self.assertContains(page, str(report.id)[:8])
+        self.assertContains(page, "un-confidential")
+        self.assertNotContains(page, "Hidden Name")
+        self.assertNotContains(page, "Hidden story")
