@@ -172,7 +172,7 @@ def where_time_goes() -> None:
     dek = crypto.new_key()
     data = report_form_data()
     parts = {
-        "receipt: peppered Argon2id, lookup, key pair": per_call(
+        "receipt: Argon2id, lookup, key pair": per_call(
             lambda: receipts.derive(receipts.new(), b"p" * 32), 100
         ),
         "7 HPKE wraps (5 intake, recovery, reporter)": 7
