@@ -132,18 +132,17 @@ class FileInfo:
     size: int
 
 
-def files(opened: intake.OpenReport) -> list[FileInfo]:
-    out = []
-    for attachment in opened.report.attachments.order_by("added_on", "id"):
-        meta = json.loads(
-            crypto.open_(
-                opened.dek,
-                bytes(attachment.sealed_meta),
-                intake.attachment_aad(attachment.id, "meta"),
-            )
+def _file_info(opened: intake.OpenReport, attachment: Attachment) -> FileInfo:
+    meta = json.loads(
+        crypto.open_(
+            opened.dek, bytes(attachment.sealed_meta), intake.attachment_aad(attachment.id, "meta")
         )
-        out.append(FileInfo(attachment.id, meta["name"], meta["kind"], meta["size"]))
-    return out
+    )
+    return FileInfo(attachment.id, meta["name"], meta["kind"], meta["size"])
+
+
+def files(opened: intake.OpenReport) -> list[FileInfo]:
+    return [_file_info(opened, a) for a in opened.report.attachments.order_by("added_on", "id")]
 
 
 def download(
@@ -153,7 +152,7 @@ def download(
     attachment = Attachment.objects.filter(id=attachment_id, report=opened.report).first()
     if attachment is None:
         raise NoAccess("no such file in this report")
-    info = next(f for f in files(opened) if f.id == attachment_id)
+    info = _file_info(opened, attachment)
     file_key = crypto.open_(
         opened.dek, bytes(attachment.sealed_key), intake.attachment_aad(attachment_id, "key")
     )

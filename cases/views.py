@@ -144,16 +144,17 @@ def download(request, report_id, file_id):
 @staff_required
 @roles(Role.INTAKE, Role.COORDINATOR)
 def assign(request, report_id):
-    opened = _open(request, report_id)
     form = AssignForm(request.POST)
     if form.is_valid():
         if stepped_up(request, form.cleaned_data["code"]):
-            services.assign(
-                request.user, request.private_key, report_id, form.cleaned_data["caseworker"]
-            )
+            caseworker = form.cleaned_data["caseworker"]
+            try:
+                services.assign(request.user, request.private_key, report_id, caseworker)
+            except services.NoAccess:
+                raise Http404 from None
             return redirect("cases:report", report_id=report_id)
         form.add_error("code", "Assigning needs a fresh code from your authenticator app.")
-    return _report_page(request, opened, assign_form=form, status=400)
+    return _report_page(request, _open(request, report_id), assign_form=form, status=400)
 
 
 @require_POST
@@ -172,18 +173,18 @@ def message(request, report_id):
 @staff_required
 @roles(Role.INTAKE)
 def triage(request, report_id):
-    opened = _open(request, report_id)
     form = TriageForm(request.POST)
     if not form.is_valid():
-        return _report_page(request, opened, status=400)
+        return _report_page(request, _open(request, report_id), status=400)
+    c = form.cleaned_data
     try:
-        if form.cleaned_data["case_number"]:
+        if c["case_number"]:
             person = persons.link_report(
-                request.user, request.private_key, report_id, form.cleaned_data["case_number"]
+                request.user, request.private_key, report_id, c["case_number"]
             )
         else:
             person = persons.create_from_report(
-                request.user, request.private_key, report_id, form.cleaned_data["verification"]
+                request.user, request.private_key, report_id, c["verification"]
             )
     except persons.AlreadyLinked:
         return redirect("cases:report", report_id=report_id)
