@@ -249,6 +249,10 @@ INTAKE_WITHDRAWN_GRACE_DAYS = env.int("INTAKE_WITHDRAWN_GRACE_DAYS", default=7)
 
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
+    "shred-withdrawn-reports": {
+        "task": "intake.tasks.shred_withdrawn_reports",
+        "schedule": 24 * 3600.0,
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 600.0,

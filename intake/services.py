@@ -8,7 +8,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -357,3 +357,16 @@ def shred(report: Report) -> None:
         Report.objects.filter(id=report.id).update(sealed_content=b"", reporter_key=b"")
         audit.record("system", Action.REPORT_SHREDDED, [report.id])
         transaction.on_commit(lambda: [storage.delete(blob_id) for blob_id in blob_ids])
+
+
+def shred_withdrawn(grace_days: int) -> int:
+    """Shred every report withdrawn at least grace_days ago; returns how many."""
+    cutoff = timezone.localdate() - timedelta(days=grace_days)
+    due = Report.objects.filter(status=Status.WITHDRAWN, withdrawn_on__lte=cutoff).exclude(
+        sealed_content=b""
+    )
+    count = 0
+    for report in due:
+        shred(report)
+        count += 1
+    return count

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from celery import shared_task
+from django.conf import settings
 
 from . import services
 
@@ -22,3 +23,9 @@ def dispatch_pending_notices() -> None:
     """Send what a broker outage held back (scheduled by beat)."""
     while services.dispatch_notices():
         pass
+
+
+@shared_task(ignore_result=True)
+def shred_withdrawn_reports() -> None:
+    """Withdrawn reports are shredded once their grace period has passed (daily)."""
+    services.shred_withdrawn(settings.INTAKE_WITHDRAWN_GRACE_DAYS)

@@ -1,10 +1,13 @@
 import re
+from datetime import timedelta
 
 from django.test import RequestFactory
+from django.utils import timezone
 
 from accounts.models import Notification
 from intake import receipts, services
 from intake.models import Message, Report, ReportKey
+from intake.tasks import shred_withdrawn_reports
 from tests.base import BaseTestCase
 from tests.reports import report_form_data
 from tests.tasks import celery_conf
@@ -144,3 +147,22 @@ class ReturnVisitTestCase(BaseTestCase):
             self.assertNotIn(digits, cookie.value)
         self.assertNotIn(digits, response.request["PATH_INFO"])
         self.assertNotIn(digits, response.request.get("QUERY_STRING", ""))
+
+
+class ShredWithdrawnTestCase(BaseTestCase):
+    def test_a_withdrawn_report_is_shredded_after_its_grace_period(self):
+        response = self.client.post("/en/report/", report_form_data())
+        receipt = receipt_from(response)
+        self.client.post(
+            "/en/receipt/", {"receipt": receipt, "action": "withdraw", "confirm": "on"}
+        )
+        shred_withdrawn_reports.apply()
+        self.assertTrue(ReportKey.objects.exists())  # still within its grace period
+        Report.objects.update(withdrawn_on=timezone.localdate() - timedelta(days=8))
+        shred_withdrawn_reports.apply()
+        self.assertFalse(ReportKey.objects.exists())
+        self.assertContains(
+            self.client.post("/en/receipt/", {"receipt": receipt}),
+            "does not open a report",
+            status_code=400,
+        )
