@@ -9,7 +9,6 @@ from django.db import transaction
 import crypto
 from audit import chain as audit
 from audit.models import Action
-from crypto import password as password_lock
 
 from . import services
 from .models import BackupCodes, KeyHolder, OrganisationKey, Role, SealedTOTPDevice, Staff
@@ -51,16 +50,9 @@ def reset_password(coordinator: Staff, staff: Staff, new_password: str) -> None:
     """A new key pair under the new password. The old key (and everything wrapped to
     it, and the second factors sealed to it) is gone: access is granted again by
     someone who holds it, or with `manage.py recover`."""
-    private_key = crypto.PrivateKey.generate()
-    public = private_key.public_key()
     with transaction.atomic():
         old = staff.holder
-        staff.holder = KeyHolder.objects.create(
-            kind=KeyHolder.Kind.STAFF,
-            public_key=public.to_bytes(),
-            fingerprint=public.fingerprint(),
-            locked_private_key=password_lock.lock(private_key.to_bytes(), new_password),
-        )
+        staff.holder = services.new_staff_holder(new_password)
         staff.failed_logins, staff.locked_until = 0, None
         staff.save(update_fields=["holder", "failed_logins", "locked_until"])
         SealedTOTPDevice.objects.filter(user=staff).delete()

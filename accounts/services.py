@@ -55,6 +55,13 @@ def _holder_for(private_key: crypto.PrivateKey, kind: str, locked: bytes | None)
     )
 
 
+def new_staff_holder(password: str) -> KeyHolder:
+    """A fresh key pair for a staff member, its private key locked under password."""
+    private_key = crypto.PrivateKey.generate()
+    locked = password_lock.lock(private_key.to_bytes(), password)
+    return _holder_for(private_key, KeyHolder.Kind.STAFF, locked)
+
+
 def org_key_info(purpose: str, holder: KeyHolder) -> bytes:
     """HPKE info for an organisation key: names the key and the holder it is for."""
     return f"amanat/org-key/{purpose}/holder/{holder.pk}".encode()
@@ -79,10 +86,8 @@ def create_staff(username: str, role: str, password: str) -> Staff:
         raise ValueError(f"unknown role {role!r}")
     candidate = Staff(username=username, role=role)
     password_validation.validate_password(password, candidate)
-    private_key = crypto.PrivateKey.generate()
-    locked = password_lock.lock(private_key.to_bytes(), password)
     with transaction.atomic():
-        candidate.holder = _holder_for(private_key, KeyHolder.Kind.STAFF, locked)
+        candidate.holder = new_staff_holder(password)
         # The password is checked by unlocking the key (accounts.login), never by a hash.
         candidate.set_unusable_password()
         candidate.save()
