@@ -68,6 +68,10 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = PRODUCTION
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters travel apart from the SQL (binary for ciphertext) instead of being
+    # escaped into it by the client: less CPU per sealed row written or read.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -257,8 +261,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 600.0,
     },
-    "dispatch-pending-notices": {
-        "task": "intake.tasks.dispatch_pending_notices",
+    "send-notices": {
+        "task": "intake.tasks.send_notices",
         "schedule": 10.0,
     },
 }

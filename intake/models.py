@@ -70,16 +70,29 @@ class Report(models.Model):
     schema_version = models.PositiveSmallIntegerField()
     sealed_content = models.BinaryField()
     # Derived from the receipt with the server's pepper (intake.receipts): finds the report.
-    receipt_lookup = models.CharField(max_length=64, unique=True)
+    # Unique through Meta.constraints: `unique=True` would add a LIKE index on
+    # PostgreSQL that equality lookups never use and every insert pays for.
+    receipt_lookup = models.CharField(max_length=64)
     # The reporter's key pair is derived from the receipt (intake.receipts); the report
     # keeps its public key and the data key wrapped to it (emptied by shredding).
     reporter_public_key = models.BinaryField()
     reporter_key = models.BinaryField()
     withdrawn_on = models.DateField(null=True, blank=True)
+    # The report is its own outbox entry: intake staff are told of it after commit
+    # (intake.services.dispatch_notices), and a broker outage only delays that.
+    announced = models.BooleanField(default=False)
 
     class Meta:
-        # The staff inbox reads reports newest first, a page at a time (keyset).
-        indexes = [models.Index(fields=["-received_on", "-id"], name="report_inbox_order")]
+        constraints = [
+            models.UniqueConstraint(fields=["receipt_lookup"], name="one_report_per_receipt")
+        ]
+        indexes = [
+            # The staff inbox reads reports newest first, a page at a time (keyset).
+            models.Index(fields=["-received_on", "-id"], name="report_inbox_order"),
+            models.Index(
+                fields=["id"], condition=models.Q(announced=False), name="report_unannounced"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"report {self.id}"
@@ -88,7 +101,10 @@ class Report(models.Model):
 class ReportKey(models.Model):
     """The report's data key, wrapped to one staff or recovery holder. No row, no access."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="keys")
+    # No index of its own: the unique (report, holder) constraint's index starts with it.
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="keys", db_index=False
+    )
     holder = models.ForeignKey(KeyHolder, on_delete=models.CASCADE, related_name="report_keys")
     wrapped = models.BinaryField()
 
@@ -138,14 +154,12 @@ class Message(models.Model):
 
 
 class PendingNotice(models.Model):
-    """Outbox: a notice to staff, written in the submitting transaction and sent
-    after commit; kept until sent, so a broker outage delays it but loses nothing."""
+    """Outbox for notices other than new reports: written in the same transaction as
+    what it announces, deleted once sent. It keeps no time, so it dates nothing."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=32)
     subject = models.UUIDField()
-    created_at = models.DateTimeField(default=timezone.now)
-    dispatched_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.kind} notice {self.id}"

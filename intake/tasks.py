@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from celery import shared_task
 from django.conf import settings
 
@@ -11,16 +9,10 @@ from . import services
 
 
 @shared_task(ignore_result=True)
-def dispatch_notice(notice_id: str) -> None:
-    """Queued after a report commits. The id only says which notice woke the worker:
-    every pending notice is sent in one go (intake.services.dispatch_notices)."""
-    uuid.UUID(notice_id)  # refuse anything but an opaque id
-    services.dispatch_notices()
-
-
-@shared_task(ignore_result=True)
-def dispatch_pending_notices() -> None:
-    """Send what a broker outage held back (scheduled by beat)."""
+def send_notices() -> None:
+    """Tell staff of new reports and reporters' messages. Woken after a commit and
+    run by beat, which sends what a broker outage held back. It takes no arguments:
+    the database says what is pending."""
     while services.dispatch_notices():
         pass
 

@@ -83,4 +83,4 @@ def test_the_lookup_says_nothing_of_the_receipt():
 
 def test_it_derives_with_argon2id_at_no_less_than_its_floor():
     assert receipts.KDF_PARAMS.at_least(receipts.KDF_FLOOR)
-    assert receipts.KDF_FLOOR.memory_kib >= 1024
+    assert receipts.KDF_FLOOR.memory_kib >= 256

@@ -7,7 +7,7 @@ from accounts.models import KeyHolder, Notification
 from crypto import recovery
 from intake import receipts, services
 from intake.models import PendingNotice, Report, ReportKey
-from intake.tasks import dispatch_pending_notices
+from intake.tasks import send_notices
 from tests.base import BaseTestCase
 from tests.reports import report_form_data
 from tests.tasks import celery_conf
@@ -102,22 +102,22 @@ class SubmitTestCase(BaseTestCase):
         with celery_conf(task_always_eager=True), self.captureOnCommitCallbacks(execute=True):
             self.submit()
         report = Report.objects.get()
-        notice = PendingNotice.objects.get()
-        self.assertIsNotNone(notice.dispatched_at)
+        self.assertTrue(report.announced)
         notification = Notification.objects.get()
         self.assertEqual(notification.staff, self.ines)
         self.assertEqual(notification.subject, report.id)
+        self.assertEqual(notification.kind, "new-report")
 
     def test_it_succeeds_when_the_broker_is_down_and_sends_the_notice_later(self):
         down = {"broker_url": "redis://127.0.0.1:1/0", "task_always_eager": False}
         with celery_conf(**down), self.captureOnCommitCallbacks(execute=True):
             self.submit()
-        notice = PendingNotice.objects.get()
-        self.assertIsNone(notice.dispatched_at)
+        report = Report.objects.get()
+        self.assertFalse(report.announced)
         self.assertFalse(Notification.objects.exists())
-        dispatch_pending_notices.apply()
-        notice.refresh_from_db()
-        self.assertIsNotNone(notice.dispatched_at)
+        send_notices.apply()
+        report.refresh_from_db()
+        self.assertTrue(report.announced)
         self.assertEqual(Notification.objects.get().staff, self.ines)
 
     def test_one_dispatch_sends_every_pending_notice_once(self):
@@ -129,14 +129,23 @@ class SubmitTestCase(BaseTestCase):
         self.assertEqual(services.dispatch_notices(), 0)
         self.assertEqual(Notification.objects.filter(staff=self.ines).count(), 2)
 
+    def test_a_notice_leaves_no_row_and_no_time_behind_once_sent(self):
+        self.submit()
+        report = Report.objects.get()
+        services._queue_notice(Notification.Kind.REPORTER_MESSAGE, report.id)
+        self.assertEqual(PendingNotice.objects.count(), 1)
+        services.dispatch_notices()
+        self.assertFalse(PendingNotice.objects.exists())
+        field_types = {f.get_internal_type() for f in PendingNotice._meta.get_fields()}
+        self.assertFalse(field_types & {"DateTimeField", "DateField"})
+
     def test_it_wakes_the_dispatcher_at_most_once_a_second_and_loses_no_notice(self):
         woken = []
-        original = services.tasks_module().dispatch_notice.delay
-        self.addCleanup(setattr, services.tasks_module().dispatch_notice, "delay", original)
-        services.tasks_module().dispatch_notice.delay = lambda notice_id: woken.append(notice_id)
+        task = services.tasks_module().send_notices
+        self.addCleanup(setattr, task, "delay", task.delay)
+        task.delay = lambda *args: woken.append(args)
         with self.captureOnCommitCallbacks(execute=True):
             self.submit()
             self.submit(name_1="Second Person")
-        self.assertEqual(len(woken), 1)
-        # The second notice waits in the outbox for the next dispatch.
+        self.assertEqual(woken, [()])
         self.assertEqual(services.dispatch_notices(), 2)
