@@ -17,3 +17,22 @@ class RedisCacheTestCase(SimpleTestCase):
         self.assertFalse(cache.add("amanat-cache-test", 5, 10))
         self.assertEqual(cache.incr("amanat-cache-test"), 2)
         cache.delete("amanat-cache-test")
+
+    def test_it_increments_in_one_round_trip(self):
+        cache.set("amanat-cache-test", 1, 10)
+        client = cache._cache.get_client(write=True)
+        sent = []
+        original = client.execute_command
+        client.execute_command = lambda *args, **kw: sent.append(args[0]) or original(*args, **kw)
+        try:
+            self.assertEqual(cache.incr("amanat-cache-test", 4), 5)
+        finally:
+            del client.execute_command
+            cache.delete("amanat-cache-test")
+        self.assertEqual(len(sent), 1)
+
+    def test_it_refuses_to_increment_a_missing_key(self):
+        cache.delete("amanat-cache-test")
+        with self.assertRaises(ValueError):
+            cache.incr("amanat-cache-test")
+        self.assertIsNone(cache.get("amanat-cache-test"))
