@@ -8,7 +8,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpRequest
 from django.shortcuts import redirect
+
+import crypto
 
 from . import second_factor, session_keys
 from .models import SealedTOTPDevice
@@ -24,21 +27,30 @@ def end_session(request, response=None):
     return response
 
 
+def session_key(request: HttpRequest) -> crypto.PrivateKey | None:
+    """The private key of a verified staff session that is neither idle nor too old,
+    or None. Pages redirect on None (staff_required); the passkey API answers 403."""
+    user = request.user
+    if not user.is_authenticated or not user.is_verified():
+        return None
+    now = time.time()
+    started = request.session.get("login_at", 0)
+    seen = request.session.get("last_seen", 0)
+    if now - started > MAX_SECONDS or now - seen > IDLE_SECONDS:
+        return None
+    return session_keys.load(request, user.pk)
+
+
 def staff_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         user = request.user
         if not user.is_authenticated or not user.is_verified():
             return redirect(settings.LOGIN_URL)
-        now = time.time()
-        started = request.session.get("login_at", 0)
-        seen = request.session.get("last_seen", 0)
-        if now - started > MAX_SECONDS or now - seen > IDLE_SECONDS:
-            return end_session(request)
-        key = session_keys.load(request, user.pk)
+        key = session_key(request)
         if key is None:
             return end_session(request)
-        request.session["last_seen"] = now
+        request.session["last_seen"] = time.time()
         request.private_key = key
         return view(request, *args, **kwargs)
 
@@ -48,13 +60,22 @@ def staff_required(view):
 STEP_UP_SECONDS = 5 * 60
 
 
+def fresh_step_up(request: HttpRequest) -> bool:
+    return time.time() - request.session.get("stepped_up_at", 0) < STEP_UP_SECONDS
+
+
+def mark_stepped_up(request: HttpRequest) -> None:
+    request.session["stepped_up_at"] = time.time()
+
+
 def stepped_up(request, code: str) -> bool:
     """A fresh second factor (now, or within five minutes) before key operations,
-    assignments and exports."""
-    if time.time() - request.session.get("stepped_up_at", 0) < STEP_UP_SECONDS:
+    assignments and exports. A passkey confirmed on the security page
+    (accounts.passkeys) opens the same five minutes."""
+    if fresh_step_up(request):
         return True
     device = SealedTOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device and second_factor.verify_totp(device, request.private_key, code or ""):
-        request.session["stepped_up_at"] = time.time()
+        mark_stepped_up(request)
         return True
     return False

@@ -5,6 +5,7 @@ the staff member held, so permissions and cryptography never disagree."""
 from __future__ import annotations
 
 from django.db import transaction
+from django_otp_webauthn.models import WebAuthnCredential
 
 import crypto
 from audit import chain as audit
@@ -57,6 +58,8 @@ def reset_password(coordinator: Staff, staff: Staff, new_password: str) -> None:
         staff.save(update_fields=["holder", "failed_logins", "locked_until"])
         SealedTOTPDevice.objects.filter(user=staff).delete()
         BackupCodes.objects.filter(user=staff).delete()
+        # Passkeys hold nothing sealed, but a reset starts the second factors afresh too.
+        WebAuthnCredential.objects.filter(user=staff).delete()
         _drop_wrappings(old)
         old.delete()
         audit.record(audit.staff_actor(coordinator), Action.KEY_REVOKED, [staff.pk])

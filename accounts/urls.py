@@ -1,6 +1,7 @@
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
-from . import views
+from . import passkeys, views
 
 app_name = "staff"
 urlpatterns = [
@@ -13,4 +14,32 @@ urlpatterns = [
     path("people/<int:pk>/role/", views.change_role, name="change-role"),
     path("people/<int:pk>/deactivate/", views.deactivate, name="deactivate"),
     path("people/<int:pk>/reset/", views.reset_password, name="reset-password"),
+    path("security/", views.security, name="security"),
+    path("passkeys/<int:pk>/remove/", views.remove_passkey, name="remove-passkey"),
+    # The passkey ceremonies (JSON, for the plugin's scripts) and their messages.
+    path(
+        "passkeys/register/begin/", passkeys.RegisterBegin.as_view(), name="passkey-register-begin"
+    ),
+    path(
+        "passkeys/register/complete/",
+        passkeys.RegisterComplete.as_view(),
+        name="passkey-register-complete",
+    ),
+    path("passkeys/sign-in/begin/", passkeys.SignInBegin.as_view(), name="passkey-sign-in-begin"),
+    path(
+        "passkeys/sign-in/complete/",
+        passkeys.SignInComplete.as_view(),
+        name="passkey-sign-in-complete",
+    ),
+    path("passkeys/step-up/begin/", passkeys.StepUpBegin.as_view(), name="passkey-step-up-begin"),
+    path(
+        "passkeys/step-up/complete/",
+        passkeys.StepUpComplete.as_view(),
+        name="passkey-step-up-complete",
+    ),
+    path(
+        "passkeys/messages.js",
+        JavaScriptCatalog.as_view(packages=["django_otp_webauthn"]),
+        name="passkey-messages",
+    ),
 ]

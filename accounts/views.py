@@ -2,46 +2,26 @@
 
 from __future__ import annotations
 
-import time
 from functools import wraps
 
-from django.contrib.auth import login
+from csp.decorators import csp_update
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import login as otp_login
 
 from audit import chain as audit
 from audit.models import Action
 
+from . import passkeys, second_factor, services, signin
 from . import people as people_service
-from . import second_factor, services, session_keys
-from .access import end_session, staff_required, stepped_up
+from .access import end_session, fresh_step_up, staff_required, stepped_up
 from .forms import AddStaffForm, CodeForm, LoginForm, ResetForm, RoleForm, StepUpMixin
 from .login import LoginRefused, check_password
 from .models import Role, SealedTOTPDevice, Staff
-
-PENDING = "pending_staff"
-
-
-def _pending(request) -> tuple[Staff | None, object]:
-    """The staff member between password and second factor, with their key."""
-    pk = request.session.get(PENDING)
-    if pk is None or time.time() - request.session.get("pending_at", 0) > 300:
-        return None, None
-    staff = Staff.objects.select_related("holder").filter(pk=pk, is_active=True).first()
-    key = session_keys.load(request, pk) if staff else None
-    return (staff, key) if key else (None, None)
-
-
-def _finish(request, staff: Staff, device) -> None:
-    login(request, staff, backend="django.contrib.auth.backends.ModelBackend")
-    otp_login(request, device)
-    request.session.pop(PENDING, None)
-    request.session["login_at"] = request.session["last_seen"] = time.time()
-    audit.record(audit.staff_actor(staff), Action.LOGIN, [staff.pk])
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,19 +35,17 @@ def login_view(request):
         except LoginRefused as refused:
             form.add_error(None, str(refused))
         else:
-            request.session.cycle_key()
-            request.session[PENDING] = staff.pk
-            request.session["pending_at"] = time.time()
             confirmed = SealedTOTPDevice.objects.filter(user=staff, confirmed=True).exists()
             response = redirect("staff:verify" if confirmed else "staff:enrol")
-            session_keys.keep(request, response, staff.pk, key)
+            signin.start(request, response, staff, key)
             return response
     return render(request, "staff/login.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
+@csp_update({"connect-src": ["'self'"]})  # the passkey script talks to /staff/passkeys/
 def verify_view(request):
-    staff, key = _pending(request)
+    staff, key = signin.pending(request)
     if staff is None:
         return redirect("staff:login")
     form = CodeForm(request.POST or None)
@@ -75,21 +53,26 @@ def verify_view(request):
         code = form.cleaned_data["code"].strip()
         device = SealedTOTPDevice.objects.filter(user=staff, confirmed=True).first()
         if device and code.isdigit() and second_factor.verify_totp(device, key, code):
-            _finish(request, staff, device)
+            signin.finish(request, staff, device)
             return redirect("staff:home")
         backup = None if code.isdigit() else second_factor.verify_backup_code(staff, key, code)
         if backup is not None:
-            _finish(request, staff, backup)
+            signin.finish(request, staff, backup)
             return redirect("staff:home")
         audit.record(audit.staff_actor(staff), Action.LOGIN_FAILED, [staff.pk])
         form.add_error("code", "This code is wrong or was already used.")
-    return render(request, "staff/verify.html", {"form": form}, status=400 if form.errors else 200)
+    context = {
+        "form": form,
+        "passkey": passkeys.passkeys_of(staff).exists(),
+        "passkey_config": passkeys.page_config(request),
+    }
+    return render(request, "staff/verify.html", context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
 def enrol_view(request):
     """First sign-in: set up the authenticator app (no way round it)."""
-    staff, key = _pending(request)
+    staff, key = signin.pending(request)
     if staff is None:
         return redirect("staff:login")
     if SealedTOTPDevice.objects.filter(user=staff, confirmed=True).exists():
@@ -103,7 +86,7 @@ def enrol_view(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             codes = second_factor.make_backup_codes(staff)
-            _finish(request, staff, device)
+            signin.finish(request, staff, device)
             audit.record(audit.staff_actor(staff), Action.KEY_GRANTED, [staff.holder_id])
             return render(request, "staff/backup_codes.html", {"codes": codes})
         form.add_error("code", "This code does not match. Check the time on your phone.")
@@ -134,6 +117,58 @@ def logout_view(request):
     if request.user.is_authenticated:
         audit.record(audit.staff_actor(request.user), Action.LOGOUT, [request.user.pk])
     return end_session(request)
+
+
+def _safe_next(request) -> str:
+    """Where to go back after a step-up: a staff page of this site, or nowhere."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    ok = target.startswith("/staff/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if ok else ""
+
+
+def _security_page(request, form=None, status=200):
+    mine = passkeys.passkeys_of(request.user).order_by("created_at")
+    fresh = fresh_step_up(request)
+    context = {
+        "passkeys": mine,
+        "fresh": fresh,
+        "can_add": fresh and mine.count() < passkeys.MAX_PASSKEYS,
+        "form": form or StepUpMixin(),
+        "next": _safe_next(request),
+        "passkey_config": passkeys.page_config(request, step_up=True),
+    }
+    return render(request, "staff/security.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+@csp_update({"connect-src": ["'self'"]})  # the passkey scripts talk to /staff/passkeys/
+def security(request):
+    """Second factors: confirm it is you (step-up), then add or remove passkeys."""
+    if request.method == "GET":
+        return _security_page(request)
+    form = StepUpMixin(request.POST)
+    if form.is_valid() and stepped_up(request, form.cleaned_data["code"]):
+        return redirect(_safe_next(request) or "staff:security")
+    form.add_error("code", "This code is wrong or was already used.")
+    return _security_page(request, form, status=403)
+
+
+@require_POST
+@staff_required
+@csp_update({"connect-src": ["'self'"]})  # a refusal shows the security page again
+def remove_passkey(request, pk):
+    credential = get_object_or_404(passkeys.passkeys_of(request.user), pk=pk)
+    form = StepUpMixin(request.POST)
+    if not form.is_valid() or not stepped_up(request, form.cleaned_data["code"]):
+        form.add_error("code", "Removing a passkey needs a fresh code or passkey.")
+        return _security_page(request, form, status=403)
+    with transaction.atomic():
+        credential.delete()
+        audit.record(audit.staff_actor(request.user), Action.PASSKEY_REMOVED, [request.user.pk, pk])
+    return redirect("staff:security")
 
 
 def coordinator_only(view):

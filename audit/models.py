@@ -22,6 +22,8 @@ class Action(models.TextChoices):
     KEY_UNLOCKED = "key.unlocked"
     KEY_GRANTED = "key.granted"
     KEY_REVOKED = "key.revoked"
+    PASSKEY_REGISTERED = "passkey.registered"
+    PASSKEY_REMOVED = "passkey.removed"
     REPORT_RECEIVED = "report.received"
     REPORT_OPENED = "report.opened"
     INBOX_VIEWED = "inbox.viewed"

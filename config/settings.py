@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.staticfiles",
     "django_otp",
+    "django_otp_webauthn",
     "csp",
     "accounts",
     "intake",
@@ -227,6 +228,35 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 
 OTP_TOTP_ISSUER = "Amanat"
+
+# Passkeys (WebAuthn) are a second factor only: the password step unlocks the staff
+# member's key, so a passkey alone must never sign anyone in.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.Helper"
+OTP_WEBAUTHN_RP_NAME = env.str("OTP_WEBAUTHN_RP_NAME", default="Amanat")
+# A passkey is bound to this host name for good (changing it means registering again), so
+# production names it explicitly. Browsers refuse IP addresses: `make run` passkeys work
+# on http://localhost:8000, not on 127.0.0.1.
+OTP_WEBAUTHN_RP_ID = env.str("OTP_WEBAUTHN_RP_ID", default="" if PRODUCTION else "localhost")
+if not OTP_WEBAUTHN_RP_ID:
+    raise ImproperlyConfigured(
+        "OTP_WEBAUTHN_RP_ID is not set; Amanat will not start without it: set it to the "
+        "host name staff sign in on, e.g. amanat.example.org."
+    )
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "OTP_WEBAUTHN_ALLOWED_ORIGINS",
+    default=[f"https://{OTP_WEBAUTHN_RP_ID}"] if PRODUCTION else ["http://localhost:8000"],
+)
+if PRODUCTION:
+    for _origin in OTP_WEBAUTHN_ALLOWED_ORIGINS:
+        _host = _origin.removeprefix("https://").split(":")[0]
+        if not _origin.startswith("https://") or not (
+            _host == OTP_WEBAUTHN_RP_ID or _host.endswith(f".{OTP_WEBAUTHN_RP_ID}")
+        ):
+            raise ImproperlyConfigured(
+                f"OTP_WEBAUTHN_ALLOWED_ORIGINS: {_origin!r} must be https:// on "
+                f"{OTP_WEBAUTHN_RP_ID} or one of its subdomains."
+            )
 
 # A strict Content Security Policy: nothing from another host, no inline script or style.
 CONTENT_SECURITY_POLICY = {

@@ -7,9 +7,11 @@ in MATRIX fails test_every_staff_url_has_an_entry.
 from __future__ import annotations
 
 import io
+import os
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp_webauthn.models import WebAuthnCredential
 from PIL import Image
 
 import crypto
@@ -84,6 +86,12 @@ def auditors(role, holds):
     return 200 if role == Role.AUDITOR else 404
 
 
+def passkey_api(role, holds):
+    # The passkey ceremonies answer JSON, never a redirect. Here nobody is half signed in
+    # (sign-in), nobody has stepped up (registration) and nobody has a passkey (step-up).
+    return 403
+
+
 # url name: (method, path template, data, expected(role, holds_a_wrapping))
 MATRIX = {
     "staff:home": ("get", "/staff/", None, signed_in_only),
@@ -120,6 +128,37 @@ MATRIX = {
         {"verification": "partly"},
         triagers,
     ),
+    "staff:security": ("get", "/staff/security/", None, signed_in_only),
+    # Bob's passkey: nobody else may remove it.
+    "staff:remove-passkey": (
+        "post",
+        "/staff/passkeys/{passkey}/remove/",
+        {},
+        lambda role, holds: 302 if role == ANON else 404,
+    ),
+    "staff:passkey-register-begin": ("post", "/staff/passkeys/register/begin/", {}, passkey_api),
+    "staff:passkey-register-complete": (
+        "post",
+        "/staff/passkeys/register/complete/",
+        {},
+        passkey_api,
+    ),
+    "staff:passkey-sign-in-begin": ("post", "/staff/passkeys/sign-in/begin/", {}, passkey_api),
+    "staff:passkey-sign-in-complete": (
+        "post",
+        "/staff/passkeys/sign-in/complete/",
+        {},
+        passkey_api,
+    ),
+    "staff:passkey-step-up-begin": ("post", "/staff/passkeys/step-up/begin/", {}, passkey_api),
+    "staff:passkey-step-up-complete": (
+        "post",
+        "/staff/passkeys/step-up/complete/",
+        {},
+        passkey_api,
+    ),
+    # The passkey scripts' messages: public text, needed before sign-in finishes.
+    "staff:passkey-messages": ("get", "/staff/passkeys/messages.js", None, lambda r, h: 200),
     "cases:person": ("get", "/staff/reports/persons/{person}/", None, report_holders),
     "cases:record-status": (
         "post",
@@ -159,6 +198,9 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         self.file = Attachment.objects.get()
         self.person = persons.create_from_report(
             self.ines, self.private_key(self.ines), self.report.id, "unverified"
+        )
+        self.bobs_passkey = WebAuthnCredential.objects.create(
+            user=self.bob, credential_id=os.urandom(32), public_key=b"\xa0", confirmed=True
         )
         self.by_role = {
             Role.INTAKE: self.ines,
@@ -217,6 +259,7 @@ class AuthorizationMatrixTestCase(BaseTestCase):
                         file=self.file.id,
                         person=self.person.id,
                         bob=self.bob.pk,
+                        passkey=self.bobs_passkey.pk,
                     )
                     body = {k: v.format(bob=self.bob.pk) for k, v in (data or {}).items()}
                     response = getattr(self.client, method)(path, body)

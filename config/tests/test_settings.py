@@ -15,12 +15,15 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://amanat@127.0.0.1:5432/amanat",
     "ALLOWED_HOSTS": "amanat.example.org",
     "RECEIPT_PEPPER": "p" * 40,
+    "OTP_WEBAUTHN_RP_ID": "amanat.example.org",
 }
 
 
 def load_settings(env: dict[str, str], expr: str) -> subprocess.CompletedProcess:
     ours = {"AMANAT_ENV", "SECRET_KEY", "DEBUG", "RECEIPT_PEPPER", "DATABASE_URL", "ALLOWED_HOSTS"}
-    clean = {k: v for k, v in os.environ.items() if k not in ours}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ours and not k.startswith("OTP_WEBAUTHN_")
+    }
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
     code = f"import django; django.setup(); from django.conf import settings; print({expr})"
@@ -75,6 +78,26 @@ class SettingsTestCase(SimpleTestCase):
         env = {k: v for k, v in PRODUCTION_ENV.items() if k != "ALLOWED_HOSTS"}
         result = load_settings(env, "settings.ALLOWED_HOSTS")
         self.assertIn("ALLOWED_HOSTS is not set", result.stderr)
+
+    def test_it_needs_a_passkey_host_name_in_production(self):
+        env = {k: v for k, v in PRODUCTION_ENV.items() if k != "OTP_WEBAUTHN_RP_ID"}
+        result = load_settings(env, "1")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("OTP_WEBAUTHN_RP_ID is not set", result.stderr)
+
+    def test_passkeys_are_https_on_that_host_in_production(self):
+        expr = (
+            "settings.OTP_WEBAUTHN_ALLOWED_ORIGINS, settings.OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN"
+        )
+        result = load_settings(PRODUCTION_ENV, expr)
+        self.assertEqual(result.stdout.strip(), "['https://amanat.example.org'] False")
+        for origin in ("http://amanat.example.org", "https://amanat.example.org.evil.net"):
+            env = {**PRODUCTION_ENV, "OTP_WEBAUTHN_ALLOWED_ORIGINS": origin}
+            result = load_settings(env, "1")
+            self.assertNotEqual(result.returncode, 0, origin)
+            self.assertIn("OTP_WEBAUTHN_ALLOWED_ORIGINS", result.stderr)
+        env = {**PRODUCTION_ENV, "OTP_WEBAUTHN_ALLOWED_ORIGINS": "https://staff.amanat.example.org"}
+        self.assertEqual(load_settings(env, "1").returncode, 0)
 
     def test_it_refuses_an_unknown_mode(self):
         result = load_settings({**PRODUCTION_ENV, "AMANAT_ENV": "staging"}, "1")
