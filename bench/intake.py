@@ -45,6 +45,7 @@ def environment() -> dict[str, str]:
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB}",
         REDIS_URL="redis://127.0.0.1:6379/14",
         ALLOWED_HOSTS="127.0.0.1",
+        OTP_WEBAUTHN_RP_ID="localhost",
         SECURE_SSL_REDIRECT="false",
         INTAKE_SUBMISSIONS_PER_HOUR=str(10**9),
         SEALED_STORAGE_DIR=tempfile.mkdtemp(prefix="amanat-bench-"),
@@ -212,6 +213,8 @@ def main() -> None:
     server = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
+            "-c",
+            "deploy/gunicorn.conf.py",
             "config.wsgi",
             "-w",
             str(opts.workers),
@@ -225,6 +228,7 @@ def main() -> None:
         env=env,
         cwd=ROOT,
         start_new_session=True,
+        stdout=subprocess.DEVNULL,  # the access log (no addresses), kept as in production
     )
     worker = subprocess.Popen(
         [str(VENV_BIN / "celery"), "-A", "config", "worker", "-c", "1", "--loglevel", "WARNING"],

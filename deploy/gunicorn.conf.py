@@ -1,4 +1,6 @@
 # gunicorn settings for Amanat (`gunicorn -c deploy/gunicorn.conf.py config.wsgi`).
+import gc
+
 # No client address is ever written: the access log names only the method, path,
 # status and duration.
 bind = "127.0.0.1:8000"
@@ -11,3 +13,9 @@ errorlog = "-"
 forwarded_allow_ips = "127.0.0.1"
 # Request bodies are never logged; keep the default log level.
 loglevel = "info"
+
+
+def post_worker_init(worker):
+    """Django's modules, loaded once, never become garbage: moved out of the collector's
+    sight, its full passes stop pausing a request for tens of milliseconds."""
+    gc.freeze()
