@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import collections
 import http.cookiejar
+import io
 import os
 import re
 import secrets
@@ -160,39 +161,82 @@ def load(host: str, path: str, fields: dict, cookie: str, clients: int, seconds:
     }
 
 
-def where_time_goes() -> None:
-    """Per-part cost of one submission, measured alone in this process."""
-    os.environ.setdefault("AMANAT_ENV", "test")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+def where_time_goes(env: dict[str, str], fields: dict, cookie: str, n: int = 400) -> None:
+    """Where one submission's time goes: real submissions through Django in this
+    process (no HTTP server), on the same PostgreSQL and Redis, with a timer around
+    each part. What is left is Django itself: parsing, middleware, URL routing."""
+    os.environ.update(env)
     import django
 
     django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db.models.query import QuerySet
+    from django.db.transaction import Atomic
+
     import crypto
-    from intake import receipts
-    from intake.forms import ReportForm
-    from tests.reports import report_form_data
+    from intake import forms, receipts, services, views
 
-    def per_call(fn, n=200) -> float:
-        start = time.perf_counter()
-        for _ in range(n):
-            fn()
-        return (time.perf_counter() - start) / n * 1e6
+    totals: collections.Counter = collections.Counter()
 
-    pk = crypto.PrivateKey.generate().public_key()
-    dek = crypto.new_key()
-    data = report_form_data()
-    parts = {
-        "receipt: Argon2id, lookup, key pair": per_call(
-            lambda: receipts.derive(receipts.new(), b"p" * 32), 100
-        ),
-        "7 HPKE wraps (5 intake, recovery, reporter)": 7
-        * per_call(lambda: crypto.wrap(dek, pk, b"info")),
-        "seal the report": per_call(lambda: crypto.seal(dek, b"x" * 2000, b"aad")),
-        "form validation": per_call(lambda: ReportForm(data).is_valid()),
-    }
-    print("\nWhere a submission's time goes (one process, µs per submission):")
-    for name, micros in parts.items():
-        print(f"  {name:<46} {micros:9.0f} µs")
+    def timed(owner, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                totals[label] += time.perf_counter() - start
+
+        setattr(owner, name, wrapper)
+
+    timed(services, "intake_holders", "database: who may open it (one query)")
+    timed(QuerySet, "create", "database: insert the report")
+    timed(QuerySet, "bulk_create", "database: insert its 6 wrapped keys")
+    timed(Atomic, "__exit__", "database: commit")
+    timed(receipts, "derive", "receipt: Argon2id, lookup, reporter key pair")
+    timed(crypto, "wrap", "HPKE: wrap the data key 7 times")
+    timed(views, "render", "render the receipt page")
+    timed(forms.ReportForm, "is_valid", "validate the form")
+    timed(views, "_first_use", "Redis: one-time form id")
+    timed(views.ratelimit, "allow_submission", "Redis: rate limit")
+
+    app = WSGIHandler()
+    body_fields = {k: v for k, v in fields.items() if k != "form_id"}
+
+    def submit() -> None:
+        body = urllib.parse.urlencode({**body_fields, "form_id": secrets.token_urlsafe(16)})
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": "/en/report/",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": str(PORT),
+            "HTTP_HOST": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body.encode()),
+            "wsgi.errors": sys.stderr,
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "CONTENT_LENGTH": str(len(body)),
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_COOKIE": f"csrftoken={cookie}",
+        }
+        statuses = []
+        b"".join(app(environ, lambda status, headers, *rest: statuses.append(status)))
+        assert statuses[0].startswith("200"), statuses
+
+    for _ in range(30):
+        submit()
+    totals.clear()
+    start = time.perf_counter()
+    for _ in range(n):
+        submit()
+    total = (time.perf_counter() - start) / n * 1e3
+    print(f"\nWhere a submission's time goes (in this process, mean of {n}, no HTTP server):")
+    for label, seconds in totals.most_common():
+        print(f"  {label:<48} {seconds / n * 1e3:6.2f} ms")
+    rest = total - sum(totals.values()) / n * 1e3
+    print(f"  {'Django itself: parsing, middleware, routing':<48} {rest:6.2f} ms")
+    print(f"  {'total':<48} {total:6.2f} ms")
 
 
 def main() -> None:
@@ -279,8 +323,10 @@ def main() -> None:
         for proc in (server, worker):
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=30)
+    try:
+        where_time_goes(env, fields, cookie)
+    finally:
         shutil.rmtree(env["SEALED_STORAGE_DIR"], ignore_errors=True)
-    where_time_goes()
 
 
 if __name__ == "__main__":

@@ -11,12 +11,15 @@ def _links(path: str) -> tuple[tuple[str, str, str], ...]:
     return tuple((code, name, translate_url(path, code)) for code, name in settings.LANGUAGES)
 
 
+def language_links(path: str) -> list[dict]:
+    """Links to the page at path in every language, the current one marked."""
+    current = get_language()
+    return [
+        {"code": code, "name": name, "url": url, "current": code == current}
+        for code, name, url in _links(path)
+    ]
+
+
 def languages(request):
     """Links to this page in every language: the picker works without JavaScript."""
-    current = get_language()
-    return {
-        "language_links": [
-            {"code": code, "name": name, "url": url, "current": code == current}
-            for code, name, url in _links(request.path)
-        ]
-    }
+    return {"language_links": language_links(request.path)}

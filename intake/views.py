@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import lru_cache
 
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import ratelimit, receipts, services
+from .context_processors import language_links
 from .forms import ConsentForm, MessageForm, ReceiptForm, ReportForm, WithdrawForm
 from .models import Consent, Message, Status
 from .uploads import upload_errors
@@ -79,9 +84,29 @@ def report(request):
             ),
         )
         return render(request, "intake/report_form.html", {"form": form}, status=503)
-    return render(
-        request, "intake/receipt_shown.html", {"receipt": receipts.display(submitted.receipt)}
-    )
+    return _receipt_page(request, submitted.receipt)
+
+
+_SLOT = "RECEIPT-SLOT"
+
+
+@lru_cache(maxsize=64)
+def _receipt_page_around(language: str, path: str) -> tuple[str, str]:
+    """The receipt page before and after the receipt. Rendering it cost a tenth of a
+    submission, and it is the same for everyone in a language but for the receipt,
+    so it is rendered once per language and the receipt is put in its place."""
+    # Rendered without the request, so nothing of one reporter's request can be kept.
+    context = {"receipt": _SLOT, "language_links": language_links(path)}
+    page = render_to_string("intake/receipt_shown.html", context)
+    before, slot, after = page.partition(_SLOT)
+    if not slot or _SLOT in after:
+        raise ImproperlyConfigured("receipt_shown.html must show the receipt exactly once")
+    return before, after
+
+
+def _receipt_page(request, receipt: str) -> HttpResponse:
+    before, after = _receipt_page_around(get_language(), request.path)
+    return HttpResponse(before + receipts.display(receipt) + after)
 
 
 def _status_page(request, access, receipt: str, notice: str = "", forms: dict | None = None):

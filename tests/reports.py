@@ -59,3 +59,12 @@ def report_named(name: str, staff, private_key):
         if services.display_name(services.content(opened))[0] == name:
             return report
     raise LookupError(name)
+
+
+def receipt_in(response) -> str:
+    """The receipt as the receipt page shows it (grouped digits)."""
+    import re
+
+    match = re.search(r'<p class="receipt"[^>]*>([0-9 ]+)</p>', response.content.decode())
+    assert match, "the page shows no receipt"
+    return match.group(1)

@@ -20,7 +20,7 @@ from PIL import Image
 
 from intake.forms import ReportForm
 from tests.base import BaseTestCase
-from tests.reports import report_form_data
+from tests.reports import receipt_in, report_form_data
 from tests.scan import cache_contents
 
 TEXT_FIELDS = [
@@ -155,7 +155,7 @@ class CanaryTestCase(BaseTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post("/ug/report/", data)
         self.assertEqual(response.status_code, 200, response.content[-3000:])
-        receipt = response.context["receipt"]
+        receipt = receipt_in(response)
         markers += [receipt, receipt.replace(" ", "")]
 
         # A return visit that adds information and a file.

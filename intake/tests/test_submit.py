@@ -9,7 +9,7 @@ from intake import receipts, services
 from intake.models import PendingNotice, Report, ReportKey
 from intake.tasks import send_notices
 from tests.base import BaseTestCase
-from tests.reports import report_form_data
+from tests.reports import receipt_in, report_form_data
 from tests.tasks import celery_conf
 
 
@@ -47,7 +47,7 @@ class SubmitTestCase(BaseTestCase):
         report = Report.objects.get()
         holders = set(ReportKey.objects.filter(report=report).values_list("holder", flat=True))
         self.assertEqual(holders, {self.ines.holder_id, self.org.recovery_holder_id})
-        receipt = receipts.normalise(response.context["receipt"])
+        receipt = receipts.normalise(receipt_in(response))
         reporter = receipts.derive(receipt, settings.RECEIPT_PEPPER).reporter
         self.assertEqual(bytes(report.reporter_public_key), reporter.public_key().to_bytes())
         dek = crypto.unwrap(
@@ -149,3 +149,19 @@ class SubmitTestCase(BaseTestCase):
             self.submit(name_1="Second Person")
         self.assertEqual(woken, [()])
         self.assertEqual(services.dispatch_notices(), 2)
+
+
+class ReceiptPageTestCase(BaseTestCase):
+    def test_it_shows_each_reporter_their_own_receipt(self):
+        first = receipt_in(self.client.post("/en/report/", report_form_data()))
+        second = receipt_in(self.client.post("/en/report/", report_form_data()))
+        self.assertNotEqual(first, second)
+        for shown in (first, second):
+            self.assertIsNotNone(services.open_with_receipt(receipts.normalise(shown)))
+
+    def test_it_shows_the_receipt_page_in_the_reporters_language(self):
+        response = self.client.post("/ug/report/", report_form_data())
+        self.assertContains(response, 'lang="ug" dir="rtl"')
+        self.assertContains(response, 'href="/kk/report/"')
+        self.assertNotContains(response, "This is your receipt")
+        receipts.normalise(receipt_in(response))
