@@ -198,8 +198,7 @@ def where_time_goes(env: dict[str, str], fields: dict, cookie: str, n: int = 400
     timed(crypto, "wrap", "HPKE: wrap the data key 7 times")
     timed(views, "render", "render the receipt page")
     timed(forms.ReportForm, "is_valid", "validate the form")
-    timed(views, "_first_use", "Redis: one-time form id")
-    timed(views.ratelimit, "allow_submission", "Redis: rate limit")
+    timed(views.ratelimit, "admit_submission", "Redis: one-time form id and rate limit")
 
     app = WSGIHandler()
     body_fields = {k: v for k, v in fields.items() if k != "form_id"}

@@ -32,6 +32,19 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         return value
 
 
+# Set a one-time key; if it was not there yet, count one more in a window.
+_ADD_THEN_COUNT = """
+if not redis.call('set', KEYS[1], 1, 'NX', 'EX', ARGV[1]) then
+    return nil
+end
+local count = redis.call('incr', KEYS[2])
+if count == 1 then
+    redis.call('expire', KEYS[2], ARGV[2])
+end
+return count
+"""
+
+
 # Increment only a key that exists (Django's incr raises ValueError otherwise).
 _INCR_EXISTING = """
 if redis.call('exists', KEYS[1]) == 1 then
@@ -45,3 +58,10 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def add_then_count(self, once: str, once_timeout: int, counter: str, window: int) -> int | None:
+        """In one round trip: None if `once` was set already; else set it, and return
+        `counter` plus one (a counter that expires `window` seconds after it started)."""
+        keys = [self.make_and_validate_key(once), self.make_and_validate_key(counter)]
+        client = self._cache.get_client(write=True)
+        return client.eval(_ADD_THEN_COUNT, 2, *keys, once_timeout, window)

@@ -7,6 +7,7 @@ to an address by anyone, including us. Counters expire with their window.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import hmac
 import secrets
@@ -48,10 +49,37 @@ def _count(name: str, window: int) -> int:
         return cache.incr(name)
 
 
-def allow_submission(request) -> bool:
-    """Count one submission for this client; False when over the hourly limit."""
-    limit = settings.INTAKE_SUBMISSIONS_PER_HOUR
-    return _count(f"rl:submit:{client(request)}", 3600) <= limit
+class Admission(enum.Enum):
+    ACCEPTED = "accepted"
+    ALREADY_SENT = "already sent"  # this form was sent before (a reload sends it again)
+    TOO_MANY = "too many"  # over the hourly limit for this client
+
+
+FORM_ID_SECONDS = 24 * 3600
+
+
+def admit_submission(request, form_id: str) -> Admission:
+    """Use up the form's one-time id and count one submission for this client.
+
+    One round trip on Redis (config.cache.RedisCache.add_then_count), as this is
+    paid by every report; two cache calls elsewhere.
+    """
+    # A form without its id (it is only a hidden field) counts as new each time.
+    once_id = form_id or secrets.token_urlsafe(16)
+    once = f"intake:form:{hashlib.sha256(once_id.encode()).hexdigest()}"
+    counter = f"rl:submit:{client(request)}"
+    add_then_count = getattr(cache, "add_then_count", None)
+    if add_then_count is not None:
+        count = add_then_count(once, FORM_ID_SECONDS, counter, 3600)
+    elif cache.add(once, 1, timeout=FORM_ID_SECONDS):
+        count = _count(counter, 3600)
+    else:
+        count = None
+    if count is None:
+        return Admission.ALREADY_SENT
+    if count > settings.INTAKE_SUBMISSIONS_PER_HOUR:
+        return Admission.TOO_MANY
+    return Admission.ACCEPTED
 
 
 # Wrong receipts: the first few are free, then each one doubles the wait before the

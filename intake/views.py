@@ -7,11 +7,9 @@ and services.add_message, and none keeps it in a session or cookie.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from functools import lru_cache
 
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -32,14 +30,6 @@ def home(request):
     return render(request, "intake/home.html")
 
 
-def _first_use(form_id: str) -> bool:
-    """True the first time a form instance is sent (a reload re-sends it)."""
-    if not form_id:
-        return True
-    digest = hashlib.sha256(form_id.encode()).hexdigest()
-    return cache.add(f"intake:form:{digest}", 1, timeout=24 * 3600)
-
-
 def _attach_upload_errors(request, form) -> None:
     for message in upload_errors(request):
         form.add_error("attachments", message)
@@ -55,9 +45,10 @@ def report(request):
     _attach_upload_errors(request, form)
     if not form.is_valid():
         return render(request, "intake/report_form.html", {"form": form}, status=400)
-    if not _first_use(form.cleaned_data["form_id"]):
+    admission = ratelimit.admit_submission(request, form.cleaned_data["form_id"])
+    if admission is ratelimit.Admission.ALREADY_SENT:
         return render(request, "intake/already_sent.html", status=409)
-    if not ratelimit.allow_submission(request):
+    if admission is ratelimit.Admission.TOO_MANY:
         form.add_error(
             None,
             _(

@@ -36,3 +36,20 @@ class RedisCacheTestCase(SimpleTestCase):
         with self.assertRaises(ValueError):
             cache.incr("amanat-cache-test")
         self.assertIsNone(cache.get("amanat-cache-test"))
+
+    def test_it_sets_a_one_time_key_and_counts_in_one_round_trip(self):
+        cache.delete_many(["amanat-once", "amanat-count"])
+        self.addCleanup(cache.delete_many, ["amanat-once", "amanat-count"])
+        client = cache._cache.get_client(write=True)
+        sent = []
+        original = client.execute_command
+        client.execute_command = lambda *args, **kw: sent.append(args[0]) or original(*args, **kw)
+        try:
+            first = cache.add_then_count("amanat-once", 60, "amanat-count", 60)
+        finally:
+            del client.execute_command
+        self.assertEqual((first, len(sent)), (1, 1))
+        self.assertIsNone(cache.add_then_count("amanat-once", 60, "amanat-count", 60))
+        self.assertEqual(cache.add_then_count("amanat-other", 60, "amanat-count", 60), 2)
+        cache.delete("amanat-other")
+        self.assertGreater(client.ttl(cache.make_key("amanat-count")), 0)

@@ -69,6 +69,12 @@ class FormTestCase(BaseTestCase):
         self.assertContains(response, "already sent", status_code=409)
         self.assertEqual(Report.objects.count(), 1)
 
+    def test_it_accepts_each_form_that_lost_its_id(self):
+        for name in ("First Person", "Second Person"):
+            response = self.client.post("/en/report/", report_form_data(form_id="", name_1=name))
+            self.assertEqual(response.status_code, 200)
+        self.assertEqual(Report.objects.count(), 2)
+
     def test_it_limits_submissions_per_connection_and_keeps_the_input(self):
         with self.settings(INTAKE_SUBMISSIONS_PER_HOUR=2):
             self.assertEqual(self.post().status_code, 200)
