@@ -43,3 +43,33 @@ class RoleForm(StepUpMixin):
 
 class ResetForm(StepUpMixin):
     password = forms.CharField(label="New password", strip=False, min_length=12, max_length=1024)
+
+
+class PasswordForm(StepUpMixin):
+    current = forms.CharField(
+        label="Current password",
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new = forms.CharField(
+        label="New password (at least 12 characters)",
+        strip=False,
+        min_length=12,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    again = forms.CharField(
+        label="New password again",
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new") and data.get("again") and data["new"] != data["again"]:
+            self.add_error("again", "The two new passwords differ. Type the same one twice.")
+        if data.get("new") and data.get("new") == data.get("current"):
+            self.add_error("new", "The new password must differ from the current one.")
+        return data

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import lru_cache
 
+from django.contrib.auth import password_validation
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -67,6 +68,12 @@ def check_password(username: str, password: str) -> tuple[Staff, crypto.PrivateK
 
 
 def change_password(staff: Staff, private_key: crypto.PrivateKey, new_password: str) -> None:
-    """Re-lock the same private key under a new password (access is unchanged)."""
-    staff.holder.locked_private_key = password_lock.lock(private_key.to_bytes(), new_password)
-    staff.holder.save(update_fields=["locked_private_key"])
+    """Re-lock the same private key under a new password (access is unchanged).
+
+    Raises django.core.exceptions.ValidationError for a weak password.
+    """
+    password_validation.validate_password(new_password, staff)
+    with transaction.atomic():
+        staff.holder.locked_private_key = password_lock.lock(private_key.to_bytes(), new_password)
+        staff.holder.save(update_fields=["locked_private_key"])
+        audit.record(audit.staff_actor(staff), Action.PASSWORD_CHANGED, [staff.pk])

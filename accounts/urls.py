@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/<int:pk>/deactivate/", views.deactivate, name="deactivate"),
     path("people/<int:pk>/reset/", views.reset_password, name="reset-password"),
     path("security/", views.security, name="security"),
+    path("password/", views.change_password, name="password"),
     path("passkeys/<int:pk>/remove/", views.remove_passkey, name="remove-passkey"),
     # The passkey ceremonies (JSON, for the plugin's scripts) and their messages.
     path(

@@ -19,8 +19,17 @@ from audit.models import Action
 from . import passkeys, second_factor, services, signin
 from . import people as people_service
 from .access import end_session, fresh_step_up, staff_required, stepped_up
-from .forms import AddStaffForm, CodeForm, LoginForm, ResetForm, RoleForm, StepUpMixin
+from .forms import (
+    AddStaffForm,
+    CodeForm,
+    LoginForm,
+    PasswordForm,
+    ResetForm,
+    RoleForm,
+    StepUpMixin,
+)
 from .login import LoginRefused, check_password
+from .login import change_password as change_own_password
 from .models import Role, SealedTOTPDevice, Staff
 
 
@@ -169,6 +178,32 @@ def remove_passkey(request, pk):
         credential.delete()
         audit.record(audit.staff_actor(request.user), Action.PASSKEY_REMOVED, [request.user.pk, pk])
     return redirect("staff:security")
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def change_password(request):
+    """Re-lock your own key under a new password: the current one, a fresh second
+    factor (a key operation), and the new one twice."""
+    form = PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            _, key = check_password(request.user.username, c["current"])
+        except LoginRefused:
+            form.add_error("current", "This is not your current password.")
+        else:
+            if not stepped_up(request, c["code"]):
+                form.add_error("code", "Enter a fresh code from your authenticator app.")
+            else:
+                try:
+                    change_own_password(request.user, key, c["new"])
+                except ValidationError as refused:
+                    form.add_error("new", refused)
+                else:
+                    return render(request, "staff/password.html", {"changed": True})
+    status = 400 if form.errors else 200
+    return render(request, "staff/password.html", {"form": form}, status=status)
 
 
 def coordinator_only(view):

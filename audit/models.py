@@ -24,6 +24,7 @@ class Action(models.TextChoices):
     KEY_REVOKED = "key.revoked"
     PASSKEY_REGISTERED = "passkey.registered"
     PASSKEY_REMOVED = "passkey.removed"
+    PASSWORD_CHANGED = "password.changed"  # noqa: S105 - an action name
     REPORT_RECEIVED = "report.received"
     REPORT_OPENED = "report.opened"
     INBOX_VIEWED = "inbox.viewed"

@@ -129,6 +129,8 @@ MATRIX = {
         triagers,
     ),
     "staff:security": ("get", "/staff/security/", None, signed_in_only),
+    # Everyone's own password only: there is no one else's to name in the URL.
+    "staff:password": ("get", "/staff/password/", None, signed_in_only),
     # Bob's passkey: nobody else may remove it.
     "staff:remove-passkey": (
         "post",
