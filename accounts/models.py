@@ -174,11 +174,13 @@ class Notification(models.Model):
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=32, choices=Kind.choices)
     subject = models.UUIDField()
-    created_at = models.DateTimeField(default=timezone.now)
+    # A day, not a time: a new-report notice is made within seconds of the report, and
+    # the report itself keeps only its day (DESIGN §4).
+    created_on = models.DateField(default=timezone.localdate)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_on", "-id"]
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.staff_id}"

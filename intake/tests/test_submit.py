@@ -165,3 +165,18 @@ class ReceiptPageTestCase(BaseTestCase):
         self.assertContains(response, 'href="/kk/report/"')
         self.assertNotContains(response, "This is your receipt")
         receipts.normalise(receipt_in(response))
+
+
+class NoticeTimeTestCase(BaseTestCase):
+    def test_a_new_report_notice_keeps_the_day_only(self):
+        self.client.post("/en/report/", report_form_data())
+        services.dispatch_notices()
+        notification = Notification.objects.get()
+        times = [
+            f.name
+            for f in Notification._meta.get_fields()
+            if getattr(f, "get_internal_type", lambda: "")() == "DateTimeField"
+            and getattr(notification, f.name) is not None
+        ]
+        self.assertEqual(times, [])
+        self.assertEqual(notification.created_on, Report.objects.get().received_on)
