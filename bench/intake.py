@@ -271,7 +271,6 @@ def main() -> None:
         env=env,
         cwd=ROOT,
         start_new_session=True,
-        stdout=subprocess.DEVNULL,  # the access log (no addresses), kept as in production
     )
     worker = subprocess.Popen(
         [str(VENV_BIN / "celery"), "-A", "config", "worker", "-c", "1", "--loglevel", "WARNING"],

@@ -1,14 +1,14 @@
 # gunicorn settings for Amanat (`gunicorn -c deploy/gunicorn.conf.py config.wsgi`).
 import gc
 
-# No client address is ever written: the access log names only the method, path,
-# status and duration.
+# No access log: even without addresses, a line per request would keep the time and
+# language of every report and return visit, which the database itself does not keep
+# (a report keeps its day only). Errors are still logged.
 bind = "127.0.0.1:8000"
 workers = 3
 worker_class = "sync"
 timeout = 60
-accesslog = "-"
-access_log_format = '"%(m)s %(U)s" %(s)s %(L)ss'
+accesslog = None
 errorlog = "-"
 forwarded_allow_ips = "127.0.0.1"
 # Request bodies are never logged; keep the default log level.
