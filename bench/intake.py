@@ -4,7 +4,8 @@ gunicorn + PostgreSQL (+ Redis broker and a Celery worker for the notices), an
 organisation with 5 intake key holders plus the recovery key, and 1, 4 and 50
 concurrent clients (threads of this script) posting the public form. In the same
 run, the reference: a plain view on the same stack that validates the same form
-and saves one unencrypted row. Run: .venv/bin/python bench/intake.py [--seconds 10] [--workers 3]
+and saves one unencrypted row.
+Run: .venv/bin/python bench/intake.py [--seconds 10] [--workers 3] [--clients 1,4,50]
 Needs PostgreSQL on 127.0.0.1:5432 (trust auth) and Redis on 127.0.0.1:6379.
 """
 
@@ -242,6 +243,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--clients", default="1,4,50", help="concurrency levels, e.g. 1,4,50")
     opts = parser.parse_args()
     for tool in ("psql", "redis-cli"):
         if not shutil.which(tool):
@@ -303,7 +305,7 @@ def main() -> None:
         )
         stored_before = count_rows(env, "intake_report")
         ok_total = 0
-        for clients in (1, 4, 50):
+        for clients in [int(level) for level in opts.clients.split(",")]:
             host = f"127.0.0.1:{PORT}"
             enc = load(host, "/en/report/", fields, cookie, clients, opts.seconds)
             plain = load(host, "/bench/plain/", fields, cookie, clients, opts.seconds)
