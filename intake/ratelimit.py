@@ -49,6 +49,16 @@ def _count(name: str, window: int) -> int:
         return cache.incr(name)
 
 
+def _form_key(form_id: str) -> str:
+    return f"intake:form:{hashlib.sha256(form_id.encode()).hexdigest()}"
+
+
+def release_form_id(form_id: str) -> None:
+    """The submission did not go through: the same form may be sent again."""
+    if form_id:
+        cache.delete(_form_key(form_id))
+
+
 class Admission(enum.Enum):
     ACCEPTED = "accepted"
     ALREADY_SENT = "already sent"  # this form was sent before (a reload sends it again)
@@ -65,8 +75,7 @@ def admit_submission(request, form_id: str) -> Admission:
     paid by every report; two cache calls elsewhere.
     """
     # A form without its id (it is only a hidden field) counts as new each time.
-    once_id = form_id or secrets.token_urlsafe(16)
-    once = f"intake:form:{hashlib.sha256(once_id.encode()).hexdigest()}"
+    once = _form_key(form_id or secrets.token_urlsafe(16))
     counter = f"rl:submit:{client(request)}"
     add_then_count = getattr(cache, "add_then_count", None)
     if add_then_count is not None:

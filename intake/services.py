@@ -208,9 +208,12 @@ def submit(
 
 
 # A dispatch sends every pending notice, so one wake-up a second per process is
-# enough under load; beat sends whatever is left (CELERY_BEAT_SCHEDULE).
+# enough under load; beat sends whatever is left (CELERY_BEAT_SCHEDULE). With the
+# broker down, a try every 10 s is enough: each one can wait for its timeout.
 WAKE_INTERVAL = 1.0
+BROKER_RETRY_INTERVAL = 10.0
 _last_wake = [0.0]
+_broker_down = [False]
 
 
 def _queue_notice(kind: str, subject: uuid.UUID) -> None:
@@ -228,14 +231,20 @@ def wake_dispatcher() -> None:
     """Ask a worker to send pending notices, at most once a second from this process.
     The task message carries nothing at all."""
     now = time.monotonic()
-    if now - _last_wake[0] < WAKE_INTERVAL:
+    interval = BROKER_RETRY_INTERVAL if _broker_down[0] else WAKE_INTERVAL
+    if now - _last_wake[0] < interval:
         return
     _last_wake[0] = now
     try:
         tasks_module().send_notices.delay()
     except Exception:  # noqa: BLE001 - a broker outage must not fail the submission
-        _last_wake[0] = 0.0
-        log.warning("broker unreachable; notices kept for the next dispatch")
+        if not _broker_down[0]:  # once per outage: a line per report would date each one
+            log.warning("broker unreachable; notices are kept until it answers")
+        _broker_down[0] = True
+    else:
+        if _broker_down[0]:
+            log.warning("broker answers again")
+        _broker_down[0] = False
 
 
 def dispatch_notices(limit: int = 500) -> int:

@@ -45,10 +45,13 @@ def report(request):
     _attach_upload_errors(request, form)
     if not form.is_valid():
         return render(request, "intake/report_form.html", {"form": form}, status=400)
-    admission = ratelimit.admit_submission(request, form.cleaned_data["form_id"])
+    form_id = form.cleaned_data["form_id"]
+    admission = ratelimit.admit_submission(request, form_id)
     if admission is ratelimit.Admission.ALREADY_SENT:
         return render(request, "intake/already_sent.html", status=409)
     if admission is ratelimit.Admission.TOO_MANY:
+        # Nothing was stored: the same page may be sent again once the hour has passed.
+        ratelimit.release_form_id(form_id)
         form.add_error(
             None,
             _(
@@ -67,6 +70,7 @@ def report(request):
             files=c["attachments"],
         )
     except services.NotReady:
+        ratelimit.release_form_id(form_id)
         form.add_error(
             None,
             _(
@@ -75,6 +79,9 @@ def report(request):
             ),
         )
         return render(request, "intake/report_form.html", {"form": form}, status=503)
+    except BaseException:
+        ratelimit.release_form_id(form_id)  # nothing was stored (one transaction)
+        raise
     return _receipt_page(request, submitted.receipt)
 
 

@@ -53,6 +53,7 @@ class BaseTestCase(TestCase):
         cache.clear()
         # Each test starts with the notice dispatcher not yet woken by this process.
         intake_services._last_wake[0] = 0.0
+        intake_services._broker_down[0] = False
 
     def private_key(self, staff: Staff) -> crypto.PrivateKey:
         """The staff member's unlocked private key (unlocked once per class)."""

@@ -1,5 +1,6 @@
 from django.test import TestCase
 
+from intake import services
 from intake.models import Report
 from tests.base import BaseTestCase
 from tests.reports import report_form_data
@@ -84,6 +85,28 @@ class FormTestCase(BaseTestCase):
         self.assertContains(response, "third try", status_code=429)
         self.assertEqual(Report.objects.count(), 2)
 
+    def test_a_refused_form_can_be_sent_again_later(self):
+        data = report_form_data()
+        with self.settings(INTAKE_SUBMISSIONS_PER_HOUR=0):
+            self.assertEqual(self.client.post("/en/report/", data).status_code, 429)
+        response = self.client.post("/en/report/", data)
+        self.assertContains(response, "This is your receipt")
+        self.assertEqual(Report.objects.count(), 1)
+
+    def test_a_form_that_failed_on_the_server_can_be_sent_again(self):
+        data = report_form_data()
+        original = services.submit
+        self.addCleanup(setattr, services, "submit", original)
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("the database went away")
+
+        services.submit = broken
+        with self.assertRaises(RuntimeError):
+            self.client.post("/en/report/", data)
+        services.submit = original
+        self.assertContains(self.client.post("/en/report/", data), "This is your receipt")
+
     def test_it_stores_no_client_address(self):
         self.client.post("/en/report/", report_form_data(), REMOTE_ADDR="198.51.100.23")
         for where, data in cache_contents():
@@ -94,7 +117,12 @@ class FormTestCase(BaseTestCase):
 
 class NotReadyTestCase(TestCase):
     def test_it_keeps_the_input_when_the_organisation_is_not_set_up(self):
-        response = self.client.post("/en/report/", report_form_data(narrative="kept text"))
+        form_id = "a-form-id-1234567890"
+        data = report_form_data(narrative="kept text", form_id=form_id)
+        response = self.client.post("/en/report/", data)
         self.assertContains(response, "cannot receive reports yet", status_code=503)
         self.assertContains(response, "kept text", status_code=503)
         self.assertFalse(Report.objects.exists())
+        # The same page, sent again once the organisation is set up, is not "already sent".
+        again = self.client.post("/en/report/", report_form_data(form_id=form_id))
+        self.assertEqual(again.status_code, 503)
