@@ -1,3 +1,4 @@
+import hashlib
 import math
 
 import pytest
@@ -79,6 +80,15 @@ def test_the_lookup_says_nothing_of_the_receipt():
     assert receipt not in lookup
     other_last_digit = str((int(receipt[-1]) + 1) % 10)
     assert lookup != receipts.derive(receipt[:-1] + other_last_digit, PEPPER).lookup
+
+
+def test_the_derivation_never_changes_under_an_issued_receipt():
+    # Receipts are never stored, so a change to the derivation (parameters, salt, labels)
+    # would orphan every report already received: this known answer must keep holding.
+    derived = receipts.derive("482193775601234567897", b"p" * 32)
+    assert derived.lookup == "b9596a913ca4637b0822f3e1644b2e4089f6b1672df794efda3944a2f799e1e4"
+    public = hashlib.sha256(derived.reporter.public_key().to_bytes()).hexdigest()
+    assert public == "024cca583455721dd16610218cd85c6ed56c8522604d3c9a99c1b5a778dae4b9"
 
 
 def test_it_derives_with_argon2id_at_no_less_than_its_floor():
