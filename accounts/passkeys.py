@@ -245,4 +245,4 @@ class StepUpComplete(_Failures, _StepUp, CompleteCredentialAuthenticationView):
         access.mark_stepped_up(self.request)
 
     def get_success_url(self):
-        return self.get_redirect_url() or reverse("staff:security")
+        return access.safe_next(self.request) or reverse("staff:security")

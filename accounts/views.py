@@ -10,7 +10,6 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import chain as audit
@@ -18,7 +17,7 @@ from audit.models import Action
 
 from . import passkeys, second_factor, services, signin
 from . import people as people_service
-from .access import end_session, fresh_step_up, staff_required, stepped_up
+from .access import end_session, fresh_step_up, safe_next, staff_required, stepped_up
 from .forms import (
     AddStaffForm,
     CodeForm,
@@ -128,15 +127,6 @@ def logout_view(request):
     return end_session(request)
 
 
-def _safe_next(request) -> str:
-    """Where to go back after a step-up: a staff page of this site, or nowhere."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    ok = target.startswith("/staff/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if ok else ""
-
-
 def _security_page(request, form=None, status=200):
     mine = passkeys.passkeys_of(request.user).order_by("created_at")
     fresh = fresh_step_up(request)
@@ -145,7 +135,7 @@ def _security_page(request, form=None, status=200):
         "fresh": fresh,
         "can_add": fresh and mine.count() < passkeys.MAX_PASSKEYS,
         "form": form or StepUpMixin(),
-        "next": _safe_next(request),
+        "next": safe_next(request),
         "passkey_config": passkeys.page_config(request, step_up=True),
     }
     return render(request, "staff/security.html", context, status=status)
@@ -160,7 +150,7 @@ def security(request):
         return _security_page(request)
     form = StepUpMixin(request.POST)
     if form.is_valid() and stepped_up(request, form.cleaned_data["code"]):
-        return redirect(_safe_next(request) or "staff:security")
+        return redirect(safe_next(request) or "staff:security")
     form.add_error("code", "This code is wrong or was already used.")
     return _security_page(request, form, status=403)
 
@@ -190,8 +180,9 @@ def change_password(request):
         c = form.cleaned_data
         try:
             _, key = check_password(request.user.username, c["current"])
-        except LoginRefused:
-            form.add_error("current", "This is not your current password.")
+        except LoginRefused as refused:
+            wrong = str(refused) == "Wrong username or password."
+            form.add_error("current", "This is not your current password." if wrong else refused)
         else:
             if not stepped_up(request, c["code"]):
                 form.add_error("code", "Enter a fresh code from your authenticator app.")

@@ -2,8 +2,8 @@
 import gc
 
 # No access log: even without addresses, a line per request would keep the time and
-# language of every report and return visit, which the database itself does not keep
-# (a report keeps its day only). Errors are still logged.
+# language of every report and return visit, while a report itself keeps only its day.
+# Errors are still logged.
 bind = "127.0.0.1:8000"
 workers = 3
 worker_class = "sync"

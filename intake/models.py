@@ -80,7 +80,7 @@ class Report(models.Model):
     withdrawn_on = models.DateField(null=True, blank=True)
     # The report is its own outbox entry: intake staff are told of it after commit
     # (intake.services.dispatch_notices), and a broker outage only delays that.
-    announced = models.BooleanField(default=False)
+    announced = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [

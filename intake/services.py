@@ -258,7 +258,8 @@ def dispatch_notices(limit: int = 500) -> int:
     with transaction.atomic():
         new_reports = list(
             Report.objects.filter(announced=False)
-            .select_for_update(skip_locked=True)
+            # no_key: a return visit adding a message to the report is not held up.
+            .select_for_update(skip_locked=True, no_key=True)
             .values_list("id", flat=True)[:limit]
         )
         notices = list(PendingNotice.objects.select_for_update(skip_locked=True)[:limit])

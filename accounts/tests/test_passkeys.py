@@ -8,12 +8,13 @@ import json
 import re
 import time
 
-from django.test import override_settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client, override_settings
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django_otp_webauthn import views as plugin_views
 from django_otp_webauthn.models import WebAuthnCredential
 
-from accounts import people, second_factor, signin
+from accounts import people, second_factor, session_keys, signin
 from accounts.models import SealedTOTPDevice
 from audit import chain
 from audit.models import Action, Entry
@@ -327,12 +328,17 @@ class StepUpTestCase(PasskeyTestCase):
     def test_it_goes_back_only_to_a_staff_page_here(self):
         authenticator = self.register(self.alice)
         self.sign_in(self.alice)
-        for target in ("https://elsewhere.example/", "//elsewhere.example/"):
+        for target in ("https://elsewhere.example/", "//elsewhere.example/", "/en/report/"):
             options = self.post_json(STEP_UP + "begin/").json()
             response = self.post_json(
                 f"{STEP_UP}complete/?next={target}", authenticator.get(options)
             )
             self.assertEqual(response.json()["redirect_url"], "/staff/security/")
+        options = self.post_json(STEP_UP + "begin/").json()
+        response = self.post_json(
+            f"{STEP_UP}complete/?next=/staff/people/", authenticator.get(options)
+        )
+        self.assertEqual(response.json()["redirect_url"], "/staff/people/")
 
 
 class RemovalTestCase(PasskeyTestCase):
@@ -443,3 +449,36 @@ class TotpStillWorksTestCase(PasskeyTestCase):
         self.assertTrue(device.confirmed)
         self.sign_in(self.alice)
         self.assertContains(self.client.get("/staff/"), "Signed in as alice")
+
+
+class RemovingTheSessionsOwnPasskeyTestCase(PasskeyTestCase):
+    def test_it_ends_the_session_and_destroys_its_key(self):
+        authenticator = self.register(self.alice)
+        self.password_step(self.alice)
+        self.assertEqual(self.passkey_step(authenticator).status_code, 200)
+        session_key = self.client.session.session_key
+        credential = WebAuthnCredential.objects.get()
+        response = self.client.post(
+            f"/staff/passkeys/{credential.pk}/remove/", {"code": self.totp_code(self.alice)}
+        )
+        self.assertRedirects(response, "/staff/security/", fetch_redirect_response=False)
+        # The device that verified this session is gone: the next page ends the session.
+        response = self.client.get("/staff/")
+        self.assertRedirects(response, "/staff/login/")
+        self.assertEqual(response.cookies[session_keys.COOKIE].value, "")
+        self.assertFalse(SessionStore().exists(session_key))
+
+
+class CsrfTestCase(PasskeyTestCase):
+    def test_the_ceremonies_need_the_csrf_token(self):
+        self.sign_in(self.alice)
+        self.step_up_with_code(self.alice)
+        browser = Client(enforce_csrf_checks=True)
+        browser.cookies = self.client.cookies
+        refused = self.post_json(REGISTER + "begin/", client=browser)
+        self.assertEqual(refused.status_code, 403)
+        token = browser.get("/staff/security/").context["passkey_config"]["csrfToken"]
+        allowed = browser.post(
+            REGISTER + "begin/", "", content_type="application/json", HTTP_X_CSRFTOKEN=token
+        )
+        self.assertEqual(allowed.status_code, 200, allowed.content)

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="report",
             name="announced",
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(default=False, db_default=False),
         ),
         migrations.RemoveField(model_name="pendingnotice", name="created_at"),
         migrations.RemoveField(model_name="pendingnotice", name="dispatched_at"),

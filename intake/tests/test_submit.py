@@ -169,6 +169,14 @@ class ReceiptPageTestCase(BaseTestCase):
         for shown in (first, second):
             self.assertIsNotNone(services.open_with_receipt(receipts.normalise(shown)))
 
+    def test_the_receipt_page_is_spliced_not_rendered_for_each_report(self):
+        from intake import views
+
+        views._receipt_page_around.cache_clear()
+        for language in ("en", "ug"):
+            self.client.post(f"/{language}/report/", report_form_data())
+            self.assertIsNotNone(views._receipt_page_around(language, f"/{language}/report/"))
+
     def test_it_shows_the_receipt_page_in_the_reporters_language(self):
         response = self.client.post("/ug/report/", report_form_data())
         self.assertContains(response, 'lang="ug" dir="rtl"')
