@@ -144,10 +144,16 @@ class Message(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
     sender = models.CharField(max_length=16, choices=Sender.choices)
     sealed_body = models.BinaryField()
-    created_at = models.DateTimeField(default=timezone.now)
+    # A day and a place in the thread, not a time: a reporter's message would otherwise
+    # date their return visit to the second, while a report keeps only its day.
+    sent_on = models.DateField(default=timezone.localdate)
+    number = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["created_at"]
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="one_message_per_place")
+        ]
 
     def __str__(self) -> str:
         return f"message {self.id}"

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 import crypto
@@ -334,7 +335,7 @@ def thread(access: OpenReport) -> list[ThreadEntry]:
             ThreadEntry(
                 sender=message.sender,
                 text=body.decode("utf-8"),
-                sent_on=timezone.localdate(message.created_at),
+                sent_on=message.sent_on,
                 attachment_count=len(message.attachments.all()),
             )
         )
@@ -349,8 +350,12 @@ def add_message(access: OpenReport, sender: str, text: str, files: list[CleanFil
     attachments = _seal_files(report.id, access.dek, files)
     try:
         with transaction.atomic():
+            # The report row is locked so that two messages never take the same place.
+            locked = Report.objects.select_for_update(no_key=True).filter(id=report.id)
+            list(locked.values_list("id", flat=True))
+            last = report.messages.aggregate(last=Max("number"))["last"] or 0
             message = Message.objects.create(
-                id=message_id, report=report, sender=sender, sealed_body=sealed
+                id=message_id, report=report, sender=sender, sealed_body=sealed, number=last + 1
             )
             for row in attachments:
                 row.message = message

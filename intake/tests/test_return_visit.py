@@ -60,6 +60,20 @@ class ReturnVisitTestCase(BaseTestCase):
         self.assertEqual(notification.staff, self.ines)
         self.assertEqual(notification.subject, self.report.id)
 
+    def test_a_thread_keeps_its_order_and_the_day_but_no_time(self):
+        access = services.open_with_receipt(receipts.normalise(self.receipt))
+        for sender, text in [("staff", "Question one"), ("reporter", "Answer"), ("staff", "Two")]:
+            services.add_message(access, sender, text, [])
+        self.assertEqual(
+            [(m.sender, m.number) for m in Message.objects.all()],
+            [("staff", 1), ("reporter", 2), ("staff", 3)],
+        )
+        self.assertEqual(
+            [e.text for e in services.thread(access)], ["Question one", "Answer", "Two"]
+        )
+        kinds = {f.get_internal_type() for f in Message._meta.concrete_fields}
+        self.assertNotIn("DateTimeField", kinds)
+
     def test_it_refuses_an_empty_message_and_says_why(self):
         response = self.visit(action="message", text="")
         self.assertEqual(response.status_code, 400)
