@@ -53,6 +53,8 @@ def staff_required(view):
             return end_session(request)
         request.session["last_seen"] = time.time()
         request.private_key = key
+        if user.must_change_password and request.resolver_match.view_name != "staff:password":
+            return redirect("staff:password")
         return view(request, *args, **kwargs)
 
     return wrapped

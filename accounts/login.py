@@ -76,4 +76,6 @@ def change_password(staff: Staff, private_key: crypto.PrivateKey, new_password: 
     with transaction.atomic():
         staff.holder.locked_private_key = password_lock.lock(private_key.to_bytes(), new_password)
         staff.holder.save(update_fields=["locked_private_key"])
+        staff.must_change_password = False
+        staff.save(update_fields=["must_change_password"])
         audit.record(audit.staff_actor(staff), Action.PASSWORD_CHANGED, [staff.pk])

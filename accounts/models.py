@@ -62,6 +62,9 @@ class Staff(AbstractBaseUser):
     # Lock-out after repeated wrong passwords, counted per account (no addresses kept).
     failed_logins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # Set when a coordinator chose the password (a new account, a reset): until the
+    # staff member picks their own, the staff area shows only the password page.
+    must_change_password = models.BooleanField(default=False)
 
     USERNAME_FIELD = "username"
     REQUIRED_FIELDS = ["role"]

@@ -55,7 +55,10 @@ def reset_password(coordinator: Staff, staff: Staff, new_password: str) -> None:
         old = staff.holder
         staff.holder = services.new_staff_holder(new_password)
         staff.failed_logins, staff.locked_until = 0, None
-        staff.save(update_fields=["holder", "failed_logins", "locked_until"])
+        staff.must_change_password = True  # the coordinator knows this one
+        staff.save(
+            update_fields=["holder", "failed_logins", "locked_until", "must_change_password"]
+        )
         SealedTOTPDevice.objects.filter(user=staff).delete()
         BackupCodes.objects.filter(user=staff).delete()
         # Passkeys hold nothing sealed, but a reset starts the second factors afresh too.

@@ -144,13 +144,20 @@ def add_staff(
     password: str,
     granter: Staff,
     granter_key: crypto.PrivateKey,
+    *,
+    must_change_password: bool = False,
 ) -> Staff:
-    """A new staff member; roles that triage get the index key from the granter."""
+    """A new staff member; roles that triage get the index key from the granter.
+    must_change_password: the granter chose the password, so the new member replaces
+    it before anything else."""
     index_key = None
     if role in INDEX_KEY_ROLES:
         index_key = open_org_key(OrganisationKey.Purpose.INDEX, granter.holder, granter_key)
     with transaction.atomic():
         staff = create_staff(username, role, password)
+        if must_change_password:
+            staff.must_change_password = True
+            staff.save(update_fields=["must_change_password"])
         audit.record(audit.staff_actor(granter), Action.STAFF_CREATED, [staff.pk])
         if index_key is not None:
             grant_org_key(OrganisationKey.Purpose.INDEX, index_key, staff.holder)

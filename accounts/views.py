@@ -233,7 +233,12 @@ def people(request):
             c = form.cleaned_data
             try:
                 services.add_staff(
-                    c["username"], c["role"], c["password"], request.user, request.private_key
+                    c["username"],
+                    c["role"],
+                    c["password"],
+                    request.user,
+                    request.private_key,
+                    must_change_password=True,
                 )
             except ValidationError as refused:
                 form.add_error("password", refused)

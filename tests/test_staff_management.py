@@ -2,7 +2,7 @@ from accounts import login as staff_login
 from accounts.models import OrganisationKey, Role, SealedTOTPDevice, Staff
 from cases import services as cases
 from intake.models import Report, ReportKey
-from tests.base import BaseTestCase
+from tests.base import PASSWORDS, BaseTestCase
 from tests.reports import report_form_data
 
 
@@ -99,3 +99,47 @@ class OverviewTestCase(BaseTestCase):
         self.assertContains(page, "un-confidential")
         self.assertNotContains(page, "Hidden Name")
         self.assertNotContains(page, "Hidden story")
+
+
+class ChosenPasswordTestCase(BaseTestCase):
+    """A password a coordinator chose is replaced before anything else."""
+
+    def setUp(self):
+        super().setUp()
+        self.sign_in(self.coordinator)
+        self.code = self.totp_code(self.coordinator)
+
+    def test_a_new_member_and_a_reset_must_choose_their_own(self):
+        self.client.post(
+            "/staff/people/",
+            {
+                "username": "nur",
+                "role": "intake",
+                "password": "nur-first-pass-42",
+                "code": self.code,
+            },
+        )
+        self.assertTrue(Staff.objects.get(username="nur").must_change_password)
+        self.client.post(
+            f"/staff/people/{self.alice.pk}/reset/", {"password": "alice-new-pass-99", "code": ""}
+        )
+        self.assertTrue(Staff.objects.get(pk=self.alice.pk).must_change_password)
+
+    def test_the_staff_area_shows_only_the_password_page_until_then(self):
+        Staff.objects.filter(pk=self.alice.pk).update(must_change_password=True)
+        self.client.post("/staff/logout/")
+        self.sign_in(self.alice)
+        for url in ("/staff/", "/staff/reports/", "/staff/security/"):
+            self.assertRedirects(self.client.get(url), "/staff/password/")
+        self.assertEqual(self.client.get("/staff/password/").status_code, 200)
+        self.client.post(
+            "/staff/password/",
+            {
+                "current": PASSWORDS["alice"],
+                "new": "alice-own-choice-31",
+                "again": "alice-own-choice-31",
+                "code": self.totp_code(self.alice),
+            },
+        )
+        self.assertFalse(Staff.objects.get(pk=self.alice.pk).must_change_password)
+        self.assertEqual(self.client.get("/staff/").status_code, 200)
