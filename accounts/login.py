@@ -31,6 +31,10 @@ class LoginRefused(Exception):
     """Wrong username or password, or the account is locked. The message is safe to show."""
 
 
+class AccountLocked(LoginRefused):
+    """Too many wrong passwords: refused whatever the password, for a while."""
+
+
 @lru_cache(maxsize=1)
 def _decoy() -> bytes:
     """A locked key nobody can open: unknown usernames cost the same Argon2id."""
@@ -49,7 +53,7 @@ def check_password(username: str, password: str) -> tuple[Staff, crypto.PrivateK
     now = timezone.now()
     if staff.locked_until and staff.locked_until > now:
         audit.record(audit.staff_actor(staff), Action.LOGIN_FAILED, [staff.pk])
-        raise LoginRefused("Too many wrong passwords. This account is locked for a while.")
+        raise AccountLocked("Too many wrong passwords. This account is locked for a while.")
     try:
         raw = password_lock.unlock(bytes(staff.holder.locked_private_key), password)
     except crypto.DecryptionError:

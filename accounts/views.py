@@ -27,7 +27,7 @@ from .forms import (
     RoleForm,
     StepUpMixin,
 )
-from .login import LoginRefused, check_password
+from .login import AccountLocked, LoginRefused, check_password
 from .login import change_password as change_own_password
 from .models import Role, SealedTOTPDevice, Staff
 
@@ -180,9 +180,10 @@ def change_password(request):
         c = form.cleaned_data
         try:
             _, key = check_password(request.user.username, c["current"])
-        except LoginRefused as refused:
-            wrong = str(refused) == "Wrong username or password."
-            form.add_error("current", "This is not your current password." if wrong else refused)
+        except AccountLocked as locked:
+            form.add_error("current", str(locked))
+        except LoginRefused:
+            form.add_error("current", "This is not your current password.")
         else:
             if not stepped_up(request, c["code"]):
                 form.add_error("code", "Enter a fresh code from your authenticator app.")

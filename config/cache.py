@@ -28,7 +28,7 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         client = self.get_client(key, write=True)
         value = client.eval(_INCR_EXISTING, 1, key, delta)
         if value is None:
-            raise ValueError(f"Key '{key}' not found.")
+            raise ValueError("no such key")  # the key itself stays out of messages
         return value
 
 

@@ -73,42 +73,7 @@ class PeopleTestCase(BaseTestCase):
             self.client.post(f"/staff/people/{self.bob.pk}/deactivate/").status_code, 404
         )
 
-
-class NotificationsTestCase(BaseTestCase):
-    def test_an_assignment_shows_on_the_caseworkers_home_without_content(self):
-        self.client.post("/en/report/", report_form_data(name_1="Secret Name"))
-        report = Report.objects.get()
-        cases.assign(self.ines, self.private_key(self.ines), report.id, self.alice)
-        self.sign_in(self.alice)
-        page = self.client.get("/staff/")
-        self.assertContains(page, "A case was assigned to you")
-        self.assertContains(page, f"/staff/reports/{report.id}/")
-        self.assertNotContains(page, "Secret Name")
-        self.assertContains(self.client.get("/staff/"), "Nothing new")
-
-
-class OverviewTestCase(BaseTestCase):
-    def test_a_coordinator_sees_workflow_metadata_but_no_content(self):
-        self.client.post(
-            "/en/report/", report_form_data(name_1="Hidden Name", narrative="Hidden story")
-        )
-        report = Report.objects.get()
-        self.sign_in(self.coordinator)
-        page = self.client.get("/staff/reports/overview/")
-        self.assertContains(page, str(report.id)[:8])
-        self.assertContains(page, "un-confidential")
-        self.assertNotContains(page, "Hidden Name")
-        self.assertNotContains(page, "Hidden story")
-
-
-class ChosenPasswordTestCase(BaseTestCase):
-    """A password a coordinator chose is replaced before anything else."""
-
-    def setUp(self):
-        super().setUp()
-        self.sign_in(self.coordinator)
-        self.code = self.totp_code(self.coordinator)
-
+    # A password a coordinator chose is replaced before anything else.
     def test_a_new_member_and_a_reset_must_choose_their_own(self):
         self.client.post(
             "/staff/people/",
@@ -143,3 +108,30 @@ class ChosenPasswordTestCase(BaseTestCase):
         )
         self.assertFalse(Staff.objects.get(pk=self.alice.pk).must_change_password)
         self.assertEqual(self.client.get("/staff/").status_code, 200)
+
+
+class NotificationsTestCase(BaseTestCase):
+    def test_an_assignment_shows_on_the_caseworkers_home_without_content(self):
+        self.client.post("/en/report/", report_form_data(name_1="Secret Name"))
+        report = Report.objects.get()
+        cases.assign(self.ines, self.private_key(self.ines), report.id, self.alice)
+        self.sign_in(self.alice)
+        page = self.client.get("/staff/")
+        self.assertContains(page, "A case was assigned to you")
+        self.assertContains(page, f"/staff/reports/{report.id}/")
+        self.assertNotContains(page, "Secret Name")
+        self.assertContains(self.client.get("/staff/"), "Nothing new")
+
+
+class OverviewTestCase(BaseTestCase):
+    def test_a_coordinator_sees_workflow_metadata_but_no_content(self):
+        self.client.post(
+            "/en/report/", report_form_data(name_1="Hidden Name", narrative="Hidden story")
+        )
+        report = Report.objects.get()
+        self.sign_in(self.coordinator)
+        page = self.client.get("/staff/reports/overview/")
+        self.assertContains(page, str(report.id)[:8])
+        self.assertContains(page, "un-confidential")
+        self.assertNotContains(page, "Hidden Name")
+        self.assertNotContains(page, "Hidden story")

@@ -1,6 +1,22 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.cache import cache
 from django.test import SimpleTestCase
+
+
+@contextmanager
+def commands_sent() -> Iterator[list]:
+    """The Redis commands the cache sends inside the block (one per round trip)."""
+    client = cache._cache.get_client(write=True)
+    sent: list = []
+    original = client.execute_command
+    client.execute_command = lambda *args, **kw: sent.append(args[0]) or original(*args, **kw)
+    try:
+        yield sent
+    finally:
+        del client.execute_command
 
 
 class RedisCacheTestCase(SimpleTestCase):
@@ -20,15 +36,9 @@ class RedisCacheTestCase(SimpleTestCase):
 
     def test_it_increments_in_one_round_trip(self):
         cache.set("amanat-cache-test", 1, 10)
-        client = cache._cache.get_client(write=True)
-        sent = []
-        original = client.execute_command
-        client.execute_command = lambda *args, **kw: sent.append(args[0]) or original(*args, **kw)
-        try:
+        self.addCleanup(cache.delete, "amanat-cache-test")
+        with commands_sent() as sent:
             self.assertEqual(cache.incr("amanat-cache-test", 4), 5)
-        finally:
-            del client.execute_command
-            cache.delete("amanat-cache-test")
         self.assertEqual(len(sent), 1)
 
     def test_it_refuses_to_increment_a_missing_key(self):
@@ -40,16 +50,11 @@ class RedisCacheTestCase(SimpleTestCase):
     def test_it_sets_a_one_time_key_and_counts_in_one_round_trip(self):
         cache.delete_many(["amanat-once", "amanat-count"])
         self.addCleanup(cache.delete_many, ["amanat-once", "amanat-count"])
-        client = cache._cache.get_client(write=True)
-        sent = []
-        original = client.execute_command
-        client.execute_command = lambda *args, **kw: sent.append(args[0]) or original(*args, **kw)
-        try:
+        with commands_sent() as sent:
             first = cache.add_then_count("amanat-once", 60, "amanat-count", 60)
-        finally:
-            del client.execute_command
         self.assertEqual((first, len(sent)), (1, 1))
         self.assertIsNone(cache.add_then_count("amanat-once", 60, "amanat-count", 60))
         self.assertEqual(cache.add_then_count("amanat-other", 60, "amanat-count", 60), 2)
         cache.delete("amanat-other")
+        client = cache._cache.get_client(write=True)
         self.assertGreater(client.ttl(cache.make_key("amanat-count")), 0)

@@ -9,20 +9,15 @@ from intake import receipts, services
 from intake.models import Message, Report, ReportKey
 from intake.tasks import shred_withdrawn_reports
 from tests.base import BaseTestCase
-from tests.reports import report_form_data
+from tests.reports import receipt_in, report_form_data
 from tests.tasks import celery_conf
-
-
-def receipt_from(response) -> str:
-    match = re.search(rb'class="receipt"[^>]*>([0-9 ]+)<', response.content)
-    return match.group(1).decode()
 
 
 class ReturnVisitTestCase(BaseTestCase):
     def setUp(self):
         super().setUp()
         response = self.client.post("/en/report/", report_form_data())
-        self.receipt = receipt_from(response)
+        self.receipt = receipt_in(response)
         self.report = Report.objects.get()
 
     def visit(self, receipt=None, **data):
@@ -166,7 +161,7 @@ class ReturnVisitTestCase(BaseTestCase):
 class ShredWithdrawnTestCase(BaseTestCase):
     def test_a_withdrawn_report_is_shredded_after_its_grace_period(self):
         response = self.client.post("/en/report/", report_form_data())
-        receipt = receipt_from(response)
+        receipt = receipt_in(response)
         self.client.post(
             "/en/receipt/", {"receipt": receipt, "action": "withdraw", "confirm": "on"}
         )
