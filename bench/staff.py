@@ -36,7 +36,7 @@ def sealed_batch(args):
     """Sealed reports and their wrappings, built in a worker process (CPU-bound)."""
     count, holders, reporter_public = args
     import crypto
-    from intake import services as intake
+    from intake import sealing as seal
 
     holders = [(uuid.UUID(h), crypto.PublicKey.from_bytes(bytes.fromhex(p))) for h, p in holders]
     reporter = crypto.PublicKey.from_bytes(bytes.fromhex(reporter_public))
@@ -52,10 +52,10 @@ def sealed_batch(args):
         rows.append(
             (
                 report_id.hex,
-                crypto.seal(dek, json.dumps(content).encode(), intake.content_aad(report_id)).hex(),
-                crypto.wrap(dek, reporter, intake.reporter_key_info(report_id)).hex(),
+                crypto.seal(dek, json.dumps(content).encode(), seal.content_aad(report_id)).hex(),
+                crypto.wrap(dek, reporter, seal.reporter_key_info(report_id)).hex(),
                 [
-                    (h.hex, crypto.wrap(dek, key, intake.key_info(report_id, h)).hex())
+                    (h.hex, crypto.wrap(dek, key, seal.key_info(report_id, h)).hex())
                     for h, key in holders
                 ],
             )

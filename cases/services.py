@@ -18,8 +18,7 @@ from accounts.models import Notification, Role, Staff
 from audit import chain as audit
 from audit.models import Action
 from crypto.stream import iter_decrypt
-from intake import services as intake
-from intake import storage
+from intake import returns, sealing, storage
 from intake.models import Attachment, Message, Report, ReportKey, Status
 
 PAGE_SIZE = 50
@@ -33,7 +32,7 @@ class NoAccess(Exception):
 def _unwrap(row: ReportKey, private_key: crypto.PrivateKey) -> bytes:
     try:
         return crypto.unwrap(
-            bytes(row.wrapped), private_key, intake.key_info(row.report_id, row.holder_id)
+            bytes(row.wrapped), private_key, sealing.key_info(row.report_id, row.holder_id)
         )
     except crypto.DecryptionError:
         raise NoAccess("this key does not open the report") from None
@@ -46,7 +45,7 @@ def readable(staff: Staff):
 
 def open_report(
     staff: Staff, private_key: crypto.PrivateKey, report_id: uuid.UUID
-) -> intake.OpenReport:
+) -> sealing.OpenReport:
     row = (
         ReportKey.objects.select_related("report")
         .filter(report_id=report_id, holder_id=staff.holder_id)
@@ -56,12 +55,12 @@ def open_report(
         raise NoAccess("no wrapping for this staff member")
     dek = _unwrap(row, private_key)
     audit.record(audit.staff_actor(staff), Action.REPORT_OPENED, [report_id])
-    return intake.OpenReport(report=row.report, dek=dek)
+    return sealing.OpenReport(report=row.report, dek=dek)
 
 
-def content(opened: intake.OpenReport) -> dict:
+def content(opened: sealing.OpenReport) -> dict:
     report = opened.report
-    raw = crypto.open_(opened.dek, bytes(report.sealed_content), intake.content_aad(report.id))
+    raw = crypto.open_(opened.dek, bytes(report.sealed_content), sealing.content_aad(report.id))
     return json.loads(raw)
 
 
@@ -116,7 +115,7 @@ def inbox(
     }
     rows = []
     for report in reports:
-        opened = intake.OpenReport(report=report, dek=_unwrap(wraps[report.id], private_key))
+        opened = sealing.OpenReport(report=report, dek=_unwrap(wraps[report.id], private_key))
         name, script = display_name(content(opened))
         rows.append(InboxRow(report=report, name=name, script=script))
     if ids:
@@ -132,21 +131,21 @@ class FileInfo:
     size: int
 
 
-def _file_info(opened: intake.OpenReport, attachment: Attachment) -> FileInfo:
+def _file_info(opened: sealing.OpenReport, attachment: Attachment) -> FileInfo:
     meta = json.loads(
         crypto.open_(
-            opened.dek, bytes(attachment.sealed_meta), intake.attachment_aad(attachment.id, "meta")
+            opened.dek, bytes(attachment.sealed_meta), sealing.attachment_aad(attachment.id, "meta")
         )
     )
     return FileInfo(attachment.id, meta["name"], meta["kind"], meta["size"])
 
 
-def files(opened: intake.OpenReport) -> list[FileInfo]:
+def files(opened: sealing.OpenReport) -> list[FileInfo]:
     return [_file_info(opened, a) for a in opened.report.attachments.order_by("added_on", "id")]
 
 
 def download(
-    staff: Staff, opened: intake.OpenReport, attachment_id: uuid.UUID
+    staff: Staff, opened: sealing.OpenReport, attachment_id: uuid.UUID
 ) -> tuple[FileInfo, Iterator[bytes]]:
     """The file's details and its plaintext, decrypted segment by segment as it is sent."""
     attachment = Attachment.objects.filter(id=attachment_id, report=opened.report).first()
@@ -154,7 +153,7 @@ def download(
         raise NoAccess("no such file in this report")
     info = _file_info(opened, attachment)
     file_key = crypto.open_(
-        opened.dek, bytes(attachment.sealed_key), intake.attachment_aad(attachment_id, "key")
+        opened.dek, bytes(attachment.sealed_key), sealing.attachment_aad(attachment_id, "key")
     )
     audit.record(
         audit.staff_actor(staff), Action.ATTACHMENT_DOWNLOADED, [opened.report.id, attachment_id]
@@ -162,7 +161,7 @@ def download(
 
     def chunks() -> Iterator[bytes]:
         with storage.open_blob(attachment_id) as blob:
-            yield from iter_decrypt(file_key, blob, intake.attachment_aad(attachment_id, "file"))
+            yield from iter_decrypt(file_key, blob, sealing.attachment_aad(attachment_id, "file"))
 
     return info, chunks()
 
@@ -176,7 +175,7 @@ def assign(
         raise ValueError("only an active caseworker or reviewer can be assigned")
     opened = open_report(granter, granter_key, report_id)
     wrapped = crypto.wrap(
-        opened.dek, caseworker.holder.public, intake.key_info(report_id, caseworker.holder_id)
+        opened.dek, caseworker.holder.public, sealing.key_info(report_id, caseworker.holder_id)
     )
     with transaction.atomic():
         ReportKey.objects.update_or_create(
@@ -198,10 +197,10 @@ def revoke(actor: Staff, report_id: uuid.UUID, staff: Staff) -> None:
         audit.record(audit.staff_actor(actor), Action.KEY_REVOKED, [report_id, staff.pk])
 
 
-def ask_reporter(staff: Staff, opened: intake.OpenReport, text: str) -> Message:
+def ask_reporter(staff: Staff, opened: sealing.OpenReport, text: str) -> Message:
     """A message to the reporter, sealed under the report's key (which the reporter's
     receipt opens): the reporter reads it at /receipt/."""
     with transaction.atomic():
-        message = intake.add_message(opened, Message.Sender.STAFF, text, [])
+        message = returns.add_message(opened, Message.Sender.STAFF, text, [])
         audit.record(audit.staff_actor(staff), Action.MESSAGE_SENT, [opened.report.id, message.id])
     return message

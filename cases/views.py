@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import staff_required, stepped_up
 from accounts.models import KeyHolder, Role, Staff
-from intake import services as intake
+from intake import returns, sealing
 from intake.models import Consent, Report, Status
 from intake.sanitise import KINDS
 
@@ -35,7 +35,7 @@ def roles(*allowed: str):
     return decorator
 
 
-def _open(request, report_id: uuid.UUID) -> intake.OpenReport:
+def _open(request, report_id: uuid.UUID) -> sealing.OpenReport:
     try:
         return services.open_report(request.user, request.private_key, report_id)
     except services.NoAccess:
@@ -97,7 +97,7 @@ def _report_page(request, opened, assign_form=None, message_form=None, status=20
         "status": Status(opened.report.status).label,
         "consent": Consent(opened.report.consent).label,
         "files": services.files(opened),
-        "thread": intake.thread(opened),
+        "thread": returns.thread(opened),
         "can_assign": request.user.role in (Role.INTAKE, Role.COORDINATOR),
         "assign_form": assign_form or AssignForm(),
         "message_form": message_form or MessageForm(),

@@ -79,7 +79,7 @@ class Report(models.Model):
     reporter_key = models.BinaryField()
     withdrawn_on = models.DateField(null=True, blank=True)
     # The report is its own outbox entry: intake staff are told of it after commit
-    # (intake.services.dispatch_notices), and a broker outage only delays that.
+    # (intake.notices.dispatch_notices), and a broker outage only delays that.
     announced = models.BooleanField(default=False, db_default=False)
 
     class Meta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from . import services
+from . import notices, shredding
 
 
 @shared_task(ignore_result=True)
@@ -13,11 +13,11 @@ def send_notices() -> None:
     """Tell staff of new reports and reporters' messages. Woken after a commit and
     run by beat, which sends what a broker outage held back. It takes no arguments:
     the database says what is pending."""
-    while services.dispatch_notices():
+    while notices.dispatch_notices():
         pass
 
 
 @shared_task(ignore_result=True)
 def shred_withdrawn_reports() -> None:
     """Withdrawn reports are shredded once their grace period has passed (daily)."""
-    services.shred_withdrawn(settings.INTAKE_WITHDRAWN_GRACE_DAYS)
+    shredding.shred_withdrawn(settings.INTAKE_WITHDRAWN_GRACE_DAYS)

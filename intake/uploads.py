@@ -109,7 +109,7 @@ class UploadsField(forms.FileField):
         return data
 
     def clean(self, data, initial=None):
-        from .services import CleanFile
+        from .sealing import CleanFile
 
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if not files:

@@ -1,8 +1,8 @@
 """The public side: the report form, the receipt, and return visits.
 
-Views only read forms and render; sealing and storage are in intake.services.
-No view writes anything a reporter typed anywhere but through services.submit
-and services.add_message, and none keeps it in a session or cookie.
+Views only read forms and render; sealing and storage are in intake.submission
+and intake.returns. No view writes anything a reporter typed anywhere but through
+submission.submit and returns.add_message, and none keeps it in a session or cookie.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import ratelimit, receipts, services
+from . import ratelimit, receipts, returns, submission
 from .context_processors import language_links
 from .forms import ConsentForm, MessageForm, ReceiptForm, ReportForm, WithdrawForm
 from .models import Consent, Message, Status
@@ -61,14 +61,14 @@ def report(request):
         return render(request, "intake/report_form.html", {"form": form}, status=429)
     c = form.cleaned_data
     try:
-        submitted = services.submit(
+        submitted = submission.submit(
             form.content(),
             language=get_language(),
             consent=c["consent"],
             region=c["region"],
             files=c["attachments"],
         )
-    except services.NotReady:
+    except submission.NotReady:
         ratelimit.release_form_id(form_id)
         form.add_error(
             None,
@@ -117,7 +117,7 @@ def _status_page(request, access, receipt: str, notice: str = "", forms: dict | 
         "report": access.report,
         "status": Status(access.report.status).label,
         "consent": Consent(access.report.consent).label,
-        "thread": services.thread(access),
+        "thread": returns.thread(access),
         "message_form": forms.get("message") or MessageForm(),
         "consent_form": forms.get("consent")
         or ConsentForm(initial={"consent": access.report.consent}),
@@ -170,7 +170,7 @@ def receipt(request):
             ),
             400,
         )
-    access = services.open_with_receipt(typed)
+    access = returns.open_with_receipt(typed)
     if access is None:
         ratelimit.receipt_failed(request)
         return _refuse(
@@ -189,7 +189,7 @@ def receipt(request):
         _attach_upload_errors(request, message_form)
         if not message_form.is_valid():
             return _status_page(request, access, typed, forms={"message": message_form})
-        services.add_message(
+        returns.add_message(
             access,
             Message.Sender.REPORTER,
             message_form.cleaned_data["text"],
@@ -200,13 +200,13 @@ def receipt(request):
         consent_form = ConsentForm(request.POST)
         if not consent_form.is_valid():
             return _status_page(request, access, typed, forms={"consent": consent_form})
-        services.change_consent(access, consent_form.cleaned_data["consent"])
+        returns.change_consent(access, consent_form.cleaned_data["consent"])
         return _status_page(request, access, typed, _("Your choice was saved."))
     if action == "withdraw" and access.report.status != Status.WITHDRAWN:
         withdraw_form = WithdrawForm(request.POST)
         if not withdraw_form.is_valid():
             return _status_page(request, access, typed, forms={"withdraw": withdraw_form})
-        services.withdraw(access)
+        returns.withdraw(access)
         return _status_page(
             request,
             access,

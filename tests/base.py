@@ -15,7 +15,7 @@ from django_otp.oath import totp
 import crypto
 from accounts import second_factor, services
 from accounts.models import Role, SealedTOTPDevice, Staff
-from intake import services as intake_services
+from intake import notices
 
 PASSWORDS = {
     "coordinator": "coordinator-pass-9f3k",
@@ -52,8 +52,7 @@ class BaseTestCase(TestCase):
         # Rate-limit counters and one-time form ids live in the cache.
         cache.clear()
         # Each test starts with the notice dispatcher not yet woken by this process.
-        intake_services._last_wake[0] = 0.0
-        intake_services._broker_down[0] = False
+        notices.dispatcher.reset()
 
     def private_key(self, staff: Staff) -> crypto.PrivateKey:
         """The staff member's unlocked private key (unlocked once per class)."""

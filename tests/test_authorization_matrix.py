@@ -19,7 +19,7 @@ from accounts import services as accounts
 from accounts.models import Role
 from cases import persons, services
 from cases.models import PersonKey
-from intake import services as intake
+from intake import sealing
 from intake.models import Attachment, Report, ReportKey
 from tests.base import BaseTestCase
 from tests.reports import report_form_data
@@ -223,7 +223,7 @@ class AuthorizationMatrixTestCase(BaseTestCase):
                 crypto.wrap(
                     report_key,
                     staff.holder.public,
-                    intake.key_info(self.report.id, staff.holder_id),
+                    sealing.key_info(self.report.id, staff.holder_id),
                 ),
                 crypto.wrap(
                     person_key,

@@ -1,6 +1,6 @@
 from django.test import TestCase
 
-from intake import services
+from intake import submission
 from intake.models import Report
 from tests.base import BaseTestCase
 from tests.reports import report_form_data
@@ -95,16 +95,16 @@ class FormTestCase(BaseTestCase):
 
     def test_a_form_that_failed_on_the_server_can_be_sent_again(self):
         data = report_form_data()
-        original = services.submit
-        self.addCleanup(setattr, services, "submit", original)
+        original = submission.submit
+        self.addCleanup(setattr, submission, "submit", original)
 
         def broken(*args, **kwargs):
             raise RuntimeError("the database went away")
 
-        services.submit = broken
+        submission.submit = broken
         with self.assertRaises(RuntimeError):
             self.client.post("/en/report/", data)
-        services.submit = original
+        submission.submit = original
         self.assertContains(self.client.post("/en/report/", data), "This is your receipt")
 
     def test_it_stores_no_client_address(self):

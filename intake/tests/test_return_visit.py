@@ -5,7 +5,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import Notification
-from intake import receipts, services
+from intake import receipts, returns, shredding
 from intake.models import Message, Report, ReportKey
 from intake.tasks import shred_withdrawn_reports
 from tests.base import BaseTestCase
@@ -36,8 +36,8 @@ class ReturnVisitTestCase(BaseTestCase):
         self.assertContains(self.visit(self.receipt.replace(" ", "")), "Your report")
 
     def test_it_shows_messages_from_the_organisation(self):
-        access = services.open_with_receipt(receipts.normalise(self.receipt))
-        services.add_message(access, Message.Sender.STAFF, "Can you send a photo?", [])
+        access = returns.open_with_receipt(receipts.normalise(self.receipt))
+        returns.add_message(access, Message.Sender.STAFF, "Can you send a photo?", [])
         self.assertContains(self.visit(), "Can you send a photo?")
 
     def test_it_adds_information_sealed(self):
@@ -56,15 +56,15 @@ class ReturnVisitTestCase(BaseTestCase):
         self.assertEqual(notification.subject, self.report.id)
 
     def test_a_thread_keeps_its_order_and_the_day_but_no_time(self):
-        access = services.open_with_receipt(receipts.normalise(self.receipt))
+        access = returns.open_with_receipt(receipts.normalise(self.receipt))
         for sender, text in [("staff", "Question one"), ("reporter", "Answer"), ("staff", "Two")]:
-            services.add_message(access, sender, text, [])
+            returns.add_message(access, sender, text, [])
         self.assertEqual(
             [(m.sender, m.number) for m in Message.objects.all()],
             [("staff", 1), ("reporter", 2), ("staff", 3)],
         )
         self.assertEqual(
-            [e.text for e in services.thread(access)], ["Question one", "Answer", "Two"]
+            [e.text for e in returns.thread(access)], ["Question one", "Answer", "Two"]
         )
         kinds = {f.get_internal_type() for f in Message._meta.concrete_fields}
         self.assertNotIn("DateTimeField", kinds)
@@ -98,7 +98,7 @@ class ReturnVisitTestCase(BaseTestCase):
         self.assertIsNotNone(self.report.withdrawn_on)
 
     def test_a_shredded_report_no_longer_opens(self):
-        services.shred(self.report)
+        shredding.shred(self.report)
         self.assertFalse(ReportKey.objects.filter(report=self.report).exists())
         self.report.refresh_from_db()
         self.assertEqual(bytes(self.report.reporter_key), b"")

@@ -5,7 +5,7 @@ from django.conf import settings
 import crypto
 from accounts.models import KeyHolder, Notification
 from crypto import recovery
-from intake import receipts, services
+from intake import notices, receipts, returns, sealing, tasks
 from intake.models import PendingNotice, Report, ReportKey
 from intake.tasks import send_notices
 from tests.base import BaseTestCase
@@ -15,9 +15,9 @@ from tests.tasks import celery_conf
 
 def open_as(report: Report, holder: KeyHolder, key: crypto.PrivateKey) -> dict:
     row = ReportKey.objects.get(report=report, holder=holder)
-    dek = crypto.unwrap(bytes(row.wrapped), key, services.key_info(report.id, holder.id))
+    dek = crypto.unwrap(bytes(row.wrapped), key, sealing.key_info(report.id, holder.id))
     return json.loads(
-        crypto.open_(dek, bytes(report.sealed_content), services.content_aad(report.id))
+        crypto.open_(dek, bytes(report.sealed_content), sealing.content_aad(report.id))
     )
 
 
@@ -51,7 +51,7 @@ class SubmitTestCase(BaseTestCase):
         reporter = receipts.derive(receipt, settings.RECEIPT_PEPPER).reporter
         self.assertEqual(bytes(report.reporter_public_key), reporter.public_key().to_bytes())
         dek = crypto.unwrap(
-            bytes(report.reporter_key), reporter, services.reporter_key_info(report.id)
+            bytes(report.reporter_key), reporter, sealing.reporter_key_info(report.id)
         )
         self.assertEqual(len(dek), 32)
 
@@ -82,7 +82,7 @@ class SubmitTestCase(BaseTestCase):
             crypto.unwrap(
                 bytes(ines_row.wrapped),
                 self.private_key(self.bob),
-                services.key_info(report.id, self.ines.holder_id),
+                sealing.key_info(report.id, self.ines.holder_id),
             )
 
     def test_a_sealed_report_cannot_be_moved_to_another_row(self):
@@ -93,10 +93,10 @@ class SubmitTestCase(BaseTestCase):
         dek = crypto.unwrap(
             bytes(row.wrapped),
             self.private_key(self.ines),
-            services.key_info(first.id, self.ines.holder_id),
+            sealing.key_info(first.id, self.ines.holder_id),
         )
         with self.assertRaises(crypto.DecryptionError):
-            crypto.open_(dek, bytes(first.sealed_content), services.content_aad(second.id))
+            crypto.open_(dek, bytes(first.sealed_content), sealing.content_aad(second.id))
 
     def test_it_notifies_intake_staff_without_content(self):
         with celery_conf(task_always_eager=True), self.captureOnCommitCallbacks(execute=True):
@@ -122,9 +122,9 @@ class SubmitTestCase(BaseTestCase):
 
     def test_a_broker_outage_is_logged_once_not_once_per_report(self):
         down = {"broker_url": "redis://127.0.0.1:1/0", "task_always_eager": False}
-        with celery_conf(**down), self.assertLogs("intake.services", "WARNING") as logs:
+        with celery_conf(**down), self.assertLogs("intake.notices", "WARNING") as logs:
             for name in ("First Person", "Second Person", "Third Person"):
-                services._last_wake[0] = 0.0  # as if each came after the retry interval
+                notices.dispatcher.last_wake = float("-inf")  # as if after the retry interval
                 with self.captureOnCommitCallbacks(execute=True):
                     self.submit(name_1=name)
         self.assertEqual(len(logs.records), 1)
@@ -135,30 +135,30 @@ class SubmitTestCase(BaseTestCase):
             with self.captureOnCommitCallbacks(execute=True):
                 self.submit()
                 self.submit(name_1="Second Person")
-        self.assertEqual(services.dispatch_notices(), 2)
-        self.assertEqual(services.dispatch_notices(), 0)
+        self.assertEqual(notices.dispatch_notices(), 2)
+        self.assertEqual(notices.dispatch_notices(), 0)
         self.assertEqual(Notification.objects.filter(staff=self.ines).count(), 2)
 
     def test_a_notice_leaves_no_row_and_no_time_behind_once_sent(self):
         self.submit()
         report = Report.objects.get()
-        services._queue_notice(Notification.Kind.REPORTER_MESSAGE, report.id)
+        notices.queue_notice(Notification.Kind.REPORTER_MESSAGE, report.id)
         self.assertEqual(PendingNotice.objects.count(), 1)
-        services.dispatch_notices()
+        notices.dispatch_notices()
         self.assertFalse(PendingNotice.objects.exists())
         field_types = {f.get_internal_type() for f in PendingNotice._meta.get_fields()}
         self.assertFalse(field_types & {"DateTimeField", "DateField"})
 
     def test_it_wakes_the_dispatcher_at_most_once_a_second_and_loses_no_notice(self):
         woken = []
-        task = services.tasks_module().send_notices
+        task = tasks.send_notices
         self.addCleanup(setattr, task, "delay", task.delay)
         task.delay = lambda *args: woken.append(args)
         with self.captureOnCommitCallbacks(execute=True):
             self.submit()
             self.submit(name_1="Second Person")
         self.assertEqual(woken, [()])
-        self.assertEqual(services.dispatch_notices(), 2)
+        self.assertEqual(notices.dispatch_notices(), 2)
 
 
 class ReceiptPageTestCase(BaseTestCase):
@@ -167,7 +167,7 @@ class ReceiptPageTestCase(BaseTestCase):
         second = receipt_in(self.client.post("/en/report/", report_form_data()))
         self.assertNotEqual(first, second)
         for shown in (first, second):
-            self.assertIsNotNone(services.open_with_receipt(receipts.normalise(shown)))
+            self.assertIsNotNone(returns.open_with_receipt(receipts.normalise(shown)))
 
     def test_the_receipt_page_is_spliced_not_rendered_for_each_report(self):
         from intake import views
@@ -188,7 +188,7 @@ class ReceiptPageTestCase(BaseTestCase):
 class NoticeTimeTestCase(BaseTestCase):
     def test_a_new_report_notice_keeps_the_day_only(self):
         self.client.post("/en/report/", report_form_data())
-        services.dispatch_notices()
+        notices.dispatch_notices()
         notification = Notification.objects.get()
         times = [
             f.name

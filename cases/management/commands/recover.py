@@ -21,7 +21,7 @@ from cases.models import PersonKey
 from cases.persons import key_info as person_key_info
 from crypto import recovery
 from intake.models import ReportKey
-from intake.services import key_info
+from intake.sealing import key_info
 
 
 class Command(BaseCommand):

@@ -1,0 +1,122 @@
+"""Return visits: a receipt opens its report for one request, to read the thread,
+add a message, change consent or withdraw. Nothing is remembered between requests."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+import crypto
+from accounts.models import Notification
+from audit import chain as audit
+from audit.models import Action
+
+from . import receipts
+from .models import Attachment, Consent, Message, Report, Status
+from .notices import queue_notice
+from .sealing import (
+    CleanFile,
+    OpenReport,
+    discard_files,
+    message_aad,
+    reporter_key_info,
+    seal_files,
+)
+
+
+def open_with_receipt(receipt: str) -> OpenReport | None:
+    """The report this receipt opens, or None. The key derivation comes before the
+    lookup, so a receipt that matches nothing costs the same as one that matches."""
+    derived = receipts.derive(receipt, settings.RECEIPT_PEPPER)
+    key = derived.reporter
+    report = Report.objects.filter(receipt_lookup=derived.lookup).first()
+    if report is None:
+        return None
+    if not report.reporter_key:  # shredded
+        return None
+    try:
+        dek = crypto.unwrap(bytes(report.reporter_key), key, reporter_key_info(report.id))
+    except crypto.DecryptionError:
+        return None
+    return OpenReport(report=report, dek=dek)
+
+
+@dataclass
+class ThreadEntry:
+    sender: str
+    text: str
+    sent_on: date
+    attachment_count: int
+
+
+def thread(access: OpenReport) -> list[ThreadEntry]:
+    report = access.report
+    entries = []
+    for message in report.messages.all().prefetch_related("attachments"):
+        body = crypto.open_(
+            access.dek, bytes(message.sealed_body), message_aad(message.id, report.id)
+        )
+        entries.append(
+            ThreadEntry(
+                sender=message.sender,
+                text=body.decode("utf-8"),
+                sent_on=message.sent_on,
+                attachment_count=len(message.attachments.all()),
+            )
+        )
+    return entries
+
+
+def add_message(access: OpenReport, sender: str, text: str, files: list[CleanFile]) -> Message:
+    """A message sealed under the report's key, with optional files."""
+    report = access.report
+    message_id = uuid.uuid4()
+    sealed = crypto.seal(access.dek, text.encode("utf-8"), message_aad(message_id, report.id))
+    attachments = seal_files(report.id, access.dek, files)
+    try:
+        with transaction.atomic():
+            # The report row is locked so that two messages never take the same place.
+            locked = Report.objects.select_for_update(no_key=True).filter(id=report.id)
+            list(locked.values_list("id", flat=True))
+            last = report.messages.aggregate(last=Max("number"))["last"] or 0
+            message = Message.objects.create(
+                id=message_id, report=report, sender=sender, sealed_body=sealed, number=last + 1
+            )
+            for row in attachments:
+                row.message = message
+            Attachment.objects.bulk_create(attachments)
+            if sender == Message.Sender.REPORTER:
+                queue_notice(Notification.Kind.REPORTER_MESSAGE, report.id)
+    except BaseException:
+        discard_files(attachments)
+        raise
+    return message
+
+
+def change_consent(access: OpenReport, consent: str) -> None:
+    if consent not in Consent.values:
+        raise ValueError("unknown consent level")
+    with transaction.atomic():
+        Report.objects.filter(id=access.report.id).update(consent=consent)
+        audit.record("reporter", Action.CONSENT_CHANGED, [access.report.id])
+    access.report.consent = consent
+
+
+def withdraw(access: OpenReport) -> None:
+    """The reporter withdraws: nothing may be shared any more, and the report is
+    shredded by the retention task after its grace period."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        Report.objects.filter(id=access.report.id).update(
+            status=Status.WITHDRAWN, consent=Consent.INTERNAL, withdrawn_on=today
+        )
+        audit.record("reporter", Action.REPORT_WITHDRAWN, [access.report.id])
+    access.report.status = Status.WITHDRAWN
+    access.report.consent = Consent.INTERNAL
+    access.report.withdrawn_on = today

@@ -1,0 +1,40 @@
+"""Crypto-shredding: a report whose every key wrapping is gone opens for no one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit import chain as audit
+from audit.models import Action
+
+from . import storage
+from .models import Report, ReportKey, Status
+
+
+def shred(report: Report) -> None:
+    """Delete every wrapping of the report's key (the reporter's too) and its sealed
+    blobs. What remains (ids, dates) opens nothing."""
+    with transaction.atomic():
+        blob_ids = list(report.attachments.values_list("id", flat=True))
+        ReportKey.objects.filter(report=report).delete()
+        report.attachments.all().delete()
+        report.messages.all().delete()
+        Report.objects.filter(id=report.id).update(sealed_content=b"", reporter_key=b"")
+        audit.record("system", Action.REPORT_SHREDDED, [report.id])
+        transaction.on_commit(lambda: [storage.delete(blob_id) for blob_id in blob_ids])
+
+
+def shred_withdrawn(grace_days: int) -> int:
+    """Shred every report withdrawn at least grace_days ago; returns how many."""
+    cutoff = timezone.localdate() - timedelta(days=grace_days)
+    due = Report.objects.filter(status=Status.WITHDRAWN, withdrawn_on__lte=cutoff).exclude(
+        sealed_content=b""
+    )
+    count = 0
+    for report in due:
+        shred(report)
+        count += 1
+    return count

@@ -1,0 +1,143 @@
+"""Sealing new reports: everything a reporter sends is encrypted in memory and only
+ciphertext and wrapped keys are written, in one transaction (docs/KEYS.md)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+
+import crypto
+from accounts.models import KeyHolder, Organisation, Role, Staff
+
+from . import receipts
+from .models import Attachment, Report, ReportKey
+from .notices import wake_dispatcher
+from .sealing import (
+    SCHEMA_VERSION,
+    CleanFile,
+    content_aad,
+    discard_files,
+    key_info,
+    reporter_key_info,
+    seal_files,
+)
+
+# ---- who may open a new report ----
+
+_public_keys: dict[str, crypto.PublicKey] = {}
+
+
+def _public(fingerprint: str, public_key: bytes) -> crypto.PublicKey:
+    """Parsed public keys, cached per process (they are public and immutable)."""
+    key = _public_keys.get(fingerprint)
+    if key is None:
+        key = _public_keys[fingerprint] = crypto.PublicKey.from_bytes(bytes(public_key))
+    return key
+
+
+class NotReady(Exception):
+    """The organisation was not set up yet (no recovery key): nothing can be sealed."""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    holder_id: uuid.UUID
+    public: crypto.PublicKey = field(repr=False)
+
+
+# Every submission needs this list, and building it through the ORM (a join and a
+# union) cost three times the query itself, so it is plain SQL, valid on SQLite and
+# PostgreSQL. Each half starts from a small table (staff, the organisation).
+_HOLDERS_SQL = """
+    SELECT h.id, h.kind, h.fingerprint, h.public_key
+      FROM {holder} h JOIN {staff} s ON s.holder_id = h.id
+     WHERE s.role = %s AND s.is_active
+    UNION ALL
+    SELECT h.id, h.kind, h.fingerprint, h.public_key
+      FROM {holder} h JOIN {organisation} o ON o.recovery_holder_id = h.id
+"""
+
+
+def intake_holders() -> list[Recipient]:
+    """Every active intake staff member, and the organisation's recovery key."""
+    sql = _HOLDERS_SQL.format(
+        holder=KeyHolder._meta.db_table,
+        staff=Staff._meta.db_table,
+        organisation=Organisation._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Role.INTAKE])
+        rows = cursor.fetchall()
+    if not any(kind == KeyHolder.Kind.RECOVERY for _, kind, _, _ in rows):
+        raise NotReady("run `manage.py bootstrap` before accepting reports")
+    return [
+        Recipient(holder_id=_uuid(holder_id), public=_public(fingerprint, public_key))
+        for holder_id, _, fingerprint, public_key in rows
+    ]
+
+
+def _uuid(value) -> uuid.UUID:
+    """SQLite returns UUID columns as hex strings, PostgreSQL as UUIDs."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+# ---- submission ----
+
+
+@dataclass
+class Submitted:
+    report: Report
+    receipt: str = field(repr=False)
+
+
+def submit(
+    content: dict,
+    *,
+    language: str,
+    consent: str,
+    region: str,
+    files: list[CleanFile],
+) -> Submitted:
+    """Seal and store a new report. Returns it with the receipt (shown once, never kept)."""
+    receipt = receipts.new()
+    derived = receipts.derive(receipt, settings.RECEIPT_PEPPER)
+    report_id = uuid.uuid4()
+    dek = crypto.new_key()
+    sealed = crypto.seal(
+        dek, json.dumps(content, ensure_ascii=False).encode(), content_aad(report_id)
+    )
+    reporter_public = derived.reporter.public_key()
+    wraps = [
+        ReportKey(
+            report_id=report_id,
+            holder_id=recipient.holder_id,
+            wrapped=crypto.wrap(dek, recipient.public, key_info(report_id, recipient.holder_id)),
+        )
+        for recipient in intake_holders()
+    ]
+    attachments = seal_files(report_id, dek, files)
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                id=report_id,
+                language=language,
+                consent=consent,
+                region=region,
+                schema_version=SCHEMA_VERSION,
+                sealed_content=sealed,
+                receipt_lookup=derived.lookup,
+                reporter_public_key=reporter_public.to_bytes(),
+                reporter_key=crypto.wrap(dek, reporter_public, reporter_key_info(report_id)),
+            )
+            ReportKey.objects.bulk_create(wraps)
+            if attachments:
+                Attachment.objects.bulk_create(attachments)
+            transaction.on_commit(wake_dispatcher)
+    except BaseException:
+        discard_files(attachments)
+        raise
+    return Submitted(report=report, receipt=receipt)
