@@ -4,7 +4,7 @@ Django builds a new redis.Redis object (and its table of reply handlers) for eve
 cache operation, which costs more CPU than the operation itself. Clients are
 thread-safe, so one per pool is enough. Django's incr asks whether the key exists,
 then increments: two round trips on every rate-limit count; a server-side script
-does both in one.
+does both in one, and counting in a window (rate limits) is one script too.
 """
 
 from __future__ import annotations
@@ -32,14 +32,11 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         return value
 
 
-# Set a one-time key; if it was not there yet, count one more in a window.
-_ADD_THEN_COUNT = """
-if not redis.call('set', KEYS[1], 1, 'NX', 'EX', ARGV[1]) then
-    return nil
-end
-local count = redis.call('incr', KEYS[2])
+# Count one in a window: the counter expires with its window.
+_COUNT = """
+local count = redis.call('incr', KEYS[1])
 if count == 1 then
-    redis.call('expire', KEYS[2], ARGV[2])
+    redis.call('expire', KEYS[1], ARGV[1])
 end
 return count
 """
@@ -59,9 +56,8 @@ class RedisCache(django_redis.RedisCache):
         super().__init__(server, params)
         self._class = RedisCacheClient
 
-    def add_then_count(self, once: str, once_timeout: int, counter: str, window: int) -> int | None:
-        """In one round trip: None if `once` was set already; else set it, and return
-        `counter` plus one (a counter that expires `window` seconds after it started)."""
-        keys = [self.make_and_validate_key(once), self.make_and_validate_key(counter)]
+    def count(self, key: str, window: int) -> int:
+        """In one round trip: add one to `key` and return it; a new counter expires
+        `window` seconds after it was started."""
         client = self._cache.get_client(write=True)
-        return client.eval(_ADD_THEN_COUNT, 2, *keys, once_timeout, window)
+        return client.eval(_COUNT, 1, self.make_and_validate_key(key), window)

@@ -1,6 +1,11 @@
-"""/healthz: whether the database and the broker answer. No personal data."""
+"""/healthz: whether the database, the cache and the broker answer. No personal data.
+
+Any of them down answers 503 and names it, so a monitor sees an outage even while
+the site keeps accepting reports (limits then count per process, notices wait).
+"""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -15,6 +20,17 @@ def database_ok() -> bool:
             return cursor.fetchone() == (1,)
     except Exception:  # noqa: BLE001 - any failure means "not reachable"
         return False
+
+
+def cache_state() -> str:
+    """ "ok", "unreachable", or "none" for the in-process cache (embedded default)."""
+    if not hasattr(cache, "count"):  # not Redis (config.cache.RedisCache)
+        return "none"
+    try:
+        cache._cache.get_client(write=True).ping()
+        return "ok"
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        return "unreachable"
 
 
 def broker_state() -> str:
@@ -32,8 +48,11 @@ def broker_state() -> str:
 @never_cache
 @require_GET
 def healthz(request):
-    db = database_ok()
-    body = {"database": "ok" if db else "unreachable", "broker": broker_state()}
-    # The site cannot serve without its database; a broker outage only delays
-    # notices, which are kept and sent later.
-    return JsonResponse(body, status=200 if db else 503)
+    body = {
+        "database": "ok" if database_ok() else "unreachable",
+        "cache": cache_state(),
+        "broker": broker_state(),
+    }
+    down = sorted(name for name, state in body.items() if state == "unreachable")
+    body["down"] = down
+    return JsonResponse(body, status=503 if down else 200)

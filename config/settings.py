@@ -212,6 +212,9 @@ if REDIS_URL:
             "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "amanat-test" if TESTING else "amanat",
+            # A cache that does not answer must not hold a request: limits then count
+            # in each process (intake.ratelimit).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -277,7 +280,19 @@ CONTENT_SECURITY_POLICY = {
 # with the backups: without it no receipt finds its report.
 RECEIPT_PEPPER = _server_secret("RECEIPT_PEPPER", 32).encode()
 
+# Limits on the public side (intake.ratelimit, docs/OPERATIONS.md "Limits"). The secret
+# keys the day key that hashes client signals; it is never written beside the counters,
+# and is no data key.
+RATELIMIT_SECRET = _server_secret("RATELIMIT_SECRET", 32).encode()
+if RATELIMIT_SECRET in (SECRET_KEY.encode(), RECEIPT_PEPPER):
+    raise ImproperlyConfigured("RATELIMIT_SECRET must be a secret of its own.")
+# Only a connection from these addresses may name the client (AMANAT_CLIENT_HEADER).
+AMANAT_TRUSTED_PROXIES = env.list("AMANAT_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+AMANAT_CLIENT_HEADER = env.str("AMANAT_CLIENT_HEADER", default="X-Amanat-Client")
+# Per client (where one can be told apart), and for everyone per minute.
 INTAKE_SUBMISSIONS_PER_HOUR = env.int("INTAKE_SUBMISSIONS_PER_HOUR", default=10)
+INTAKE_SUBMISSIONS_PER_MINUTE = env.int("INTAKE_SUBMISSIONS_PER_MINUTE", default=30)
+INTAKE_WRONG_RECEIPTS_PER_MINUTE = env.int("INTAKE_WRONG_RECEIPTS_PER_MINUTE", default=300)
 # Withdrawn reports are shredded after this many days (time to undo a mistake).
 INTAKE_WITHDRAWN_GRACE_DAYS = env.int("INTAKE_WITHDRAWN_GRACE_DAYS", default=7)
 
@@ -290,6 +305,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 600.0,
+    },
+    "forget-used-form-ids": {
+        "task": "intake.tasks.forget_used_form_ids",
+        "schedule": 3600.0,
     },
     "send-notices": {
         "task": "intake.tasks.send_notices",

@@ -169,3 +169,16 @@ class PendingNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} notice {self.id}"
+
+
+class UsedFormId(models.Model):
+    """A report form whose report was stored: a keyed hash of the form's one-time id,
+    written in the transaction that stores the report. A report that was not stored
+    never used its form's id, and a form is stored once whatever the cache does.
+    Kept a day or two (intake.tasks.forget_used_form_ids), with a day, not a time."""
+
+    digest = models.UUIDField(primary_key=True)
+    used_on = models.DateField(default=timezone.localdate)
+
+    def __str__(self) -> str:
+        return f"used form {self.digest}"

@@ -1,8 +1,21 @@
-"""Rate limits that store no addresses.
+"""Limits on the public side that work behind a proxy and an onion service, and keep
+nothing that identifies a reporter.
 
-A client is known only by an HMAC of its address under a random key that lives
-in the cache for one day; after that day, yesterday's counters cannot be linked
-to an address by anyone, including us. Counters expire with their window.
+Who a client is (`client_signal`): behind the local proxy (a connection from
+AMANAT_TRUSTED_PROXIES) only the header that proxy sets counts (AMANAT_CLIENT_HEADER:
+the visitor's address on the clear web, the Tor circuit's id for onion visitors,
+see deploy/); from a trusted proxy without that header there is no per-client
+signal, and only the global budgets apply. Any other connection is known by its
+address. The signal is replaced at once by an HMAC under a day key that exists only
+in process memory, derived from RATELIMIT_SECRET (never stored beside the counters)
+and the date; yesterday's key is forgotten, so yesterday's counters name nobody.
+
+A correct receipt is never refused: it is checked first, and only wrong guesses are
+counted. Its 66 bits make online guessing hopeless; the count keeps scripted
+guessing slow and visible, and one check costs about 0.2 ms.
+
+If the cache does not answer, every limit counts in this process (a per-process
+budget) and the log says so once, so reports and return visits still work.
 """
 
 from __future__ import annotations
@@ -10,107 +23,230 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
+import ipaddress
+import logging
 import secrets
+import threading
 import time
+from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-_day_keys: dict[str, bytes] = {}
+log = logging.getLogger(__name__)
+
+# ---- who is a client ----
+
+
+@lru_cache(maxsize=8)
+def _networks(
+    proxies: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
+
+
+def _trusted_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in _networks(tuple(settings.AMANAT_TRUSTED_PROXIES)))
+
+
+def _meta_name(header: str) -> str:
+    return "HTTP_" + header.upper().replace("-", "_")
+
+
+def client_signal(request) -> str | None:
+    """What tells this client apart, in clear, or None when nothing does. Never store
+    it: pass it to `client` at once."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if _trusted_proxy(address):
+        value = request.META.get(_meta_name(settings.AMANAT_CLIENT_HEADER), "").strip()
+        return f"proxy:{value[:200]}" if value else None
+    return f"addr:{address}" if address else None
+
+
+_day_key_lock = threading.Lock()
+_day_key_cache: dict[str, bytes] = {}
+
+
+def day_key(day: str) -> bytes:
+    """The key that hashes client signals on this day (an ISO date)."""
+    label = f"amanat/ratelimit/day/{day}".encode()
+    return hmac.new(settings.RATELIMIT_SECRET, label, hashlib.sha256).digest()
 
 
 def _day_key() -> bytes:
-    """Today's key, shared by all processes through the cache, remembered here."""
+    """Today's key, derived in memory; every process derives the same one."""
     day = timezone.now().date().isoformat()
-    key = _day_keys.get(day)
+    key = _day_key_cache.get(day)
     if key is None:
-        name = f"rl:key:{day}"
-        cache.add(name, secrets.token_hex(32), timeout=2 * 24 * 3600)
-        key = bytes.fromhex(cache.get(name))
-        _day_keys.clear()  # forget yesterday's key at once
-        _day_keys[day] = key
+        key = day_key(day)
+        with _day_key_lock:
+            _day_key_cache.clear()  # forget yesterday's key at once
+            _day_key_cache[day] = key
     return key
 
 
-def client(request) -> str:
-    """An opaque, day-scoped name for the client."""
-    address = request.META.get("REMOTE_ADDR", "")
-    return hmac.new(_day_key(), address.encode(), hashlib.sha256).hexdigest()[:32]
+def _opaque(value: str) -> str:
+    return hmac.new(_day_key(), value.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _count(name: str, window: int) -> int:
-    """Add one to a counter that expires window seconds after it was started."""
-    try:
-        return cache.incr(name)
-    except ValueError:  # no counter yet (or it just expired)
-        if cache.add(name, 1, timeout=window):
-            return 1
-        return cache.incr(name)
+def client(request) -> str | None:
+    """An opaque, day-scoped name for the client, or None when there is no signal."""
+    signal = client_signal(request)
+    return None if signal is None else _opaque(signal)
 
 
-def _form_key(form_id: str) -> str:
-    return f"intake:form:{hashlib.sha256(form_id.encode()).hexdigest()}"
+# ---- counters: in the shared cache, or in this process while it does not answer ----
 
 
-def release_form_id(form_id: str) -> None:
-    """The submission did not go through: the same form may be sent again."""
-    if form_id:
-        cache.delete(_form_key(form_id))
+class Counters:
+    """Counters over fixed windows. The window's number is part of each key, so a
+    counter expires with its window and needs no clock of its own in the store."""
+
+    RETRY_SECONDS = 5.0  # while the cache is down, try it again at most this often
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._local: dict[str, tuple[int, float]] = {}
+        self._down_until = 0.0
+        self.degraded = False
+
+    def reset(self) -> None:
+        with self._lock:
+            self._local.clear()
+        self._down_until = 0.0
+        self.degraded = False
+
+    def _shared_ok(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _failed(self) -> None:
+        self._down_until = time.monotonic() + self.RETRY_SECONDS
+        if not self.degraded:
+            log.warning("cache unreachable; limits are counted in each process until it answers")
+        self.degraded = True
+
+    def _answered(self) -> None:
+        if self.degraded:
+            log.warning("cache answers again; limits are shared again")
+        self.degraded = False
+
+    @staticmethod
+    def _key(name: str, window: int, now: float) -> tuple[str, float]:
+        index = int(now // window)
+        return f"rl:{name}:{index}", (index + 1) * window
+
+    def hit(self, name: str, window: int) -> int:
+        """Count one in this window; return the count so far."""
+        now = time.time()
+        key, ends = self._key(name, window, now)
+        if self._shared_ok():
+            try:
+                count = _shared_count(key, window)
+            except Exception:  # noqa: BLE001 - any cache failure: count here instead
+                self._failed()
+            else:
+                self._answered()
+                return count
+        with self._lock:
+            if len(self._local) > 10_000:
+                self._local = {k: v for k, v in self._local.items() if v[1] > now}
+            count = self._local.get(key, (0, ends))[0] + 1
+            self._local[key] = (count, ends)
+        return count
+
+    def peek(self, name: str, window: int) -> int:
+        key, _ = self._key(name, window, time.time())
+        if self._shared_ok():
+            try:
+                value = cache.get(key, 0)
+            except Exception:  # noqa: BLE001
+                self._failed()
+            else:
+                self._answered()
+                return int(value)
+        with self._lock:
+            return self._local.get(key, (0, 0.0))[0]
+
+
+def _shared_count(key: str, window: int) -> int:
+    count = getattr(cache, "count", None)
+    if count is not None:  # Redis: one round trip (config.cache.RedisCache.count)
+        return count(key, window)
+    if cache.add(key, 1, timeout=window):
+        return 1
+    return cache.incr(key)
+
+
+counters = Counters()
+
+
+def seconds_left(window: int) -> int:
+    return int(window - time.time() % window) + 1
+
+
+# ---- submissions ----
 
 
 class Admission(enum.Enum):
     ACCEPTED = "accepted"
-    ALREADY_SENT = "already sent"  # this form was sent before (a reload sends it again)
-    TOO_MANY = "too many"  # over the hourly limit for this client
+    TOO_MANY = "too many"  # this client sent more than its share this hour
+    BUSY = "busy"  # many reports are arriving from everyone: try again in a few minutes
 
 
-FORM_ID_SECONDS = 24 * 3600
+@dataclass(frozen=True)
+class Decision:
+    admission: Admission
+    retry_after: int = 0  # seconds
 
 
-def admit_submission(request, form_id: str) -> Admission:
-    """Use up the form's one-time id and count one submission for this client.
-
-    One round trip on Redis (config.cache.RedisCache.add_then_count), as this is
-    paid by every report; two cache calls elsewhere.
-    """
-    # A form without its id (it is only a hidden field) counts as new each time.
-    once = _form_key(form_id or secrets.token_urlsafe(16))
-    counter = f"rl:submit:{client(request)}"
-    add_then_count = getattr(cache, "add_then_count", None)
-    if add_then_count is not None:
-        count = add_then_count(once, FORM_ID_SECONDS, counter, 3600)
-    elif cache.add(once, 1, timeout=FORM_ID_SECONDS):
-        count = _count(counter, 3600)
-    else:
-        count = None
-    if count is None:
-        return Admission.ALREADY_SENT
-    if count > settings.INTAKE_SUBMISSIONS_PER_HOUR:
-        return Admission.TOO_MANY
-    return Admission.ACCEPTED
+CLIENT_WINDOW = 3600
+GLOBAL_WINDOW = 60
 
 
-# Wrong receipts: the first few are free, then each one doubles the wait before the
-# next try, and after MAX_FAILURES the client is refused for the rest of the hour.
+def admit_submission(request) -> Decision:
+    """Count one submission attempt, for this client (where it can be told apart)
+    and for everyone. Called before any upload is cleaned, so attempts cost first."""
+    who = client(request)
+    if who is not None:
+        count = counters.hit(f"submit:{who}", CLIENT_WINDOW)
+        if count > settings.INTAKE_SUBMISSIONS_PER_HOUR:
+            return Decision(Admission.TOO_MANY, seconds_left(CLIENT_WINDOW))
+    if counters.hit("submit:all", GLOBAL_WINDOW) > settings.INTAKE_SUBMISSIONS_PER_MINUTE:
+        # Spread the retries so they do not all come back in the same second.
+        return Decision(Admission.BUSY, seconds_left(GLOBAL_WINDOW) + secrets.randbelow(120))
+    return Decision(Admission.ACCEPTED)
+
+
+# ---- wrong receipts ----
+
+# The first few wrong receipts are free; then each one doubles the wait the reporter
+# is asked to keep, up to the window. A correct receipt opens whatever the count.
 FREE_FAILURES = 3
-MAX_FAILURES = 10
-FAILURE_WINDOW = 3600
+RECEIPT_WINDOW = 3600
 
 
-def receipt_wait(request) -> int:
-    """Seconds this client must wait before trying a receipt; 0 if it may try now."""
+def _wait_for(failures: int) -> int:
+    if failures <= FREE_FAILURES:
+        return 0
+    return min(RECEIPT_WINDOW, 2 ** (failures - FREE_FAILURES))
+
+
+def wrong_receipt(request, receipt: str) -> int:
+    """Count a wrong receipt (per client, per receipt tried and for everyone); return
+    the seconds to ask the sender to wait before the next try, 0 for none. The
+    receipt is kept only as an HMAC under the day key, like a client."""
+    failures = counters.hit(f"receipt:tried:{_opaque(receipt)}", RECEIPT_WINDOW)
     who = client(request)
-    failures = cache.get(f"rl:receipt:fail:{who}", 0)
-    if failures >= MAX_FAILURES:
-        return FAILURE_WINDOW
-    not_before = cache.get(f"rl:receipt:next:{who}", 0)
-    return max(0, int(not_before - time.time() + 0.999))
-
-
-def receipt_failed(request) -> None:
-    who = client(request)
-    failures = _count(f"rl:receipt:fail:{who}", FAILURE_WINDOW)
-    if failures >= FREE_FAILURES:
-        delay = 2 ** (failures - FREE_FAILURES)
-        cache.set(f"rl:receipt:next:{who}", time.time() + delay, timeout=FAILURE_WINDOW)
+    if who is not None:
+        failures = max(failures, counters.hit(f"receipt:{who}", RECEIPT_WINDOW))
+    wait = _wait_for(failures)
+    everyone = counters.hit("receipt:all", GLOBAL_WINDOW)
+    if everyone > settings.INTAKE_WRONG_RECEIPTS_PER_MINUTE:
+        wait = max(wait, seconds_left(GLOBAL_WINDOW))
+    return wait

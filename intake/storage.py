@@ -5,7 +5,9 @@ Only ciphertext is ever written here: callers hand over an encryptor's output.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,15 +27,22 @@ def path_for(blob_id: uuid.UUID) -> Path:
 
 
 def write(blob_id: uuid.UUID, chunks: Iterable[bytes]) -> None:
-    """Write the sealed chunks, then rename into place so a reader never sees half a blob."""
+    """Write the sealed chunks, then rename into place so a reader never sees half a
+    blob. On any failure (a full or read-only disk, an interrupted write) the partial
+    file is removed before the error rises: nothing half-written stays behind."""
     final = path_for(blob_id)
     partial = final.with_suffix(".partial")
-    with open(partial, "wb") as handle:
-        for chunk in chunks:
-            handle.write(chunk)
-        handle.flush()
-        os.fsync(handle.fileno())
-    partial.replace(final)
+    try:
+        with open(partial, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        partial.replace(final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise
 
 
 def open_blob(blob_id: uuid.UUID) -> BinaryIO:
@@ -42,3 +51,16 @@ def open_blob(blob_id: uuid.UUID) -> BinaryIO:
 
 def delete(blob_id: uuid.UUID) -> None:
     path_for(blob_id).unlink(missing_ok=True)
+
+
+def sweep_partials(older_than: float = 3600.0) -> int:
+    """Remove partial files a killed process left (no handler runs on SIGKILL);
+    returns how many. Only files older than any write still under way."""
+    cutoff = time.time() - older_than
+    removed = 0
+    for path in _root().glob("*.partial"):
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+    return removed

@@ -3,18 +3,22 @@ ciphertext and wrapped keys are written, in one transaction (docs/KEYS.md)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 import crypto
 from accounts.models import KeyHolder, Organisation, Role, Staff
 
 from . import receipts
-from .models import Attachment, Report, ReportKey
+from .models import Attachment, Report, ReportKey, UsedFormId
 from .notices import wake_dispatcher
 from .sealing import (
     SCHEMA_VERSION,
@@ -85,6 +89,31 @@ def _uuid(value) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
 
 
+# ---- the form's one-time id ----
+
+
+class AlreadySent(Exception):
+    """This form's report was stored before (a reload or a second click sends it again)."""
+
+
+def _form_digest(form_id: str) -> uuid.UUID:
+    """A keyed hash of the form's one-time id: the id itself is never stored."""
+    key = hmac.new(settings.RATELIMIT_SECRET, b"amanat/form-id", hashlib.sha256).digest()
+    return uuid.UUID(bytes=hmac.new(key, form_id.encode(), hashlib.sha256).digest()[:16])
+
+
+def already_sent(form_id: str) -> bool:
+    """Whether a report was stored from this form (a cheap look before any work)."""
+    return bool(form_id) and UsedFormId.objects.filter(digest=_form_digest(form_id)).exists()
+
+
+def forget_used_form_ids(keep_days: int = 1) -> int:
+    """Forget the ids of forms stored before yesterday; returns how many."""
+    cutoff = timezone.localdate() - timedelta(days=keep_days)
+    deleted, _ = UsedFormId.objects.filter(used_on__lt=cutoff).delete()
+    return deleted
+
+
 # ---- submission ----
 
 
@@ -101,8 +130,13 @@ def submit(
     consent: str,
     region: str,
     files: list[CleanFile],
+    form_id: str = "",
 ) -> Submitted:
-    """Seal and store a new report. Returns it with the receipt (shown once, never kept)."""
+    """Seal and store a new report. Returns it with the receipt (shown once, never kept).
+
+    The form's one-time id is used up in the transaction that stores the report, so
+    a worker killed before the commit leaves the form unused (AlreadySent otherwise).
+    """
     receipt = receipts.new()
     derived = receipts.derive(receipt, settings.RECEIPT_PEPPER)
     report_id = uuid.uuid4()
@@ -122,6 +156,10 @@ def submit(
     attachments = seal_files(report_id, dek, files)
     try:
         with transaction.atomic():
+            if form_id:
+                # Two sends of one form at once: the second waits on this unique key
+                # until the first commits, then finds it taken.
+                UsedFormId.objects.create(digest=_form_digest(form_id))
             report = Report.objects.create(
                 id=report_id,
                 language=language,
@@ -137,7 +175,9 @@ def submit(
             if attachments:
                 Attachment.objects.bulk_create(attachments)
             transaction.on_commit(wake_dispatcher)
-    except BaseException:
+    except BaseException as exc:
         discard_files(attachments)
+        if isinstance(exc, IntegrityError) and already_sent(form_id):
+            raise AlreadySent from None
         raise
     return Submitted(report=report, receipt=receipt)

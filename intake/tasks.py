@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from . import notices, shredding
+from . import notices, shredding, storage, submission
 
 
 @shared_task(ignore_result=True)
@@ -21,3 +21,11 @@ def send_notices() -> None:
 def shred_withdrawn_reports() -> None:
     """Withdrawn reports are shredded once their grace period has passed (daily)."""
     shredding.shred_withdrawn(settings.INTAKE_WITHDRAWN_GRACE_DAYS)
+
+
+@shared_task(ignore_result=True)
+def forget_used_form_ids() -> None:
+    """Used form ids are kept a day or two: long enough to catch a resent page. Partial
+    files a killed web worker left are removed too."""
+    submission.forget_used_form_ids()
+    storage.sweep_partials()

@@ -7,6 +7,7 @@ submission.submit and returns.add_message, and none keeps it in a session or coo
 
 from __future__ import annotations
 
+import logging
 import secrets
 from functools import lru_cache
 
@@ -23,6 +24,8 @@ from .forms import ConsentForm, MessageForm, ReceiptForm, ReportForm, WithdrawFo
 from .models import Consent, Message, Status
 from .uploads import upload_errors
 
+log = logging.getLogger(__name__)
+
 
 @require_GET
 def home(request):
@@ -34,6 +37,24 @@ def _attach_upload_errors(request, form) -> None:
         form.add_error("attachments", message)
 
 
+# Shown whenever nothing was stored, beside what the page says happened.
+def _files_again(request, form) -> None:
+    if request.FILES:
+        form.add_error(None, _("Files are not kept: please choose them again before sending."))
+
+
+def _not_saved(request, form, message: str, status: int, retry_after: int = 0):
+    """The form again, with everything typed, saying why nothing was saved."""
+    if not hasattr(form, "cleaned_data"):  # never validated: do not clean uploads now
+        form = ReportForm(request.POST)
+    form.add_error(None, message)
+    _files_again(request, form)
+    response = render(request, "intake/report_form.html", {"form": form}, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def report(request):
     if request.method == "GET":
@@ -41,24 +62,37 @@ def report(request):
         return render(request, "intake/report_form.html", {"form": form})
 
     form = ReportForm(request.POST, request.FILES)
+    try:
+        return _receive_report(request, form)
+    except Exception as exc:  # noqa: BLE001 - a reporter never gets a bare server error
+        log.error("a report could not be stored (%s); nothing was saved", type(exc).__name__)
+        message = _(
+            "Something went wrong on our side and nothing was saved. Please send it "
+            "again in a few minutes; what you wrote is still here."
+        )
+        return _not_saved(request, form, message, 503, retry_after=120)
+
+
+def _receive_report(request, form):
+    form_id = request.POST.get("form_id", "")[:64]
+    if submission.already_sent(form_id):  # a reload of a page whose report was stored
+        return render(request, "intake/already_sent.html", status=409)
+    decision = ratelimit.admit_submission(request)
+    if decision.admission is ratelimit.Admission.TOO_MANY:
+        message = _(
+            "Too many reports were sent from your connection in the last hour. "
+            "Please wait an hour and send again; what you wrote is still here."
+        )
+        return _not_saved(request, form, message, 429, decision.retry_after)
+    if decision.admission is ratelimit.Admission.BUSY:
+        message = _(
+            "Many reports are arriving just now, so this one was not saved. Please send "
+            "it again in a few minutes; what you wrote is still here."
+        )
+        return _not_saved(request, form, message, 503, decision.retry_after)
     _attach_upload_errors(request, form)
     if not form.is_valid():
         return render(request, "intake/report_form.html", {"form": form}, status=400)
-    form_id = form.cleaned_data["form_id"]
-    admission = ratelimit.admit_submission(request, form_id)
-    if admission is ratelimit.Admission.ALREADY_SENT:
-        return render(request, "intake/already_sent.html", status=409)
-    if admission is ratelimit.Admission.TOO_MANY:
-        # Nothing was stored: the same page may be sent again once the hour has passed.
-        ratelimit.release_form_id(form_id)
-        form.add_error(
-            None,
-            _(
-                "Too many reports were sent from your connection in the last hour. "
-                "Please wait an hour and send again; what you wrote is still here."
-            ),
-        )
-        return render(request, "intake/report_form.html", {"form": form}, status=429)
     c = form.cleaned_data
     try:
         submitted = submission.submit(
@@ -67,20 +101,16 @@ def report(request):
             consent=c["consent"],
             region=c["region"],
             files=c["attachments"],
+            form_id=c["form_id"],
         )
+    except submission.AlreadySent:
+        return render(request, "intake/already_sent.html", status=409)
     except submission.NotReady:
-        ratelimit.release_form_id(form_id)
-        form.add_error(
-            None,
-            _(
-                "This service cannot receive reports yet. Nothing was saved; please try "
-                "again later. What you wrote is still here."
-            ),
+        message = _(
+            "This service cannot receive reports yet. Nothing was saved; please try "
+            "again later. What you wrote is still here."
         )
-        return render(request, "intake/report_form.html", {"form": form}, status=503)
-    except BaseException:
-        ratelimit.release_form_id(form_id)  # nothing was stored (one transaction)
-        raise
+        return _not_saved(request, form, message, 503)
     return _receipt_page(request, submitted.receipt)
 
 
@@ -110,7 +140,9 @@ def _receipt_page(request, receipt: str) -> HttpResponse:
     return HttpResponse(before + receipts.display(receipt) + after)
 
 
-def _status_page(request, access, receipt: str, notice: str = "", forms: dict | None = None):
+def _status_page(
+    request, access, receipt: str, notice: str = "", forms: dict | None = None, status: int = 0
+):
     forms = forms or {}
     context = {
         "receipt": receipts.display(receipt),
@@ -125,7 +157,7 @@ def _status_page(request, access, receipt: str, notice: str = "", forms: dict | 
         "notice": notice,
         "withdrawn": access.report.status == Status.WITHDRAWN,
     }
-    status = 400 if any(f.errors for f in forms.values()) else 200
+    status = status or (400 if any(f.errors for f in forms.values()) else 200)
     return render(request, "intake/return_status.html", context, status=status)
 
 
@@ -144,23 +176,9 @@ def receipt(request):
     form = ReceiptForm(request.POST)
     if not form.is_valid():
         return render(request, "intake/receipt_enter.html", {"form": form}, status=400)
-    wait = ratelimit.receipt_wait(request)
-    if wait:
-        minutes = max(1, (wait + 59) // 60)
-        return _refuse(
-            request,
-            form,
-            _(
-                "Too many wrong receipts were tried from your connection. "
-                "Please wait %(minutes)d minute(s) and try again."
-            )
-            % {"minutes": minutes},
-            429,
-        )
     try:
         typed = receipts.normalise(form.cleaned_data["receipt"])
     except receipts.MalformedReceipt:
-        ratelimit.receipt_failed(request)
         return _refuse(
             request,
             form,
@@ -170,9 +188,32 @@ def receipt(request):
             ),
             400,
         )
+    try:
+        return _return_visit(request, form, typed)
+    except Exception as exc:  # noqa: BLE001 - a reporter never gets a bare server error
+        log.error("a return visit failed (%s); nothing was changed", type(exc).__name__)
+        message = _(
+            "Something went wrong on our side and nothing was changed. Please try again "
+            "in a few minutes."
+        )
+        return _refuse(request, form, message, 503)
+
+
+def _return_visit(request, form, typed: str):
+    # The receipt is checked first: a correct one opens whatever was tried before it.
     access = returns.open_with_receipt(typed)
     if access is None:
-        ratelimit.receipt_failed(request)
+        wait = ratelimit.wrong_receipt(request, typed)
+        if wait:
+            minutes = max(1, (wait + 59) // 60)
+            message = _(
+                "This receipt does not open a report, and many wrong receipts were tried. "
+                "Check each digit against what you wrote down, and wait %(minutes)d "
+                "minute(s) before the next try."
+            ) % {"minutes": minutes}
+            response = _refuse(request, form, message, 429)
+            response["Retry-After"] = str(wait)
+            return response
         return _refuse(
             request,
             form,
@@ -189,12 +230,25 @@ def receipt(request):
         _attach_upload_errors(request, message_form)
         if not message_form.is_valid():
             return _status_page(request, access, typed, forms={"message": message_form})
-        returns.add_message(
-            access,
-            Message.Sender.REPORTER,
-            message_form.cleaned_data["text"],
-            message_form.cleaned_data["attachments"],
-        )
+        try:
+            returns.add_message(
+                access,
+                Message.Sender.REPORTER,
+                message_form.cleaned_data["text"],
+                message_form.cleaned_data["attachments"],
+            )
+        except Exception as exc:  # noqa: BLE001 - the reporter keeps what they typed
+            log.error("a reporter's message could not be stored (%s)", type(exc).__name__)
+            message_form.add_error(
+                None,
+                _(
+                    "Something went wrong on our side and nothing was saved. Please send it "
+                    "again in a few minutes; what you wrote is still here."
+                ),
+            )
+            _files_again(request, message_form)
+            forms = {"message": message_form}
+            return _status_page(request, access, typed, forms=forms, status=503)
         return _status_page(request, access, typed, _("Thank you. Your information was added."))
     if action == "consent" and access.report.status != Status.WITHDRAWN:
         consent_form = ConsentForm(request.POST)

@@ -15,7 +15,7 @@ from django_otp.oath import totp
 import crypto
 from accounts import second_factor, services
 from accounts.models import Role, SealedTOTPDevice, Staff
-from intake import notices
+from intake import notices, ratelimit
 
 PASSWORDS = {
     "coordinator": "coordinator-pass-9f3k",
@@ -49,10 +49,11 @@ class BaseTestCase(TestCase):
         cls._private_keys = {cls.coordinator.pk: coordinator_key.to_bytes()}
 
     def setUp(self) -> None:
-        # Rate-limit counters and one-time form ids live in the cache.
+        # Rate-limit counters live in the cache (or, while it is down, in this process).
         cache.clear()
         # Each test starts with the notice dispatcher not yet woken by this process.
         notices.dispatcher.reset()
+        ratelimit.counters.reset()
 
     def private_key(self, staff: Staff) -> crypto.PrivateKey:
         """The staff member's unlocked private key (unlocked once per class)."""

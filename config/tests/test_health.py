@@ -2,12 +2,12 @@ from django.test import TestCase, override_settings
 
 
 class HealthTestCase(TestCase):
-    def test_it_answers_200_with_database_and_broker_state(self):
+    def test_it_answers_200_with_database_cache_and_broker_state(self):
         response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 200)
         body = response.json()
-        self.assertEqual(set(body), {"database", "broker"})
-        self.assertEqual(body["database"], "ok")
+        self.assertEqual(set(body), {"database", "cache", "broker", "down"})
+        self.assertEqual((body["database"], body["down"]), ("ok", []))
 
     def test_it_says_none_when_tasks_run_in_process(self):
         with override_settings(CELERY_TASK_ALWAYS_EAGER=True):
@@ -18,7 +18,10 @@ class HealthTestCase(TestCase):
         with override_settings(
             CELERY_BROKER_URL="redis://127.0.0.1:1/0", CELERY_TASK_ALWAYS_EAGER=False
         ):
-            self.assertEqual(self.client.get("/healthz").json()["broker"], "unreachable")
+            response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response.json()["broker"], "unreachable")
+        self.assertEqual(response.json()["down"], ["broker"])
 
     def test_it_reaches_the_configured_broker(self):
         from django.conf import settings

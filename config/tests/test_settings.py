@@ -15,12 +15,14 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://amanat@127.0.0.1:5432/amanat",
     "ALLOWED_HOSTS": "amanat.example.org",
     "RECEIPT_PEPPER": "p" * 40,
+    "RATELIMIT_SECRET": "r" * 40,
     "OTP_WEBAUTHN_RP_ID": "amanat.example.org",
 }
 
 
 def load_settings(env: dict[str, str], expr: str) -> subprocess.CompletedProcess:
     ours = {"AMANAT_ENV", "SECRET_KEY", "DEBUG", "RECEIPT_PEPPER", "DATABASE_URL", "ALLOWED_HOSTS"}
+    ours.add("RATELIMIT_SECRET")
     clean = {
         k: v for k, v in os.environ.items() if k not in ours and not k.startswith("OTP_WEBAUTHN_")
     }

@@ -76,23 +76,6 @@ class FormTestCase(BaseTestCase):
             self.assertEqual(response.status_code, 200)
         self.assertEqual(Report.objects.count(), 2)
 
-    def test_it_limits_submissions_per_connection_and_keeps_the_input(self):
-        with self.settings(INTAKE_SUBMISSIONS_PER_HOUR=2):
-            self.assertEqual(self.post().status_code, 200)
-            self.assertEqual(self.post().status_code, 200)
-            response = self.post(narrative="third try")
-        self.assertContains(response, "Too many reports", status_code=429)
-        self.assertContains(response, "third try", status_code=429)
-        self.assertEqual(Report.objects.count(), 2)
-
-    def test_a_refused_form_can_be_sent_again_later(self):
-        data = report_form_data()
-        with self.settings(INTAKE_SUBMISSIONS_PER_HOUR=0):
-            self.assertEqual(self.client.post("/en/report/", data).status_code, 429)
-        response = self.client.post("/en/report/", data)
-        self.assertContains(response, "This is your receipt")
-        self.assertEqual(Report.objects.count(), 1)
-
     def test_a_form_that_failed_on_the_server_can_be_sent_again(self):
         data = report_form_data()
         original = submission.submit
@@ -102,8 +85,9 @@ class FormTestCase(BaseTestCase):
             raise RuntimeError("the database went away")
 
         submission.submit = broken
-        with self.assertRaises(RuntimeError):
-            self.client.post("/en/report/", data)
+        response = self.client.post("/en/report/", {**data, "narrative": "kept text"})
+        self.assertContains(response, "nothing was saved", status_code=503)
+        self.assertContains(response, "kept text", status_code=503)
         submission.submit = original
         self.assertContains(self.client.post("/en/report/", data), "This is your receipt")
 
