@@ -44,12 +44,14 @@ def environment() -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="bench.settings",
         SECRET_KEY=secrets.token_urlsafe(64),
         RECEIPT_PEPPER=secrets.token_hex(32),
+        RATELIMIT_SECRET=secrets.token_hex(32),
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB}",
         REDIS_URL="redis://127.0.0.1:6379/14",
         ALLOWED_HOSTS="127.0.0.1",
         OTP_WEBAUTHN_RP_ID="localhost",
         SECURE_SSL_REDIRECT="false",
         INTAKE_SUBMISSIONS_PER_HOUR=str(10**9),
+        INTAKE_SUBMISSIONS_PER_MINUTE=str(10**9),
         SEALED_STORAGE_DIR=tempfile.mkdtemp(prefix="amanat-bench-"),
         PYTHONPATH=str(ROOT),
     )
@@ -175,7 +177,7 @@ def where_time_goes(env: dict[str, str], fields: dict, cookie: str, n: int = 400
     from django.db.transaction import Atomic
 
     import crypto
-    from intake import forms, receipts, services, views
+    from intake import forms, receipts, submission, views
 
     totals: collections.Counter = collections.Counter()
 
@@ -191,15 +193,16 @@ def where_time_goes(env: dict[str, str], fields: dict, cookie: str, n: int = 400
 
         setattr(owner, name, wrapper)
 
-    timed(services, "intake_holders", "database: who may open it (one query)")
-    timed(QuerySet, "create", "database: insert the report")
+    timed(submission, "intake_holders", "database: who may open it (one query)")
+    timed(QuerySet, "create", "database: insert the report and its form id")
     timed(QuerySet, "bulk_create", "database: insert its 6 wrapped keys")
     timed(Atomic, "__exit__", "database: commit")
     timed(receipts, "derive", "receipt: Argon2id, lookup, reporter key pair")
     timed(crypto, "wrap", "HPKE: wrap the data key 7 times")
     timed(views, "render", "render the receipt page")
     timed(forms.ReportForm, "is_valid", "validate the form")
-    timed(views.ratelimit, "admit_submission", "Redis: one-time form id and rate limit")
+    timed(views.ratelimit, "admit_submission", "Redis: rate limits (global budget)")
+    timed(views.submission, "already_sent", "database: was this form stored before")
 
     app = WSGIHandler()
     body_fields = {k: v for k, v in fields.items() if k != "form_id"}
@@ -239,6 +242,103 @@ def where_time_goes(env: dict[str, str], fields: dict, cookie: str, n: int = 400
     print(f"  {'total':<48} {total:6.2f} ms")
 
 
+def burst(host: str, fields: dict, cookie: str, clients: int = 50, total: int = 200) -> dict:
+    """`total` submissions at once from `clients` reporters behind one shared address
+    (the proxy names each in its header), with the production limits. What each
+    reporter saw: a receipt, the "try again in a few minutes" page, the per-client
+    refusal, or anything else (a server error)."""
+    seen: collections.Counter = collections.Counter()
+    lock = threading.Lock()
+    hostname, port = host.split(":")
+
+    def post(client_id: int) -> str:
+        body = urllib.parse.urlencode({**fields, "form_id": secrets.token_urlsafe(16)}).encode()
+        request = (
+            f"POST /en/report/ HTTP/1.1\r\nHost: {host}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"X-Amanat-Client: bench-client-{client_id}\r\n"
+            f"Cookie: csrftoken={cookie}\r\nContent-Length: {len(body)}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode() + body
+        try:
+            with socket.create_connection((hostname, int(port)), timeout=120) as conn:
+                conn.sendall(request)
+                chunks = []
+                while chunk := conn.recv(65536):
+                    chunks.append(chunk)
+        except OSError as exc:
+            return f"error: {type(exc).__name__}"
+        reply = b"".join(chunks)
+        status = reply.split(b" ", 2)[1] if reply.count(b" ") >= 2 else b"?"
+        if status == b"200" and b"This is your receipt" in reply:
+            return "stored"
+        if status == b"503" and b"Many reports are arriving" in reply:
+            return "try again"
+        if status == b"429" and b"Too many reports" in reply:
+            return "per-client limit"
+        return f"error: {status.decode(errors='replace')}"
+
+    def client(client_id: int) -> None:
+        for _ in range(total // clients):
+            outcome = post(client_id)
+            with lock:
+                seen[outcome] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"seen": seen, "seconds": time.monotonic() - started}
+
+
+def serve(env: dict[str, str], workers: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            *(str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "config.wsgi"),
+            *("-w", str(workers), "-b", f"127.0.0.1:{PORT}", "--backlog", "2048"),
+            *("--log-level", "warning"),
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+
+
+def wait_until_up(base: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/healthz")
+            return
+        except OSError:
+            time.sleep(0.2)
+
+
+def report_burst(env: dict[str, str], workers: int, fields: dict, cookie: str) -> None:
+    """The burst line, on a server with the production limits (the runs above lift them)."""
+    limited = {k: v for k, v in env.items() if not k.startswith("INTAKE_SUBMISSIONS_")}
+    run(["redis-cli", "-n", "14", "flushdb"], env)
+    server = serve(limited, workers)
+    try:
+        wait_until_up(f"http://127.0.0.1:{PORT}")
+        before = count_rows(env, "intake_report")
+        result = burst(f"127.0.0.1:{PORT}", fields, cookie)
+        stored = count_rows(env, "intake_report") - before
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    seen = result["seen"]
+    errors = sum(n for outcome, n in seen.items() if outcome.startswith("error"))
+    print(
+        f"Burst: 200 submissions from 50 clients behind one shared address, default limits, "
+        f"{result['seconds']:.1f} s: {seen['stored']} got through ({stored} reports stored), "
+        f"{seen['try again']} saw the 'try again in a few minutes' page, "
+        f"{seen['per-client limit']} the per-client limit, {errors} server errors "
+        f"{dict(seen)}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
@@ -255,25 +355,7 @@ def main() -> None:
     run([str(VENV_BIN / "python"), "manage.py", "migrate", "--no-input"], env)
     run([str(VENV_BIN / "python"), "-c", SETUP], env)
 
-    server = subprocess.Popen(
-        [
-            str(VENV_BIN / "gunicorn"),
-            "-c",
-            "deploy/gunicorn.conf.py",
-            "config.wsgi",
-            "-w",
-            str(opts.workers),
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-        start_new_session=True,
-    )
+    server = serve(env, opts.workers)
     worker = subprocess.Popen(
         [str(VENV_BIN / "celery"), "-A", "config", "worker", "-c", "1", "--loglevel", "WARNING"],
         env=env,
@@ -284,12 +366,7 @@ def main() -> None:
     )
     base = f"http://127.0.0.1:{PORT}"
     try:
-        for _ in range(50):
-            try:
-                urllib.request.urlopen(f"{base}/healthz")
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_up(base)
         token, cookie = csrf_pair(base)
         from tests.reports import report_form_data
 
@@ -323,6 +400,7 @@ def main() -> None:
         for proc in (server, worker):
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=30)
+    report_burst(env, opts.workers, fields, cookie)
     try:
         where_time_goes(env, fields, cookie)
     finally:

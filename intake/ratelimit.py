@@ -186,6 +186,13 @@ def _shared_count(key: str, window: int) -> int:
 counters = Counters()
 
 
+def reset() -> None:
+    """Forget every count kept in this process and the day key (a fresh process)."""
+    counters.reset()
+    with _day_key_lock:
+        _day_key_cache.clear()
+
+
 def seconds_left(window: int) -> int:
     return int(window - time.time() % window) + 1
 

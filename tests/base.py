@@ -53,7 +53,7 @@ class BaseTestCase(TestCase):
         cache.clear()
         # Each test starts with the notice dispatcher not yet woken by this process.
         notices.dispatcher.reset()
-        ratelimit.counters.reset()
+        ratelimit.reset()
 
     def private_key(self, staff: Staff) -> crypto.PrivateKey:
         """The staff member's unlocked private key (unlocked once per class)."""
