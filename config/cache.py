@@ -61,3 +61,7 @@ class RedisCache(django_redis.RedisCache):
         `window` seconds after it was started."""
         client = self._cache.get_client(write=True)
         return client.eval(_COUNT, 1, self.make_and_validate_key(key), window)
+
+    def ping(self) -> bool:
+        """Whether Redis answers (for /healthz); raises when it cannot be reached."""
+        return bool(self._cache.get_client(write=True).ping())

@@ -24,11 +24,11 @@ def database_ok() -> bool:
 
 def cache_state() -> str:
     """ "ok", "unreachable", or "none" for the in-process cache (embedded default)."""
-    if not hasattr(cache, "count"):  # not Redis (config.cache.RedisCache)
+    ping = getattr(cache, "ping", None)
+    if ping is None:  # not Redis (config.cache.RedisCache)
         return "none"
     try:
-        cache._cache.get_client(write=True).ping()
-        return "ok"
+        return "ok" if ping() else "unreachable"
     except Exception:  # noqa: BLE001 - any failure means "not reachable"
         return "unreachable"
 

@@ -160,19 +160,6 @@ class Counters:
             self._local[key] = (count, ends)
         return count
 
-    def peek(self, name: str, window: int) -> int:
-        key, _ = self._key(name, window, time.time())
-        if self._shared_ok():
-            try:
-                value = cache.get(key, 0)
-            except Exception:  # noqa: BLE001
-                self._failed()
-            else:
-                self._answered()
-                return int(value)
-        with self._lock:
-            return self._local.get(key, (0, 0.0))[0]
-
 
 def _shared_count(key: str, window: int) -> int:
     count = getattr(cache, "count", None)

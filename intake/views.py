@@ -89,7 +89,8 @@ def _receive_report(request, form):
             "Many reports are arriving just now, so this one was not saved. Please send "
             "it again in a few minutes; what you wrote is still here."
         )
-        return _not_saved(request, form, message, 503, decision.retry_after)
+        # 429, not 503: Django logs every 5xx with its time, and a refusal is no fault.
+        return _not_saved(request, form, message, 429, decision.retry_after)
     _attach_upload_errors(request, form)
     if not form.is_valid():
         return render(request, "intake/report_form.html", {"form": form}, status=400)

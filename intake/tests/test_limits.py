@@ -48,8 +48,8 @@ class SubmissionLimitTestCase(BaseTestCase):
                 self.assertEqual(self.post(name_1=name).status_code, 200)
             with self.settings(INTAKE_SUBMISSIONS_PER_MINUTE=2):
                 busy = self.client.post("/en/report/", data)
-        self.assertContains(busy, "Many reports are arriving", status_code=503)
-        self.assertContains(busy, "kept text", status_code=503)
+        self.assertContains(busy, "Many reports are arriving", status_code=429)
+        self.assertContains(busy, "kept text", status_code=429)
         self.assertGreaterEqual(int(busy["Retry-After"]), 60)
         # The same page, sent again when the budget allows, is stored, not "already sent".
         response = self.client.post("/en/report/", data)
@@ -64,7 +64,7 @@ class SubmissionLimitTestCase(BaseTestCase):
         photo = SimpleUploadedFile("p.png", (FIXTURES / "author.png").read_bytes(), "image/png")
         with self.settings(INTAKE_SUBMISSIONS_PER_MINUTE=0):
             busy = self.client.post("/en/report/", {**report_form_data(), "attachments": photo})
-        self.assertContains(busy, "choose them again", status_code=503)
+        self.assertContains(busy, "choose them again", status_code=429)
 
     def test_it_keeps_no_day_key_and_no_client_signal_in_the_cache(self):
         ratelimit.reset()  # as in a fresh process: today's key is made again
@@ -80,8 +80,8 @@ class SubmissionLimitTestCase(BaseTestCase):
     def test_the_try_again_page_speaks_the_reporters_language(self):
         with self.settings(INTAKE_SUBMISSIONS_PER_MINUTE=0):
             busy = self.client.post("/ug/report/", report_form_data())
-        self.assertContains(busy, "نۇرغۇن مەلۇمات كېلىۋاتىدۇ", status_code=503)
-        self.assertNotContains(busy, "Many reports are arriving", status_code=503)
+        self.assertContains(busy, "نۇرغۇن مەلۇمات كېلىۋاتىدۇ", status_code=429)
+        self.assertNotContains(busy, "Many reports are arriving", status_code=429)
 
 
 class ReceiptLimitTestCase(BaseTestCase):

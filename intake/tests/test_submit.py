@@ -1,4 +1,5 @@
 import json
+import os
 
 from django.conf import settings
 
@@ -148,6 +149,20 @@ class SubmitTestCase(BaseTestCase):
         self.assertFalse(PendingNotice.objects.exists())
         field_types = {f.get_internal_type() for f in PendingNotice._meta.get_fields()}
         self.assertFalse(field_types & {"DateTimeField", "DateField"})
+
+    def test_a_web_process_knows_the_notice_task_without_importing_it(self):
+        import subprocess
+        import sys
+
+        code = (
+            "import django; django.setup(); from celery import current_app; "
+            f"print({notices.SEND_TASK!r} in current_app.tasks)"
+        )
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env
+        )
+        self.assertEqual(result.stdout.strip(), "True", result.stderr[-500:])
 
     def test_it_wakes_the_dispatcher_at_most_once_a_second_and_loses_no_notice(self):
         woken = []
