@@ -11,7 +11,7 @@ from audit import chain as audit
 from audit.models import Action
 
 from . import storage
-from .models import Report, ReportKey, Status
+from .models import Attachment, Report, ReportKey, Status
 
 
 def shred(report: Report) -> None:
@@ -38,3 +38,19 @@ def shred_withdrawn(grace_days: int) -> int:
         shred(report)
         count += 1
     return count
+
+
+def sweep_orphans(older_than: float = 3600.0) -> int:
+    """Remove sealed files whose row was never committed: a web worker killed between
+    writing a report's files and committing it. They open nothing (their keys were
+    in that process only), but they should not stay. Returns how many."""
+    stale = storage.stale_blobs(older_than)
+    removed = 0
+    for start in range(0, len(stale), 500):
+        batch = stale[start : start + 500]
+        known = set(Attachment.objects.filter(id__in=batch).values_list("id", flat=True))
+        for blob_id in batch:
+            if blob_id not in known:
+                storage.delete(blob_id)
+                removed += 1
+    return removed

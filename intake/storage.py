@@ -53,6 +53,12 @@ def delete(blob_id: uuid.UUID) -> None:
     path_for(blob_id).unlink(missing_ok=True)
 
 
+def _stale(path: Path, cutoff: float) -> bool:
+    # ctime, not mtime: a file's modification time may be set back to its day, while
+    # ctime always says when it was last written or changed.
+    return path.stat().st_ctime < cutoff
+
+
 def sweep_partials(older_than: float = 3600.0) -> int:
     """Remove partial files a killed process left (no handler runs on SIGKILL);
     returns how many. Only files older than any write still under way."""
@@ -60,7 +66,18 @@ def sweep_partials(older_than: float = 3600.0) -> int:
     removed = 0
     for path in _root().glob("*.partial"):
         with contextlib.suppress(FileNotFoundError):
-            if path.stat().st_mtime < cutoff:
+            if _stale(path, cutoff):
                 path.unlink()
                 removed += 1
     return removed
+
+
+def stale_blobs(older_than: float = 3600.0) -> list[uuid.UUID]:
+    """Ids of the blobs last written more than `older_than` seconds ago."""
+    cutoff = time.time() - older_than
+    found = []
+    for path in _root().iterdir():
+        with contextlib.suppress(FileNotFoundError, ValueError):
+            if path.suffix != ".partial" and _stale(path, cutoff):
+                found.append(uuid.UUID(hex=path.name))
+    return found

@@ -25,7 +25,8 @@ def shred_withdrawn_reports() -> None:
 
 @shared_task(ignore_result=True)
 def forget_used_form_ids() -> None:
-    """Used form ids are kept a day or two: long enough to catch a resent page. Partial
-    files a killed web worker left are removed too."""
+    """Used form ids are kept a day or two: long enough to catch a resent page. Files a
+    killed web worker left (partial, or sealed for a report never committed) go too."""
     submission.forget_used_form_ids()
     storage.sweep_partials()
+    shredding.sweep_orphans()

@@ -17,6 +17,7 @@ import time
 import unittest
 import urllib.parse
 import urllib.request
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -109,6 +110,26 @@ class StorageFaultTestCase(BaseTestCase):
         self.assertContains(response, "choose them again", status_code=503)
         self.assertFalse(Report.objects.exists())
         self.assertFalse(UsedFormId.objects.exists())
+
+    def test_files_a_killed_worker_left_behind_are_swept_and_stored_ones_kept(self):
+        from intake import shredding, storage, tasks
+
+        folder = servers.tempfile.mkdtemp(prefix="amanat-sealed-")
+        self.addCleanup(servers.shutil.rmtree, folder, True)
+        photo = SimpleUploadedFile("photo.png", noise_png(40), "image/png")
+        with self.settings(SEALED_STORAGE_DIR=folder):
+            data = {**report_form_data(), "attachments": photo}
+            self.assertContains(self.client.post("/en/report/", data), "This is your receipt")
+            kept = storage.stale_blobs(older_than=-60)
+            orphan = uuid.uuid4()  # sealed, but its report was never committed
+            storage.write(orphan, [b"sealed bytes"])
+            storage.path_for(orphan).with_suffix(".partial").write_bytes(b"half")
+            tasks.forget_used_form_ids()  # as beat runs it: nothing is old enough yet
+            self.assertEqual(len(partials(folder)), 1)
+            self.assertEqual(storage.sweep_partials(older_than=-60), 1)
+            self.assertEqual(shredding.sweep_orphans(older_than=-60), 1)
+            self.assertEqual(sorted(storage.stale_blobs(older_than=-60)), sorted(kept))
+        self.assertEqual(partials(folder), [])
 
 
 @unittest.skipIf(WHY_NOT, WHY_NOT)
