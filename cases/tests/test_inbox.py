@@ -9,7 +9,7 @@ from tests.reports import report_form_data
 class InboxTestCase(BaseTestCase):
     def test_it_walks_every_report_once_page_by_page(self):
         total = services.PAGE_SIZE * 2 + 7
-        with self.settings(INTAKE_SUBMISSIONS_PER_HOUR=1000):
+        with self.settings(INTAKE_SUBMISSIONS_PER_HOUR=1000, INTAKE_SUBMISSIONS_PER_MINUTE=1000):
             for n in range(total):
                 self.client.post("/en/report/", report_form_data(name_1=f"Name {n:03d}"))
         self.assertEqual(Report.objects.count(), total)

@@ -50,7 +50,7 @@ class SubmissionLimitTestCase(BaseTestCase):
                 busy = self.client.post("/en/report/", data)
         self.assertContains(busy, "Many reports are arriving", status_code=429)
         self.assertContains(busy, "kept text", status_code=429)
-        self.assertGreaterEqual(int(busy["Retry-After"]), 60)
+        self.assertGreater(int(busy["Retry-After"]), 0)
         # The same page, sent again when the budget allows, is stored, not "already sent".
         response = self.client.post("/en/report/", data)
         self.assertContains(response, "This is your receipt")
