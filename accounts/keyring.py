@@ -12,21 +12,23 @@ Nothing here keeps a key beyond the call; private keys come in as arguments.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.apps import apps
-from django.db import transaction
+from django.db import models, transaction
 
 import crypto
 
 from .models import KeyHolder, Reason, Staff, WrappedKey
 
 Kind = type[WrappedKey]
+# Which wrappings an operation touches: of these kinds, those subjects (None: all).
+Only = Mapping[Kind, Iterable[Any] | None]
 
 # A stronger reason is never replaced by a weaker one: a case assigned to someone who
 # also received it as intake stays theirs when they leave intake.
-_STRENGTH = {Reason.INTAKE: 0, Reason.ROLE: 0, Reason.ASSIGNED: 1}
+_STRENGTH: dict[str, int] = {Reason.INTAKE: 0, Reason.ROLE: 0, Reason.ASSIGNED: 1}
 
 
 class NoAccess(Exception):
@@ -40,10 +42,6 @@ def kinds() -> list[Kind]:
         for model in apps.get_models()
         if issubclass(model, WrappedKey) and not model._meta.abstract
     ]
-
-
-def _subject(kind: Kind) -> str:
-    return kind._meta.get_field(kind.subject_field).attname
 
 
 def stronger(reason: str, than: str) -> bool:
@@ -62,12 +60,16 @@ def unwrap(row: WrappedKey, private_key: crypto.PrivateKey) -> bytes:
         raise NoAccess("this private key does not open the wrapping") from None
 
 
+def _rows(kind: Kind, subject: Any, holder_id: uuid.UUID) -> models.QuerySet[WrappedKey]:
+    return kind._default_manager.filter(**{kind.subject_attname(): subject, "holder_id": holder_id})
+
+
 def find(kind: Kind, subject: Any, holder_id: uuid.UUID) -> WrappedKey | None:
-    return kind.objects.filter(**{_subject(kind): subject, "holder_id": holder_id}).first()
+    return _rows(kind, subject, holder_id).first()
 
 
 def holds(kind: Kind, subject: Any, holder_id: uuid.UUID) -> bool:
-    return kind.objects.filter(**{_subject(kind): subject, "holder_id": holder_id}).exists()
+    return _rows(kind, subject, holder_id).exists()
 
 
 def open_key(
@@ -84,8 +86,8 @@ def grant(kind: Kind, subject: Any, key: bytes, holder: KeyHolder, reason: str) 
     the stronger of the old and new reasons. Returns whether the holder gained access."""
     wrapped = wrap_for(kind, subject, key, holder)
     with transaction.atomic():
-        row, created = kind.objects.get_or_create(
-            **{_subject(kind): subject, "holder_id": holder.pk},
+        row, created = kind._default_manager.get_or_create(
+            **{kind.subject_attname(): subject, "holder_id": holder.pk},
             defaults={"wrapped": wrapped, "reason": reason},
         )
         if not created:
@@ -100,7 +102,7 @@ def rewrap(
     source_key: crypto.PrivateKey,
     target: Staff,
     reason: str,
-    only: dict[Kind, Iterable[Any] | None] | None = None,
+    only: Only | None = None,
 ) -> list[tuple[Kind, Any]]:
     """Wrap for target every key source holds that target's role justifies: of every
     kind, or of the kinds in `only` (those subjects, or all where None). A key that
@@ -110,9 +112,10 @@ def rewrap(
         for kind in kinds() if only is None else list(only):
             if not kind.justified(reason, target.role):
                 continue
-            rows = kind.objects.filter(holder=source)
-            if only is not None and only[kind] is not None:
-                rows = rows.filter(**{f"{_subject(kind)}__in": list(only[kind])})
+            rows = kind._default_manager.filter(holder=source)
+            subjects = None if only is None else only[kind]
+            if subjects is not None:
+                rows = rows.filter(**{f"{kind.subject_attname()}__in": list(subjects)})
             for row in rows:
                 why = Reason.ROLE if row.reason == Reason.ROLE else reason
                 grant(kind, row.subject, unwrap(row, source_key), target.holder, why)
@@ -120,15 +123,16 @@ def rewrap(
     return granted
 
 
-def drop(holder_id: uuid.UUID, only: dict[Kind, Iterable[Any]] | None = None) -> list[Any]:
-    """Delete the holder's wrappings: all of them, or those subjects of those kinds.
-    Returns the subjects dropped."""
+def drop(holder_id: uuid.UUID, only: Only | None = None) -> list[Any]:
+    """Delete the holder's wrappings: of every kind, or of the kinds in `only` (those
+    subjects, or all where None). Returns the subjects dropped."""
     dropped = []
     for kind in kinds() if only is None else list(only):
-        rows = kind.objects.filter(holder_id=holder_id)
-        if only is not None:
-            rows = rows.filter(**{f"{_subject(kind)}__in": list(only[kind])})
-        dropped += list(rows.values_list(_subject(kind), flat=True))
+        rows = kind._default_manager.filter(holder_id=holder_id)
+        subjects = None if only is None else only[kind]
+        if subjects is not None:
+            rows = rows.filter(**{f"{kind.subject_attname()}__in": list(subjects)})
+        dropped += list(rows.values_list(kind.subject_attname(), flat=True))
         rows.delete()
     return dropped
 
@@ -141,7 +145,7 @@ def drop_unjustified(holder_id: uuid.UUID, role: str) -> list[Any]:
         for reason in Reason.values:
             if kind.justified(reason, role):
                 continue
-            rows = kind.objects.filter(holder_id=holder_id, reason=reason)
-            dropped += list(rows.values_list(_subject(kind), flat=True))
+            rows = kind._default_manager.filter(holder_id=holder_id, reason=reason)
+            dropped += list(rows.values_list(kind.subject_attname(), flat=True))
             rows.delete()
     return dropped

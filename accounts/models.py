@@ -146,9 +146,16 @@ class WrappedKey(models.Model):
             return True  # individually granted cases stay until revoked
         return reason == Reason.INTAKE and role == Role.INTAKE
 
+    @classmethod
+    def subject_attname(cls) -> str:
+        """The column naming the subject: `report_id`, `person_id`, `purpose`."""
+        field = cls._meta.get_field(cls.subject_field)
+        assert isinstance(field, models.Field)
+        return field.attname
+
     @property
     def subject(self) -> Any:
-        return getattr(self, self._meta.get_field(self.subject_field).attname)
+        return getattr(self, self.subject_attname())
 
     def own_info(self) -> bytes:
         return self.info(self.subject, self.holder_id)

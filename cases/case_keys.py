@@ -10,6 +10,7 @@ which keeps that true; revoking takes the whole case back.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -21,7 +22,7 @@ from intake.models import Report, ReportKey
 
 from .models import Person, PersonKey, PersonReport
 
-Key = tuple[type, uuid.UUID]  # (kind of wrapped key, what it opens)
+Key = tuple[keyring.Kind, uuid.UUID]  # (kind of wrapped key, what it opens)
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Case:
         keys: list[Key] = [(ReportKey, report_id) for report_id in self.report_ids]
         return keys + ([(PersonKey, self.person_id)] if self.person_id else [])
 
-    def only(self) -> dict[type, list[uuid.UUID]]:
+    def only(self) -> dict[keyring.Kind, Iterable[uuid.UUID] | None]:
         """The case's subjects by kind, as accounts.keyring.drop takes them."""
         return {ReportKey: self.report_ids, PersonKey: [self.person_id] if self.person_id else []}
 
@@ -61,8 +62,8 @@ def lock(report_id: uuid.UUID) -> Case:
 def _holdings(case: Case) -> dict[Key, dict[uuid.UUID, str]]:
     held: dict[Key, dict[uuid.UUID, str]] = {key: {} for key in case.keys()}
     for kind, subjects in case.only().items():
-        field = kind._meta.get_field(kind.subject_field).attname
-        rows = kind.objects.filter(**{f"{field}__in": subjects})
+        field = kind.subject_attname()
+        rows = kind._default_manager.filter(**{f"{field}__in": subjects or []})
         for subject, holder_id, reason in rows.values_list(field, "holder_id", "reason"):
             held[(kind, subject)][holder_id] = reason
     return held
@@ -96,8 +97,8 @@ def share(
             for holder_id, reason in best.items():
                 if holder_id in held[key]:
                     if keyring.stronger(reason, held[key][holder_id]):
-                        kind.objects.filter(
-                            **{kind.subject_field: subject, "holder_id": holder_id}
+                        kind._default_manager.filter(
+                            **{kind.subject_attname(): subject, "holder_id": holder_id}
                         ).update(reason=reason)
                     continue
                 if key not in opened:
