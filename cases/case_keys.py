@@ -52,10 +52,13 @@ def case_of(report_id: uuid.UUID) -> Case:
 def lock(report_id: uuid.UUID) -> Case:
     """The report's case, its rows locked (report first, then person) until the
     transaction ends, so two changes to one case cannot miss each other's holders."""
-    list(Report.objects.select_for_update().filter(id=report_id).values_list("id"))
+    # no_key: rows that merely point at the report or person (a message, a note) go on.
+    list(Report.objects.select_for_update(no_key=True).filter(id=report_id).values_list("id"))
     case = case_of(report_id)
     if case.person_id is not None:
-        list(Person.objects.select_for_update().filter(id=case.person_id).values_list("id"))
+        person = Person.objects.select_for_update(no_key=True).filter(id=case.person_id)
+        list(person.values_list("id"))
+        case = case_of(report_id)  # again: a link committed while we waited belongs in it
     return case
 
 
