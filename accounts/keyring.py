@@ -97,6 +97,27 @@ def grant(kind: Kind, subject: Any, key: bytes, holder: KeyHolder, reason: str) 
     return created
 
 
+def grant_new(
+    kind: Kind, subject: Any, key: bytes, holders: Iterable[tuple[KeyHolder, str]]
+) -> None:
+    """Wrap key for holders who hold no wrapping of it yet, in one insert. The caller
+    knows they hold none (cases.case_keys reads that under a lock)."""
+    field = kind.subject_attname()
+    kind._default_manager.bulk_create(
+        kind(
+            **{field: subject, "holder_id": holder.pk},
+            wrapped=wrap_for(kind, subject, key, holder),
+            reason=reason,
+        )
+        for holder, reason in holders
+    )
+
+
+def strengthen(kind: Kind, subject: Any, holder_id: uuid.UUID, reason: str) -> None:
+    """Record a stronger reason for a wrapping the holder has (it stays as it is)."""
+    _rows(kind, subject, holder_id).update(reason=reason)
+
+
 def rewrap(
     source: KeyHolder,
     source_key: crypto.PrivateKey,

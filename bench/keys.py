@@ -110,8 +110,8 @@ def main() -> None:
         t = time.perf_counter()
         cases.assign(ines, ines_key, ids[n], cara)
         assign.append(time.perf_counter() - t)
-    timed("triage (person key to 7 holders)", triage)
-    timed("link a second report (2 keys to 7 holders)", link)
+    timed("triage (person key to the 6 report holders)", triage)
+    timed("link a second report (person key to its 6 holders)", link)
     timed("assign a 2-report case (3 keys to 1 holder)", assign)
 
     t = time.perf_counter()

@@ -97,21 +97,19 @@ def share(
         granted = []
         for key in case.keys():
             kind, subject = key
+            new = [(h, reason) for h, reason in best.items() if h not in held[key]]
             for holder_id, reason in best.items():
-                if holder_id in held[key]:
-                    if keyring.stronger(reason, held[key][holder_id]):
-                        kind._default_manager.filter(
-                            **{kind.subject_attname(): subject, "holder_id": holder_id}
-                        ).update(reason=reason)
-                    continue
-                if key not in opened:
-                    try:
-                        opened[key] = keyring.open_key(kind, subject, granter.pk, granter_key)
-                    except keyring.NoAccess:
-                        opened[key] = b""  # not the granter's to give
-                if opened[key]:
-                    keyring.grant(kind, subject, opened[key], public[holder_id], reason)
-                    granted.append((key, holder_id))
+                if holder_id in held[key] and keyring.stronger(reason, held[key][holder_id]):
+                    keyring.strengthen(kind, subject, holder_id, reason)
+            if not new:
+                continue
+            if key not in opened:
+                try:
+                    opened[key] = keyring.open_key(kind, subject, granter.pk, granter_key)
+                except keyring.NoAccess:
+                    continue  # not the granter's to give
+            keyring.grant_new(kind, subject, opened[key], [(public[h], r) for h, r in new])
+            granted += [(key, h) for h, _reason in new]
     return granted
 
 
