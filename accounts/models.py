@@ -9,6 +9,7 @@ private key is not stored at all.
 from __future__ import annotations
 
 import uuid
+from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -99,16 +100,77 @@ class Organisation(models.Model):
         return self.name
 
 
-class OrganisationKey(models.Model):
+class Reason(models.TextChoices):
+    """Why a holder has a wrapping: what a change of role keeps or drops (accounts.keyring)."""
+
+    INTAKE = "intake", _("Received as a member of the intake team")
+    ASSIGNED = "assigned", _("Granted to this person: an assignment or a recovery grant")
+    ROLE = "role", _("Comes with the role")
+
+
+# The blind-index key lets its holder test a guessed name against the database, so
+# only roles that triage (and the coordinator, who onboards them) receive it.
+INDEX_KEY_ROLES = frozenset({Role.INTAKE, Role.CASEWORKER, Role.COORDINATOR})
+
+
+class WrappedKey(models.Model):
+    """One key wrapped (HPKE) to one holder: no row, no access.
+
+    Every kind of wrapped key subclasses this in the app that owns what it wraps and
+    names what it wraps (`subject_field`) and its own HPKE info string (`info`).
+    accounts.keyring finds the kinds at run time, so accounts never imports them.
+    """
+
+    # Concrete kinds keep their own reverse names off KeyHolder: wrappings are reached
+    # only through accounts.keyring.
+    holder = models.ForeignKey(KeyHolder, on_delete=models.CASCADE, related_name="+")
+    wrapped = models.BinaryField()
+    # Made without a reason (a new report's wrappings at submission): intake, the one
+    # a move away from intake drops.
+    reason = models.CharField(max_length=16, choices=Reason.choices, default=Reason.INTAKE)
+
+    subject_field: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def info(cls, subject: Any, holder_id: uuid.UUID) -> bytes:
+        """The HPKE info: names the key and the holder it is wrapped for."""
+        raise NotImplementedError
+
+    @classmethod
+    def justified(cls, reason: str, role: str) -> bool:
+        """Whether a staff member in `role` keeps a wrapping held for `reason`."""
+        if reason == Reason.ASSIGNED:
+            return True  # individually granted cases stay until revoked
+        return reason == Reason.INTAKE and role == Role.INTAKE
+
+    @classmethod
+    def subject_attname(cls) -> str:
+        """The column naming the subject: `report_id`, `person_id`, `purpose`."""
+        field = cls._meta.get_field(cls.subject_field)
+        assert isinstance(field, models.Field)
+        return field.attname
+
+    @property
+    def subject(self) -> Any:
+        return getattr(self, self.subject_attname())
+
+    def own_info(self) -> bytes:
+        return self.info(self.subject, self.holder_id)
+
+
+class OrganisationKey(WrappedKey):
     """An organisation-wide key (the blind-index key), wrapped to one holder."""
 
     class Purpose(models.TextChoices):
         INDEX = "index", _("Blind-index key")
 
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
-    holder = models.ForeignKey(KeyHolder, on_delete=models.CASCADE, related_name="org_keys")
-    wrapped = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
+
+    subject_field = "purpose"
 
     class Meta:
         constraints = [
@@ -117,6 +179,15 @@ class OrganisationKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} key for {self.holder_id}"
+
+    @classmethod
+    def info(cls, subject: Any, holder_id: uuid.UUID) -> bytes:
+        # str(UUID), with dashes: kept byte for byte from the first release.
+        return f"amanat/org-key/{subject}/holder/{holder_id}".encode()
+
+    @classmethod
+    def justified(cls, reason: str, role: str) -> bool:
+        return role in INDEX_KEY_ROLES  # it comes with the role, whatever the reason
 
 
 class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):

@@ -1,6 +1,7 @@
-"""A coordinator's changes to staff. Access follows keys: a change of role grants or
-revokes the index key; deactivating or resetting a password deletes every wrapping
-the staff member held, so permissions and cryptography never disagree."""
+"""A coordinator's changes to staff. Access follows keys: a change of role drops the
+wrappings the new role does not justify and grants or drops the index key;
+deactivating or resetting a password deletes every wrapping the staff member held,
+so permissions and cryptography never disagree. All through accounts.keyring."""
 
 from __future__ import annotations
 
@@ -11,39 +12,42 @@ import crypto
 from audit import chain as audit
 from audit.models import Action
 
-from . import services
-from .models import BackupCodes, KeyHolder, OrganisationKey, Role, SealedTOTPDevice, Staff
+from . import keyring, services
+from .models import INDEX_KEY_ROLES, BackupCodes, OrganisationKey, Role, SealedTOTPDevice, Staff
 
 
-def _drop_wrappings(holder: KeyHolder) -> None:
-    # Reverse relations reach the feature apps' wrappings without importing them.
-    holder.report_keys.all().delete()
-    holder.person_keys.all().delete()
-    holder.org_keys.all().delete()
+def _record_dropped(coordinator: Staff, staff: Staff, dropped: list) -> None:
+    # Opaque ids only: the reports and persons dropped (an index key is named by the
+    # holder it was wrapped to, as its grant is).
+    subjects = [s if not isinstance(s, str) else staff.holder_id for s in dropped]
+    if subjects:
+        audit.record(audit.staff_actor(coordinator), Action.KEY_REVOKED, [staff.pk, *subjects])
 
 
 def change_role(
     coordinator: Staff, coordinator_key: crypto.PrivateKey, staff: Staff, role: str
 ) -> None:
+    """The new role keeps what it justifies (individually granted cases always; what
+    came with intake only in intake; the index key only in its roles), in one
+    transaction with the change. Moving to intake grants no past reports."""
     if role not in Role.values:
         raise ValueError("unknown role")
     index = OrganisationKey.Purpose.INDEX
     with transaction.atomic():
         Staff.objects.filter(pk=staff.pk).update(role=role)
-        has_index = OrganisationKey.objects.filter(purpose=index, holder=staff.holder).exists()
-        if role in services.INDEX_KEY_ROLES and not has_index:
+        audit.record(audit.staff_actor(coordinator), Action.ROLE_CHANGED, [staff.pk])
+        _record_dropped(coordinator, staff, keyring.drop_unjustified(staff.holder_id, role))
+        if role in INDEX_KEY_ROLES and not keyring.holds(OrganisationKey, index, staff.holder_id):
             key = services.open_org_key(index, coordinator.holder, coordinator_key)
             services.grant_org_key(index, key, staff.holder)
-        elif role not in services.INDEX_KEY_ROLES and has_index:
-            OrganisationKey.objects.filter(purpose=index, holder=staff.holder).delete()
-        audit.record(audit.staff_actor(coordinator), Action.ROLE_CHANGED, [staff.pk])
+            audit.record(audit.staff_actor(coordinator), Action.KEY_GRANTED, [staff.holder_id])
     staff.role = role
 
 
 def deactivate(coordinator: Staff, staff: Staff) -> None:
     with transaction.atomic():
         Staff.objects.filter(pk=staff.pk).update(is_active=False)
-        _drop_wrappings(staff.holder)
+        keyring.drop(staff.holder_id)
         audit.record(audit.staff_actor(coordinator), Action.KEY_REVOKED, [staff.pk])
 
 
@@ -63,6 +67,6 @@ def reset_password(coordinator: Staff, staff: Staff, new_password: str) -> None:
         BackupCodes.objects.filter(user=staff).delete()
         # Passkeys hold nothing sealed, but a reset starts the second factors afresh too.
         WebAuthnCredential.objects.filter(user=staff).delete()
-        _drop_wrappings(old)
+        keyring.drop(old.pk)
         old.delete()
-        audit.record(audit.staff_actor(coordinator), Action.KEY_REVOKED, [staff.pk])
+        audit.record(audit.staff_actor(coordinator), Action.PASSWORD_RESET, [staff.pk])

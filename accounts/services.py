@@ -19,11 +19,9 @@ from crypto import password as password_lock
 from crypto import recovery
 from crypto.blind import INDEX_KEY_SIZE
 
-from .models import KeyHolder, Organisation, OrganisationKey, Role, Staff
-
-# The blind-index key lets its holder test a guessed name against the database, so
-# only roles that triage (and the coordinator, who onboards them) receive it.
-INDEX_KEY_ROLES = frozenset({Role.INTAKE, Role.CASEWORKER, Role.COORDINATOR})
+from . import keyring
+from .models import INDEX_KEY_ROLES as INDEX_KEY_ROLES  # named here first
+from .models import KeyHolder, Organisation, OrganisationKey, Reason, Role, Staff
 
 
 class AlreadyBootstrapped(Exception):
@@ -64,17 +62,17 @@ def new_staff_holder(password: str) -> KeyHolder:
 
 def org_key_info(purpose: str, holder: KeyHolder) -> bytes:
     """HPKE info for an organisation key: names the key and the holder it is for."""
-    return f"amanat/org-key/{purpose}/holder/{holder.pk}".encode()
+    return OrganisationKey.info(purpose, holder.pk)
 
 
-def grant_org_key(purpose: str, key: bytes, holder: KeyHolder) -> OrganisationKey:
-    wrapped = crypto.wrap(key, holder.public, org_key_info(purpose, holder))
-    return OrganisationKey.objects.create(purpose=purpose, holder=holder, wrapped=wrapped)
+def grant_org_key(purpose: str, key: bytes, holder: KeyHolder) -> None:
+    """An organisation key comes with a role (or is the recovery key's own copy)."""
+    keyring.grant(OrganisationKey, purpose, key, holder, Reason.ROLE)
 
 
 def open_org_key(purpose: str, holder: KeyHolder, private_key: crypto.PrivateKey) -> bytes:
-    row = OrganisationKey.objects.get(purpose=purpose, holder=holder)
-    return crypto.unwrap(bytes(row.wrapped), private_key, org_key_info(purpose, holder))
+    """Raises keyring.NoAccess when holder has no wrapping of it or the key does not open it."""
+    return keyring.open_key(OrganisationKey, purpose, holder.pk, private_key)
 
 
 def create_staff(username: str, role: str, password: str) -> Staff:

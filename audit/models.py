@@ -16,6 +16,7 @@ class Action(models.TextChoices):
     ORGANISATION_CREATED = "organisation.created"
     STAFF_CREATED = "staff.created"
     ROLE_CHANGED = "staff.role-changed"
+    PASSWORD_RESET = "staff.password-reset"  # noqa: S105 - an action name
     LOGIN = "login"
     LOGIN_FAILED = "login.failed"
     LOGOUT = "logout"

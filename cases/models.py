@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import KeyHolder, Staff
+from accounts.models import Staff, WrappedKey
 from intake.models import Report
 
 
@@ -46,10 +46,12 @@ class Person(models.Model):
         return f"case {self.number}"
 
 
-class PersonKey(models.Model):
+class PersonKey(WrappedKey):
+    """The person's key, wrapped to one holder; granted with the case (cases.case_keys)."""
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="keys")
-    holder = models.ForeignKey(KeyHolder, on_delete=models.CASCADE, related_name="person_keys")
-    wrapped = models.BinaryField()
+
+    subject_field = "person"
 
     class Meta:
         constraints = [
@@ -58,6 +60,10 @@ class PersonKey(models.Model):
 
     def __str__(self) -> str:
         return f"key of {self.person_id} for {self.holder_id}"
+
+    @classmethod
+    def info(cls, subject: uuid.UUID, holder_id: uuid.UUID) -> bytes:
+        return f"amanat/person-key/{subject.hex}/holder/{holder_id.hex}".encode()
 
 
 class PersonReport(models.Model):

@@ -1,7 +1,7 @@
 """Persons: triage creates one from a report, or links a report to one by case
 number; caseworkers keep its status timeline and notes. Everything identifying is
-sealed under the person's key, which is wrapped to everyone who can open the
-report the person was created from."""
+sealed under the person's key, which is wrapped to everyone who holds a key of the
+case (cases.case_keys): whoever can open one of the person's reports opens the person."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 import crypto
-from accounts.models import KeyHolder, Staff
+from accounts import keyring
+from accounts.models import Staff
 from audit import chain as audit
 from audit.models import Action
+from intake.models import ReportKey
 
-from . import services
+from . import case_keys, services
 from .models import Note, Person, PersonKey, PersonReport, PersonStatus, StatusEvent
 
 SCHEMA_VERSION = 1
@@ -29,7 +31,7 @@ def aad(person_id: uuid.UUID, part: str, row: object = "") -> bytes:
 
 
 def key_info(person_id: uuid.UUID, holder_id: uuid.UUID) -> bytes:
-    return f"amanat/person-key/{person_id.hex}/holder/{holder_id.hex}".encode()
+    return PersonKey.info(person_id, holder_id)
 
 
 @dataclass
@@ -50,10 +52,7 @@ def open_person(staff: Staff, private_key: crypto.PrivateKey, person_id: uuid.UU
     )
     if row is None:
         raise services.NoAccess("no wrapping for this staff member")
-    try:
-        key = crypto.unwrap(bytes(row.wrapped), private_key, key_info(person_id, staff.holder_id))
-    except crypto.DecryptionError:
-        raise services.NoAccess("this key does not open the person") from None
+    key = keyring.unwrap(row, private_key)
     audit.record(audit.staff_actor(staff), Action.PERSON_OPENED, [person_id])
     return OpenPerson(person=row.person, key=key)
 
@@ -65,35 +64,30 @@ def _next_number() -> int:
 def create_from_report(
     staff: Staff, private_key: crypto.PrivateKey, report_id: uuid.UUID, verification: str
 ) -> Person:
-    """A new person from a report, readable by everyone who can open that report."""
+    """A new person from a report, readable by everyone who holds that report."""
     opened = services.open_report(staff, private_key, report_id)
     if PersonReport.objects.filter(report_id=report_id).exists():
         raise AlreadyLinked("this report already belongs to a person")
     name, script = services.display_name(services.content(opened))
     person_id, person_key = uuid.uuid4(), crypto.new_key()
-    holders = KeyHolder.objects.filter(report_keys__report_id=report_id)
     sealed = crypto.seal(
         person_key, json.dumps({"name": name, "script": script}).encode(), aad(person_id, "name")
     )
-    wraps = [
-        PersonKey(
-            person_id=person_id,
-            holder=holder,
-            wrapped=crypto.wrap(person_key, holder.public, key_info(person_id, holder.id)),
-        )
-        for holder in holders
-    ]
+    known = {(PersonKey, person_id): person_key, (ReportKey, report_id): opened.dek}
     for _attempt in range(3):  # two triages at once may pick the same number
         try:
             with transaction.atomic():
+                case_keys.lock(report_id)
+                if PersonReport.objects.filter(report_id=report_id).exists():
+                    raise AlreadyLinked("this report already belongs to a person")
                 person = Person.objects.create(
                     id=person_id,
                     number=_next_number(),
                     verification=verification,
                     sealed_name=sealed,
                 )
-                PersonKey.objects.bulk_create(wraps)
                 PersonReport.objects.create(person=person, report_id=report_id)
+                case_keys.share(staff.holder, private_key, report_id, known=known)
                 audit.record(
                     audit.staff_actor(staff), Action.PERSON_CREATED, [person_id, report_id]
                 )
@@ -107,16 +101,21 @@ def create_from_report(
 def link_report(
     staff: Staff, private_key: crypto.PrivateKey, report_id: uuid.UUID, number: int
 ) -> Person:
-    """Link a report to an existing person (a duplicate), found by case number."""
-    services.open_report(staff, private_key, report_id)
+    """Link a report to an existing person (a duplicate), found by case number. The
+    two cases become one: every holder of either gets every key of both."""
+    opened = services.open_report(staff, private_key, report_id)
     person = Person.objects.filter(number=number).first()
     if person is None:
         raise services.NoAccess("no such case number")
-    open_person(staff, private_key, person.id)  # only someone who can open the person links to it
+    # Only someone who can open the person links to it.
+    person_key = open_person(staff, private_key, person.id).key
+    known = {(PersonKey, person.id): person_key, (ReportKey, report_id): opened.dek}
     with transaction.atomic():
+        case_keys.lock(report_id)
         if PersonReport.objects.filter(report_id=report_id).exists():
             raise AlreadyLinked("this report already belongs to a person")
         PersonReport.objects.create(person=person, report_id=report_id)
+        case_keys.share(staff.holder, private_key, report_id, known=known)
         audit.record(audit.staff_actor(staff), Action.PERSON_LINKED, [person.id, report_id])
     return person
 

@@ -14,28 +14,23 @@ from django.db import transaction
 from django.db.models import Q
 
 import crypto
-from accounts.models import Notification, Role, Staff
+from accounts import keyring
+from accounts.keyring import NoAccess  # also "no such report": views catch it here
+from accounts.models import Notification, Reason, Role, Staff
 from audit import chain as audit
 from audit.models import Action
 from crypto.stream import iter_decrypt
 from intake import returns, sealing, storage
 from intake.models import Attachment, Message, Report, ReportKey, Status
 
+from . import case_keys
+
 PAGE_SIZE = 50
 ASSIGNABLE_ROLES = (Role.CASEWORKER, Role.REVIEWER)
 
 
-class NoAccess(Exception):
-    """No wrapping of this report's key for this staff member (or no such report)."""
-
-
 def _unwrap(row: ReportKey, private_key: crypto.PrivateKey) -> bytes:
-    try:
-        return crypto.unwrap(
-            bytes(row.wrapped), private_key, sealing.key_info(row.report_id, row.holder_id)
-        )
-    except crypto.DecryptionError:
-        raise NoAccess("this key does not open the report") from None
+    return keyring.unwrap(row, private_key)
 
 
 def readable(staff: Staff):
@@ -169,17 +164,19 @@ def download(
 def assign(
     granter: Staff, granter_key: crypto.PrivateKey, report_id: uuid.UUID, caseworker: Staff
 ) -> None:
-    """Give a caseworker access: the granter, who can open the report, wraps its key
-    for the caseworker's public key."""
+    """Give a caseworker the case: the granter, who can open the report, wraps its key,
+    and the person's and every other report's of the case (cases.case_keys), for the
+    caseworker's public key."""
     if caseworker.role not in ASSIGNABLE_ROLES or not caseworker.is_active:
         raise ValueError("only an active caseworker or reviewer can be assigned")
     opened = open_report(granter, granter_key, report_id)
-    wrapped = crypto.wrap(
-        opened.dek, caseworker.holder.public, sealing.key_info(report_id, caseworker.holder_id)
-    )
     with transaction.atomic():
-        ReportKey.objects.update_or_create(
-            report_id=report_id, holder_id=caseworker.holder_id, defaults={"wrapped": wrapped}
+        case_keys.share(
+            granter.holder,
+            granter_key,
+            report_id,
+            to={caseworker.holder_id: Reason.ASSIGNED},
+            known={(ReportKey, report_id): opened.dek},
         )
         Report.objects.filter(id=report_id, status__in=[Status.RECEIVED, Status.IN_REVIEW]).update(
             status=Status.FOLLOWED
@@ -191,9 +188,9 @@ def assign(
 
 
 def revoke(actor: Staff, report_id: uuid.UUID, staff: Staff) -> None:
-    """Remove a staff member's access: their wrapping is deleted."""
+    """Remove a staff member's access to the case: their wrappings of its keys go."""
     with transaction.atomic():
-        ReportKey.objects.filter(report_id=report_id, holder_id=staff.holder_id).delete()
+        case_keys.take_back(staff.holder_id, report_id)
         audit.record(audit.staff_actor(actor), Action.KEY_REVOKED, [report_id, staff.pk])
 
 

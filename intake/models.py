@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import KeyHolder
+from accounts.models import WrappedKey
 
 
 class Consent(models.TextChoices):
@@ -98,15 +98,16 @@ class Report(models.Model):
         return f"report {self.id}"
 
 
-class ReportKey(models.Model):
-    """The report's data key, wrapped to one staff or recovery holder. No row, no access."""
+class ReportKey(WrappedKey):
+    """The report's data key, wrapped to one staff or recovery holder. No row, no access.
+    Made at submission (intake.submission.submit) and through accounts.keyring."""
 
     # No index of its own: the unique (report, holder) constraint's index starts with it.
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="keys", db_index=False
     )
-    holder = models.ForeignKey(KeyHolder, on_delete=models.CASCADE, related_name="report_keys")
-    wrapped = models.BinaryField()
+
+    subject_field = "report"
 
     class Meta:
         constraints = [
@@ -115,6 +116,12 @@ class ReportKey(models.Model):
 
     def __str__(self) -> str:
         return f"key of {self.report_id} for {self.holder_id}"
+
+    @classmethod
+    def info(cls, subject: uuid.UUID, holder_id: uuid.UUID) -> bytes:
+        from . import services  # named where reports are sealed; imported late (a cycle)
+
+        return services.key_info(subject, holder_id)
 
 
 class Attachment(models.Model):

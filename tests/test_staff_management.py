@@ -1,5 +1,6 @@
 from accounts import login as staff_login
 from accounts.models import OrganisationKey, Role, SealedTOTPDevice, Staff
+from audit.models import Entry
 from cases import services as cases
 from intake.models import Report, ReportKey
 from tests.base import PASSWORDS, BaseTestCase
@@ -64,6 +65,16 @@ class PeopleTestCase(BaseTestCase):
         self.assertFalse(SealedTOTPDevice.objects.filter(user=alice).exists())
         _staff, key = staff_login.check_password("alice", "alice-new-pass-99")
         self.assertEqual(key.public_key(), alice.holder.public)
+
+    def test_it_names_a_reset_as_a_reset_in_the_audit_log(self):
+        self.client.post(
+            f"/staff/people/{self.alice.pk}/reset/",
+            {"password": "alice-new-pass-99", "code": self.code},
+        )
+        entry = Entry.objects.order_by("sequence").last()
+        self.assertEqual(entry.action, "staff.password-reset")
+        self.assertEqual(entry.subjects, [str(self.alice.pk)])
+        self.assertFalse(Entry.objects.filter(action="key.revoked").exists())
 
     def test_only_a_coordinator_manages_staff(self):
         self.client.post("/staff/logout/")

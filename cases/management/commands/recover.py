@@ -8,20 +8,20 @@ recovery key, which exists only in this process while the command runs.
 from __future__ import annotations
 
 import sys
+import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 import crypto
-from accounts import services
-from accounts.models import OrganisationKey, Staff
+from accounts import keyring, services
+from accounts.models import Reason, Role, Staff
 from audit import chain as audit
 from audit.models import Action
+from cases import case_keys
 from cases.models import PersonKey
-from cases.persons import key_info as person_key_info
 from crypto import recovery
 from intake.models import ReportKey
-from intake.sealing import key_info
 
 
 class Command(BaseCommand):
@@ -61,46 +61,33 @@ class Command(BaseCommand):
         if recovery_key.public_key() != holder.public:
             raise CommandError("These shares rebuild a different key than this organisation's.")
 
-        report_rows = ReportKey.objects.filter(holder=holder)
-        if opts["reports"] is not None:
-            report_rows = report_rows.filter(report_id__in=opts["reports"])
-        actor = "recovery"
+        # What recovery gives an intake member is what intake receives; anyone else is
+        # granted it individually, so a later change of role keeps it.
+        reason = Reason.INTAKE if staff.role == Role.INTAKE else Reason.ASSIGNED
         with transaction.atomic():
-            granted = 0
-            for row in report_rows:
-                dek = crypto.unwrap(
-                    bytes(row.wrapped), recovery_key, key_info(row.report_id, holder.id)
-                )
-                ReportKey.objects.update_or_create(
-                    report_id=row.report_id,
-                    holder=staff.holder,
-                    defaults={
-                        "wrapped": crypto.wrap(
-                            dek, staff.holder.public, key_info(row.report_id, staff.holder_id)
-                        )
-                    },
-                )
-                audit.record(actor, Action.KEY_GRANTED, [row.report_id, staff.pk])
-                granted += 1
-            for row in PersonKey.objects.filter(holder=holder):
-                key = crypto.unwrap(
-                    bytes(row.wrapped), recovery_key, person_key_info(row.person_id, holder.id)
-                )
-                PersonKey.objects.update_or_create(
-                    person_id=row.person_id,
-                    holder=staff.holder,
-                    defaults={
-                        "wrapped": crypto.wrap(
-                            key,
-                            staff.holder.public,
-                            person_key_info(row.person_id, staff.holder_id),
-                        )
-                    },
-                )
-            if staff.role in services.INDEX_KEY_ROLES:
-                index = OrganisationKey.Purpose.INDEX
-                index_key = services.open_org_key(index, holder, recovery_key)
-                OrganisationKey.objects.filter(purpose=index, holder=staff.holder).delete()
-                services.grant_org_key(index, index_key, staff.holder)
-                audit.record(actor, Action.KEY_GRANTED, [staff.holder_id])
-        self.stdout.write(f"Granted {granted} report(s) to {staff.username}.\n")
+            if opts["reports"] is None:
+                granted = keyring.rewrap(holder, recovery_key, staff, reason)
+            else:
+                granted = self._grant_cases(holder, recovery_key, staff, reason, opts["reports"])
+            for _kind, subject in granted:
+                # An organisation key is named by the holder it now reaches, as at its grant.
+                subjects = [staff.holder_id] if isinstance(subject, str) else [subject, staff.pk]
+                audit.record("recovery", Action.KEY_GRANTED, subjects)
+        count = sum(1 for kind, _subject in granted if kind is ReportKey)
+        self.stdout.write(f"Granted {count} report(s) to {staff.username}.\n")
+
+    def _grant_cases(self, holder, recovery_key, staff, reason, reports) -> list:
+        """Each named report's whole case (cases.case_keys), and what the role carries."""
+        try:
+            report_ids = [uuid.UUID(report) for report in reports]
+        except ValueError:
+            raise CommandError("--reports takes report ids (UUIDs).") from None
+        granted = []
+        for report_id in report_ids:
+            if not keyring.holds(ReportKey, report_id, holder.pk):
+                raise CommandError(f"The recovery key holds no report {report_id}.")
+            shared = case_keys.share(holder, recovery_key, report_id, to={staff.holder_id: reason})
+            granted += [key for key, holder_id in shared if holder_id == staff.holder_id]
+        # Keys that are not a case's (the index key) come with the role, as without --reports.
+        role_keys = {kind: None for kind in keyring.kinds() if kind not in (ReportKey, PersonKey)}
+        return granted + keyring.rewrap(holder, recovery_key, staff, reason, only=role_keys)
