@@ -119,9 +119,9 @@ class ReportKey(WrappedKey):
 
     @classmethod
     def info(cls, subject: uuid.UUID, holder_id: uuid.UUID) -> bytes:
-        from . import services  # named where reports are sealed; imported late (a cycle)
+        from . import sealing  # named where reports are sealed; imported late (a cycle)
 
-        return services.key_info(subject, holder_id)
+        return sealing.key_info(subject, holder_id)
 
 
 class Attachment(models.Model):

@@ -70,7 +70,7 @@ class RoleChangeTestCase(BaseTestCase):
     def test_it_marks_existing_assignments_from_the_audit_log(self):
         cases.assign(self.nur, self.nur_key, self.kept.id, self.alice)
         ReportKey.objects.update(reason=Reason.INTAKE)  # as every row was before
-        migration = importlib.import_module("intake.migrations.0006_report_key_reason")
+        migration = importlib.import_module("intake.migrations.0007_report_key_reason")
         migration.individual_grants_from_the_audit_log(apps, None)
         alices = ReportKey.objects.get(holder=self.alice.holder)
         self.assertEqual(alices.reason, Reason.ASSIGNED)

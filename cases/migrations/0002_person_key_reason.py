@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0005_wrapped_key_reason"),
         ("cases", "0001_initial"),
-        ("intake", "0006_report_key_reason"),
+        ("intake", "0007_report_key_reason"),
     ]
 
     operations = [

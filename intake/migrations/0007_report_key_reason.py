@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0005_wrapped_key_reason"),
         ("audit", "0004_password_changed"),
-        ("intake", "0005_message_day_and_place"),
+        ("intake", "0006_used_form_ids"),
     ]
 
     operations = [
