@@ -111,6 +111,22 @@ class StorageFaultTestCase(BaseTestCase):
         self.assertFalse(Report.objects.exists())
         self.assertFalse(UsedFormId.objects.exists())
 
+    def test_a_message_that_cannot_be_stored_keeps_its_text_and_asks_for_files_again(self):
+        receipt = receipt_in(self.client.post("/en/report/", report_form_data()))
+        photo = SimpleUploadedFile("photo.png", noise_png(40), "image/png")
+        data = {
+            "receipt": receipt,
+            "action": "message",
+            "text": "kept message",
+            "attachments": photo,
+        }
+        with self.settings(SEALED_STORAGE_DIR="/proc/amanat-cannot-write-here"):
+            response = self.client.post("/en/receipt/", data)
+        self.assertContains(response, "nothing was saved", status_code=503)
+        self.assertContains(response, "kept message", status_code=503)
+        self.assertContains(response, "choose them again", status_code=503)
+        self.assertFalse(Report.objects.get().messages.exists())
+
     def test_files_a_killed_worker_left_behind_are_swept_and_stored_ones_kept(self):
         from intake import shredding, storage, tasks
 
@@ -237,6 +253,28 @@ class GunicornFaultTestCase(unittest.TestCase):
         except OSError as exc:
             return type(exc).__name__
         return int(reply.split(b" ")[1]) if reply else "no reply"
+
+    def test_with_the_database_down_the_reporter_is_told_nothing_was_saved(self):
+        server = self.serve(workers=1)
+        fields, cookie = self.form(server)
+        fields["narrative"] = "kept text"
+        body = urllib.parse.urlencode(fields).encode()
+        self.db.close()
+        self.postgres.stop()
+        try:
+            status, page = self.post(server, body, cookie, "application/x-www-form-urlencoded")
+            with self.assertRaises(urllib.error.HTTPError) as health:
+                urllib.request.urlopen(f"{server.base}/healthz", timeout=30)  # noqa: S310
+        finally:
+            self.postgres.start()
+        self.assertEqual(status, 503, page[:500])
+        self.assertIn("nothing was saved", page)
+        self.assertIn("kept text", page)
+        self.assertEqual(health.exception.code, 503)
+        self.assertIn(b'"database": "unreachable"', health.exception.read())
+        # Once it is back, the same page is stored.
+        status, page = self.post(server, body, cookie, "application/x-www-form-urlencoded")
+        self.assertEqual(status, 200, page[:500])
 
     def test_a_full_disk_leaves_no_partial_file_and_keeps_what_was_typed(self):
         import resource
