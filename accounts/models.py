@@ -178,9 +178,10 @@ class Notification(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     subject = models.UUIDField()
     # A day, not a time: a new-report notice is made within seconds of the report, and
-    # the report itself keeps only its day (DESIGN §4).
+    # the report itself keeps only its day (docs/THREAT_MODEL.md, section 3.4).
     created_on = models.DateField(default=timezone.localdate)
-    read_at = models.DateTimeField(null=True, blank=True)
+    # Read or not, never when: the first read follows a report by minutes.
+    read = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_on", "-id"]

@@ -1,6 +1,8 @@
 """Where sealed attachment blobs live: one file per attachment, named by its opaque id.
 
 Only ciphertext is ever written here: callers hand over an encryptor's output.
+The folders are their owner's only, and a blob's times keep only the day it was
+written (like the report it belongs to).
 """
 
 from __future__ import annotations
@@ -8,16 +10,30 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterable
+from datetime import datetime, time
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
+from django.utils import timezone
 
 
 def _root() -> Path:
     root = Path(settings.SEALED_STORAGE_DIR) / "attachments"
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for folder in (root.parent, root):  # also when an older version made them 0755
+        folder.chmod(0o700)
     return root
+
+
+def _keep_only_the_day(*paths: Path) -> None:
+    """Set access and modification times to midnight of today: a blob, and the folder
+    whose entry it changed, would otherwise date a report to the nanosecond. (The
+    inode change time cannot be set; see docs/THREAT_MODEL.md.)"""
+    day = datetime.combine(timezone.localdate(), time.min, tzinfo=timezone.get_current_timezone())
+    stamp = int(day.timestamp())
+    for path in paths:
+        os.utime(path, (stamp, stamp))
 
 
 def path_for(blob_id: uuid.UUID) -> Path:
@@ -34,6 +50,7 @@ def write(blob_id: uuid.UUID, chunks: Iterable[bytes]) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     partial.replace(final)
+    _keep_only_the_day(final, final.parent)
 
 
 def open_blob(blob_id: uuid.UUID) -> BinaryIO:
@@ -41,4 +58,6 @@ def open_blob(blob_id: uuid.UUID) -> BinaryIO:
 
 
 def delete(blob_id: uuid.UUID) -> None:
-    path_for(blob_id).unlink(missing_ok=True)
+    path = path_for(blob_id)
+    path.unlink(missing_ok=True)
+    _keep_only_the_day(path.parent)
