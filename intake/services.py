@@ -1,5 +1,5 @@
 """Sealing reports: everything a reporter sends is encrypted in memory and only
-ciphertext and wrapped keys are written, in one transaction (DESIGN §3, §5.1)."""
+ciphertext and wrapped keys are written, in one transaction (docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
