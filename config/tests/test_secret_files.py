@@ -35,6 +35,7 @@ class SecretFilesTestCase(SimpleTestCase):
             "database_url", "postgres://amanat:pw@127.0.0.1:5432/from_file"
         )
         env["REDIS_URL_FILE"] = self.credential("redis_url", "redis://:pw@127.0.0.1:6379/2")
+        env["REDIS_URL"] = env["CELERY_BROKER_URL"] = ""  # whatever this test run uses
         return env
 
     def test_it_reads_each_secret_from_its_file_in_production(self):
