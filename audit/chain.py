@@ -103,7 +103,7 @@ def record(actor: str, action: str, subjects: Iterable[object] = ()) -> Entry | 
 
 def append_waiting(before: date | None = None) -> int:
     """Append the day-only entries of every day before `before` (today by default) to
-    the chain; returns how many. Run daily by beat, and by the first timed entry of a
+    the chain; returns how many. Run hourly by beat, and by the first timed entry of a
     new day, so a quiet organisation's log still closes each day."""
     with transaction.atomic():
         return _append_days_before(_locked_head(), before or timezone.localdate())
@@ -121,7 +121,10 @@ def _append_days_before(head: Head, day: date) -> int:
     waiting.sort(key=lambda w: (w.created_at, w.action, w.actor, w.subjects))
     for row in waiting:
         _append(head, row.created_at, row.actor, row.action, row.subjects)
-    Waiting.objects.filter(id__in=[row.id for row in waiting]).delete()
+    # By id, not by date: a row of that day committed meanwhile waits for the next run.
+    ids = [row.id for row in waiting]
+    for start in range(0, len(ids), 500):
+        Waiting.objects.filter(id__in=ids[start : start + 500]).delete()
     return len(waiting)
 
 

@@ -7,7 +7,9 @@ written (like the report it belongs to).
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, time
@@ -17,12 +19,18 @@ from typing import BinaryIO
 from django.conf import settings
 from django.utils import timezone
 
+log = logging.getLogger(__name__)
+
 
 def _root() -> Path:
     root = Path(settings.SEALED_STORAGE_DIR) / "attachments"
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     for folder in (root.parent, root):  # also when an older version made them 0755
-        folder.chmod(0o700)
+        if stat.S_IMODE(folder.stat().st_mode) != 0o700:
+            try:
+                folder.chmod(0o700)
+            except PermissionError:  # not ours: blobs are ciphertext, keep accepting them
+                log.warning("%s is not 0700 and cannot be made so", folder)
     return root
 
 
