@@ -119,8 +119,10 @@ def _append_days_before(head: Head, day: date) -> int:
     ids: random UUIDs), never from the order in which they happened."""
     waiting = list(Waiting.objects.filter(created_at__lt=midnight(day)))
     waiting.sort(key=lambda w: (w.created_at, w.action, w.actor, w.subjects))
-    for row in waiting:
-        _append(head, row.created_at, row.actor, row.action, row.subjects)
+    entries = [_next(head, w.created_at, w.actor, w.action, w.subjects) for w in waiting]
+    Entry.objects.bulk_create(entries, batch_size=500)
+    if entries:
+        head.save(update_fields=["sequence", "hash"])
     # By id, not by date: a row of that day committed meanwhile waits for the next run.
     ids = [row.id for row in waiting]
     for start in range(0, len(ids), 500):
@@ -128,7 +130,8 @@ def _append_days_before(head: Head, day: date) -> int:
     return len(waiting)
 
 
-def _append(head: Head, created_at: datetime, actor: str, action: str, ids: list) -> Entry:
+def _next(head: Head, created_at: datetime, actor: str, action: str, ids: list) -> Entry:
+    """The entry that follows the head (unsaved); the head moves on to it in memory."""
     entry = Entry(
         sequence=head.sequence + 1,
         created_at=created_at,
@@ -138,8 +141,13 @@ def _append(head: Head, created_at: datetime, actor: str, action: str, ids: list
         previous_hash=head.hash,
     )
     entry.hash = entry_hash(entry.sequence, _stamp(created_at), actor, action, ids, head.hash)
-    entry.save()
     head.sequence, head.hash = entry.sequence, entry.hash
+    return entry
+
+
+def _append(head: Head, created_at: datetime, actor: str, action: str, ids: list) -> Entry:
+    entry = _next(head, created_at, actor, action, ids)
+    entry.save()
     head.save(update_fields=["sequence", "hash"])
     return entry
 

@@ -61,8 +61,13 @@ class Entry(models.Model):
     class Meta:
         ordering = ["sequence"]
         verbose_name_plural = "entries"
-        # For the PostgreSQL guard on Waiting: a waiting entry leaves only into the chain.
-        indexes = [models.Index(fields=["action", "created_at"], name="audit_entry_action_time")]
+        # For the PostgreSQL guard on Waiting (a waiting entry leaves only into the chain):
+        # one lookup per entry, however many of a day's entries share an action.
+        indexes = [
+            models.Index(
+                fields=["action", "created_at", "actor", "subjects"], name="audit_entry_content"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action}"

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='entry',
-            index=models.Index(fields=['action', 'created_at'], name='audit_entry_action_time'),
+            index=models.Index(fields=['action', 'created_at', 'actor', 'subjects'], name='audit_entry_content'),
         ),
         migrations.RunPython(_on_postgresql(GUARD), _on_postgresql(UNGUARD)),
     ]
