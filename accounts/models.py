@@ -195,7 +195,7 @@ class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
 
     The seed can be read only with the private key that the password unlocks, so
     a copy of the database yields no second factors. Verification therefore
-    takes the unlocked private key (accounts.services.verify_totp).
+    takes the unlocked private key (accounts.second_factor.verify_totp).
     """
 
     holder = models.ForeignKey(KeyHolder, on_delete=models.CASCADE, related_name="+")
@@ -211,7 +211,7 @@ class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
 
     def verify_token(self, token: object) -> bool:
         # Without the unlocked private key the seed cannot be read; the login
-        # flow calls accounts.services.verify_totp instead.
+        # flow calls accounts.second_factor.verify_totp instead.
         return False
 
     def get_throttle_factor(self) -> int:
@@ -249,9 +249,10 @@ class Notification(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     subject = models.UUIDField()
     # A day, not a time: a new-report notice is made within seconds of the report, and
-    # the report itself keeps only its day (DESIGN §4).
+    # the report itself keeps only its day (docs/THREAT_MODEL.md, section 3.4).
     created_on = models.DateField(default=timezone.localdate)
-    read_at = models.DateTimeField(null=True, blank=True)
+    # Read or not, never when: the first read follows a report by minutes.
+    read = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_on", "-id"]

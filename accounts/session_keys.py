@@ -1,6 +1,6 @@
 """A staff member's unlocked private key, for the length of a session only.
 
-Split knowledge (DESIGN §3): the private key is sealed under a random key that
+Split knowledge (docs/KEYS.md): the private key is sealed under a random key that
 lives only in the staff member's cookie; the sealed blob lives in the
 server-side session. The session store alone, or the cookie alone, opens
 nothing. Logging out or expiry deletes both halves.

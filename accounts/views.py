@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import chain as audit
@@ -111,10 +110,8 @@ def enrol_view(request):
 @staff_required
 def home(request):
     """Notifications carry no content: a kind, a date and an opaque id to follow."""
-    notifications = list(request.user.notifications.filter(read_at=None)[:50])
-    request.user.notifications.filter(pk__in=[n.pk for n in notifications]).update(
-        read_at=timezone.now()
-    )
+    notifications = list(request.user.notifications.filter(read=False)[:50])
+    request.user.notifications.filter(pk__in=[n.pk for n in notifications]).update(read=True)
     return render(
         request, "staff/home.html", {"staff": request.user, "notifications": notifications}
     )

@@ -7,12 +7,52 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Entry, Head
+from .models import Action, Entry, Head, Waiting
 
 GENESIS = "0" * 64
+
+# The only actions that keep their time: staff and system events that never name a
+# report. Everything else, and anything a reporter does, keeps only its day, so a new
+# action that is not listed here fails safe. A report's time would otherwise come back
+# from the audit log (an inbox view that lists it, a first opening, a consent change).
+TIMED_ACTIONS = frozenset(
+    {
+        Action.ORGANISATION_CREATED,
+        Action.STAFF_CREATED,
+        Action.ROLE_CHANGED,
+        Action.LOGIN,
+        Action.LOGIN_FAILED,
+        Action.LOGOUT,
+        Action.KEY_UNLOCKED,
+        Action.PASSKEY_REGISTERED,
+        Action.PASSKEY_REMOVED,
+        Action.PASSWORD_CHANGED,
+        Action.PERSON_OPENED,
+        Action.STATUS_RECORDED,
+        Action.NOTE_ADDED,
+    }
+)
+REPORTER = "reporter"
+
+
+def keeps_day_only(actor: str, action: str) -> bool:
+    """The one rule for which entries keep a day rather than a time."""
+    return actor == REPORTER or action not in TIMED_ACTIONS
+
+
+def midnight(day: date) -> datetime:
+    """The start of a day in the server's time zone, the only time a day-only entry has."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _stamp(moment: datetime) -> str:
+    """The time as hashed: always in UTC, so it reads the same back from any database."""
+    return moment.astimezone(UTC).isoformat()
 
 
 def entry_hash(
@@ -43,28 +83,72 @@ def staff_actor(staff) -> str:
     return f"staff:{staff.pk}"
 
 
-def record(actor: str, action: str, subjects: Iterable[object] = ()) -> Entry:
-    """Append an entry. Runs in (or opens) a transaction with the change it records."""
+def record(actor: str, action: str, subjects: Iterable[object] = ()) -> Entry | Waiting:
+    """Record an event in the transaction of the change it records (or in its own).
+
+    A timed entry is appended to the chain at once. A day-only one waits, dated to its
+    day, until the day is over (append_waiting): appended at once, its place between
+    timed entries would give back the time it does not keep.
+    """
+    ids = _subjects(subjects)
+    if keeps_day_only(actor, action):
+        return Waiting.objects.create(
+            created_at=midnight(timezone.localdate()), actor=actor, action=action, subjects=ids
+        )
     with transaction.atomic():
-        head, _ = Head.objects.select_for_update().get_or_create(singleton=True)
-        entry = Entry(
-            sequence=head.sequence + 1,
-            actor=actor,
-            action=action,
-            subjects=_subjects(subjects),
-            previous_hash=head.hash,
-        )
-        entry.hash = entry_hash(
-            entry.sequence,
-            entry.created_at.isoformat(),
-            actor,
-            action,
-            entry.subjects,
-            head.hash,
-        )
-        entry.save()
-        head.sequence, head.hash = entry.sequence, entry.hash
+        head = _locked_head()
+        _append_days_before(head, timezone.localdate())
+        return _append(head, timezone.now(), actor, action, ids)
+
+
+def append_waiting(before: date | None = None) -> int:
+    """Append the day-only entries of every day before `before` (today by default) to
+    the chain; returns how many. Run hourly by beat, and by the first timed entry of a
+    new day, so a quiet organisation's log still closes each day."""
+    with transaction.atomic():
+        return _append_days_before(_locked_head(), before or timezone.localdate())
+
+
+def _locked_head() -> Head:
+    head, _ = Head.objects.select_for_update().get_or_create(singleton=True)
+    return head
+
+
+def _append_days_before(head: Head, day: date) -> int:
+    """Each day in one batch, in an order taken from the entries' content (action, actor,
+    ids: random UUIDs), never from the order in which they happened."""
+    waiting = list(Waiting.objects.filter(created_at__lt=midnight(day)))
+    waiting.sort(key=lambda w: (w.created_at, w.action, w.actor, w.subjects))
+    entries = [_next(head, w.created_at, w.actor, w.action, w.subjects) for w in waiting]
+    Entry.objects.bulk_create(entries, batch_size=500)
+    if entries:
         head.save(update_fields=["sequence", "hash"])
+    # By id, not by date: a row of that day committed meanwhile waits for the next run.
+    ids = [row.id for row in waiting]
+    for start in range(0, len(ids), 500):
+        Waiting.objects.filter(id__in=ids[start : start + 500]).delete()
+    return len(waiting)
+
+
+def _next(head: Head, created_at: datetime, actor: str, action: str, ids: list) -> Entry:
+    """The entry that follows the head (unsaved); the head moves on to it in memory."""
+    entry = Entry(
+        sequence=head.sequence + 1,
+        created_at=created_at,
+        actor=actor,
+        action=action,
+        subjects=ids,
+        previous_hash=head.hash,
+    )
+    entry.hash = entry_hash(entry.sequence, _stamp(created_at), actor, action, ids, head.hash)
+    head.sequence, head.hash = entry.sequence, entry.hash
+    return entry
+
+
+def _append(head: Head, created_at: datetime, actor: str, action: str, ids: list) -> Entry:
+    entry = _next(head, created_at, actor, action, ids)
+    entry.save()
+    head.save(update_fields=["sequence", "hash"])
     return entry
 
 
@@ -92,7 +176,7 @@ def verify(entries: Iterable[Entry] | None = None) -> Verdict:
             )
         recomputed = entry_hash(
             entry.sequence,
-            entry.created_at.isoformat(),
+            _stamp(entry.created_at),
             entry.actor,
             entry.action,
             entry.subjects,

@@ -9,7 +9,7 @@ from accounts.access import staff_required
 from accounts.models import Role
 
 from .chain import verify
-from .models import Entry
+from .models import Entry, Waiting
 
 
 @require_GET
@@ -18,4 +18,8 @@ def log(request):
     if request.user.role != Role.AUDITOR:
         raise Http404
     page = Paginator(Entry.objects.order_by("-sequence"), 100).get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {"page": page, "verdict": verify()})
+    # Today's day-only entries join the chain when the day is over; until then they are
+    # shown here, in an order that says nothing of when they happened.
+    waiting = Waiting.objects.order_by("created_at", "action", "actor", "id")
+    context = {"page": page, "verdict": verify(), "waiting": waiting}
+    return render(request, "audit/log.html", context)

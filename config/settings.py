@@ -3,9 +3,11 @@
 AMANAT_ENV chooses the mode: "production" (the default), "development" (only
 `make run` sets it) or "test" (set by the test runner). Production refuses to
 start without SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS; DEBUG is on only in
-development.
+development. Each secret may instead be read from a file named by VAR_FILE
+(systemd credentials), never both.
 """
 
+import os
 import secrets
 from pathlib import Path
 
@@ -22,25 +24,56 @@ PRODUCTION = MODE == "production"
 DEVELOPMENT = MODE == "development"
 TESTING = MODE == "test"
 
+# Whatever this process creates (the SQLite database and its journal, data/, sealed
+# blobs, development secrets) is its owner's only: folders 0700, files 0600.
+os.umask(0o077)
+
 DATA_DIR = env.path("AMANAT_DATA_DIR", default=str(BASE_DIR / "data"))
+
+
+def _private_folder(path: Path) -> Path:
+    """Create the folder for its owner only, and tighten one an older version made."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def _env_or_file(name: str) -> str:
+    """VAR, or the contents of the file that VAR_FILE names (e.g. a systemd credential,
+    VAR_FILE=%d/var); "" when neither is set. Both set is refused: which one was meant
+    would be a guess. Errors name the variable and the path, never the secret."""
+    value = env.str(name, default="")
+    path = env.str(f"{name}_FILE", default="")
+    if value and path:
+        raise ImproperlyConfigured(f"Both {name} and {name}_FILE are set: set only one.")
+    if not path:
+        return value
+    try:
+        value = Path(path).read_text().strip()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise ImproperlyConfigured(f"{name}_FILE: {path} cannot be read ({reason}).") from None
+    if not value:
+        raise ImproperlyConfigured(f"{name}_FILE: {path} is empty.")
+    return value
+
 
 DEBUG = DEVELOPMENT
 
 
 def _development_secret(name: str, size: int = 48) -> str:
     """A random secret kept in data/ for this checkout, never a fixed placeholder."""
-    path = Path(DATA_DIR) / name
+    path = _private_folder(Path(DATA_DIR)) / name
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
         path.write_text(secrets.token_hex(size))
     return path.read_text().strip()
 
 
 def _server_secret(name: str, min_length: int) -> str:
-    """A server secret from the environment: required in production, made up (and kept
-    in data/) in development. Server secrets never derive data keys."""
-    value = env.str(name, default="")
+    """A server secret from the environment (or NAME_FILE): required in production, made
+    up (and kept in data/) in development. Server secrets never derive data keys."""
+    value = _env_or_file(name)
     if not value:
         if PRODUCTION:
             raise ImproperlyConfigured(
@@ -55,16 +88,24 @@ def _server_secret(name: str, min_length: int) -> str:
 
 SECRET_KEY = _server_secret("SECRET_KEY", 50)
 
+_database_url = _env_or_file("DATABASE_URL")
 if PRODUCTION:
-    for _name in ("DATABASE_URL", "ALLOWED_HOSTS"):
-        if not env.str(_name, default=""):
+    for _name, _value in (
+        ("DATABASE_URL", _database_url),
+        ("ALLOWED_HOSTS", env("ALLOWED_HOSTS", default="")),
+    ):
+        if not _value:
             raise ImproperlyConfigured(f"{_name} is not set; Amanat will not start without it.")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-    DATABASES = {"default": env.db("DATABASE_URL")}
+    DATABASES = {"default": environ.Env.db_url_config(_database_url)}
 else:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
-    _sqlite = Path(DATA_DIR) / ("amanat.sqlite3" if DEVELOPMENT else "test.sqlite3")
-    DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{_sqlite}")}
+    if not _database_url:
+        _sqlite = _private_folder(Path(DATA_DIR)) / (
+            "amanat.sqlite3" if DEVELOPMENT else "test.sqlite3"
+        )
+        _database_url = f"sqlite:///{_sqlite}"
+    DATABASES = {"default": environ.Env.db_url_config(_database_url)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = PRODUCTION
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -205,7 +246,7 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
 # Redis, when configured, backs the cache and the Celery broker.
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = _env_or_file("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -220,7 +261,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-_broker = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+_broker = _env_or_file("CELERY_BROKER_URL") or REDIS_URL
 # Without a broker (the embedded default) tasks run in-process, inside the request.
 CELERY_TASK_ALWAYS_EAGER = not _broker
 CELERY_BROKER_URL = _broker or "memory://"
@@ -276,7 +317,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
-# The pepper for receipt lookups: a server secret, never a data key (DESIGN §3). Keep it
+# The pepper for receipt lookups: a server secret, never a data key (docs/KEYS.md). Keep it
 # with the backups: without it no receipt finds its report.
 RECEIPT_PEPPER = _server_secret("RECEIPT_PEPPER", 32).encode()
 
@@ -308,6 +349,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "forget-used-form-ids": {
         "task": "intake.tasks.forget_used_form_ids",
+        "schedule": 3600.0,
+    },
+    "append-day-only-audit-entries": {
+        "task": "audit.tasks.append_waiting_entries",
         "schedule": 3600.0,
     },
     "send-notices": {

@@ -36,7 +36,7 @@ class Argon2Params:
         return self.memory_kib >= floor.memory_kib and self.iterations >= floor.iterations
 
 
-# Passwords that lock private keys: at least 64 MiB and 3 passes (DESIGN §3).
+# Passwords that lock private keys: at least 64 MiB and 3 passes (docs/KEYS.md).
 PASSWORD_FLOOR = Argon2Params(memory_kib=64 * 1024, iterations=3, lanes=1)
 PASSWORD_DEFAULT = Argon2Params(memory_kib=64 * 1024, iterations=3, lanes=4)
 # Refuse absurd stored parameters so a tampered blob cannot exhaust memory.

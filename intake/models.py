@@ -1,5 +1,5 @@
 """Reports as stored: ciphertext, wrapped keys, and the few fields the workflow
-needs in clear (DESIGN §4): opaque id, status, received day, language, consent
+needs in clear (docs/ARCHITECTURE.md): opaque id, status, received day, language, consent
 level and coarse region. Everything a reporter types is in `sealed_content`."""
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ One Argon2id of the receipt gives a master value; from it come the reporter's ke
 pair, and the lookup that finds the report: an HMAC under the server's pepper. So
 every guess at a receipt costs an Argon2id, checking one against the lookup also
 needs the pepper, and a submission pays for one derivation only. The pepper keys
-the lookup only; no key is derived from it (DESIGN §3). The receipt's entropy, not
+the lookup only; no key is derived from it (docs/KEYS.md). The receipt's entropy, not
 the KDF's cost, carries the security: at 256 KiB and one pass (about 0.15 ms here;
 1 MiB took 0.7 ms, as it no longer fits the CPU's cache) a search of 2^66 receipts
 still costs about 3 x 10^8 CPU-years, and the pepper is needed to test any guess

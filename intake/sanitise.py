@@ -1,4 +1,4 @@
-"""Remove metadata from uploads before they are sealed (DESIGN.md §2, points 4 and 6).
+"""Remove metadata from uploads before they are sealed (docs/THREAT_MODEL.md, 3.4 and 3.6).
 
 A photo's GPS position or a PDF's author name can unmask a reporter, so every upload is
 rewritten from its content only. Parsing hostile files is done by `intake.sanitise_worker` in a

@@ -1,5 +1,9 @@
 """What the application writes to the audit log, and that the chain stays intact."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from audit import chain
 from audit.models import Action, Entry
 from intake.models import Report
@@ -29,6 +33,7 @@ class EventsTestCase(BaseTestCase):
         self.client.post(
             "/en/receipt/", {"receipt": receipt, "action": "withdraw", "confirm": "on"}
         )
+        chain.append_waiting(before=timezone.localdate() + timedelta(days=1))  # day is over
         entries = Entry.objects.filter(actor="reporter")
         self.assertEqual(
             [e.action for e in entries], [Action.CONSENT_CHANGED, Action.REPORT_WITHDRAWN]

@@ -19,9 +19,9 @@ def raw_update(sql: str, params: list) -> None:
 
 class ChainTestCase(TestCase):
     def setUp(self):
-        self.report = uuid.uuid4()
-        for action in (Action.LOGIN, Action.REPORT_OPENED, Action.ATTACHMENT_DOWNLOADED):
-            chain.record("staff:7", action, [self.report])
+        self.holder = uuid.uuid4()
+        for action in (Action.LOGIN, Action.KEY_UNLOCKED, Action.LOGOUT):
+            chain.record("staff:7", action, [self.holder])
 
     def verify_command(self) -> str:
         out = io.StringIO()
@@ -40,7 +40,7 @@ class ChainTestCase(TestCase):
     def test_it_keeps_only_opaque_ids(self):
         with self.assertRaises(TypeError):
             chain.record("staff:7", Action.REPORT_OPENED, ["Abdurehim Tursun"])
-        self.assertEqual(Entry.objects.last().subjects, [self.report.hex])
+        self.assertEqual(Entry.objects.last().subjects, [self.holder.hex])
 
     def test_it_detects_changed_content(self):
         if connection.vendor == "postgresql":

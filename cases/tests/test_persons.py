@@ -1,6 +1,6 @@
 import datetime
 
-from audit.models import Action, Entry
+from audit.models import Action, Waiting
 from cases import persons, services
 from cases.models import Note, Person, PersonKey, StatusEvent
 from intake.models import ReportKey
@@ -49,7 +49,7 @@ class PersonsTestCase(BaseTestCase):
         self.assertEqual(
             set(person.links.values_list("report", flat=True)), {self.first.id, self.second.id}
         )
-        self.assertEqual(Entry.objects.filter(action=Action.PERSON_LINKED).count(), 1)
+        self.assertEqual(Waiting.objects.filter(action=Action.PERSON_LINKED).count(), 1)
 
     def test_a_report_belongs_to_one_person_only(self):
         person = persons.create_from_report(self.ines, self.ines_key, self.first.id, "unverified")

@@ -4,7 +4,7 @@ from unittest import mock
 from django.core.management import CommandError, call_command
 
 from accounts.models import OrganisationKey, Reason
-from audit.models import Entry
+from audit.models import Waiting
 from cases import persons, services
 from cases.models import PersonKey
 from intake.models import Report, ReportKey
@@ -33,7 +33,7 @@ class RecoverTestCase(BaseTestCase):
         opened = services.open_report(self.bob, self.private_key(self.bob), self.report.id)
         self.assertEqual(len(opened.dek), 32)
         self.assertTrue(OrganisationKey.objects.filter(holder=self.bob.holder).exists())
-        self.assertTrue(Entry.objects.filter(actor="recovery", action="key.granted").exists())
+        self.assertTrue(Waiting.objects.filter(actor="recovery", action="key.granted").exists())
 
     def test_two_shares_are_not_enough(self):
         with self.assertRaisesMessage(CommandError, "cannot be combined"):

@@ -1,6 +1,9 @@
 import io
 import logging
 import logging.config
+import os
+import subprocess
+import sys
 
 from django.conf import settings
 from django.test import RequestFactory, SimpleTestCase
@@ -39,3 +42,30 @@ class LoggingTestCase(SimpleTestCase):
         exec(compile(path.read_text(), str(path), "exec"), conf)  # noqa: S102 - our own file
         self.assertIsNone(conf["accesslog"])
         self.assertNotIn("access_log_format", conf)
+
+
+WORKER_START = """
+import logging
+from config.celery import app
+app.log.setup(loglevel="INFO")  # what `celery worker` and `celery beat` do as they start
+filters = [type(f).__name__ for h in logging.getLogger().handlers for f in h.filters]
+print("filters:", filters)
+logging.getLogger("intake.tasks").warning("MARKER-4471")
+"""
+
+
+class WorkerLoggingTestCase(SimpleTestCase):
+    def test_workers_log_through_djangos_logging_and_its_filter(self):
+        env = {**os.environ, "AMANAT_ENV": "test", "DJANGO_SETTINGS_MODULE": "config.settings"}
+        result = subprocess.run(
+            [sys.executable, "-c", WORKER_START],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("filters: ['DropRequestData']", result.stdout)
+        # Django's plain format (time, level, logger, message), not Celery's own handler.
+        self.assertRegex(result.stderr, r"\d{2}:\d{2}:\d{2},\d+ WARNING intake.tasks MARKER-4471")
