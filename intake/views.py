@@ -17,11 +17,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import ratelimit, receipts, services
+from . import ratelimit, receipts, services, uploads
 from .context_processors import language_links
 from .forms import ConsentForm, MessageForm, ReceiptForm, ReportForm, WithdrawForm
 from .models import Consent, Message, Status
-from .uploads import upload_errors
+from .uploads import clean_attachments, upload_errors
 
 
 @require_GET
@@ -43,7 +43,8 @@ def report(request):
     form = ReportForm(request.POST, request.FILES)
     _attach_upload_errors(request, form)
     if not form.is_valid():
-        return render(request, "intake/report_form.html", {"form": form}, status=400)
+        status = uploads.refused_status(request)
+        return render(request, "intake/report_form.html", {"form": form}, status=status)
     form_id = form.cleaned_data["form_id"]
     admission = ratelimit.admit_submission(request, form_id)
     if admission is ratelimit.Admission.ALREADY_SENT:
@@ -59,6 +60,11 @@ def report(request):
             ),
         )
         return render(request, "intake/report_form.html", {"form": form}, status=429)
+    # Files are cleaned only now, once the form is valid and the attempt was counted.
+    refused = clean_attachments(form)
+    if refused:
+        ratelimit.release_form_id(form_id)  # nothing was stored
+        return render(request, "intake/report_form.html", {"form": form}, status=refused)
     c = form.cleaned_data
     try:
         submitted = services.submit(
@@ -187,7 +193,8 @@ def receipt(request):
     if action == "message" and access.report.status != Status.WITHDRAWN:
         message_form = MessageForm(request.POST, request.FILES)
         _attach_upload_errors(request, message_form)
-        if not message_form.is_valid():
+        # Files are cleaned only once the receipt and the rest of the form are good.
+        if not message_form.is_valid() or clean_attachments(message_form):
             return _status_page(request, access, typed, forms={"message": message_form})
         services.add_message(
             access,
