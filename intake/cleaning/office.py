@@ -88,12 +88,13 @@ NEUTRAL = {
     b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-'
     b'properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"/>',
     "meta.xml": b'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta xmlns:office='
-    b'"urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:version="1.2"><office:meta/>'
+    b'"urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:version="%s"><office:meta/>'
     b"</office:document-meta>",
     # LibreOffice keeps the printer's name and driver settings here; all of it is optional.
     "settings.xml": b'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-settings '
-    b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:version="1.2"/>',
+    b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:version="%s"/>',
 }
+_ODF_VERSION = re.compile(rb'office:version="([0-9.]{1,8})"')
 
 
 def _safe_name(name: str) -> bool:
@@ -180,7 +181,10 @@ def _rels_source(rels_name: str) -> str:
 def _clean_part(kind: str, name: str, body: bytes) -> bytes | None:
     """The part without what identifies anyone, or None to drop it."""
     if name in NEUTRAL:
-        return NEUTRAL[name]
+        if kind != "odt":
+            return NEUTRAL[name]
+        found = _ODF_VERSION.search(body)  # keep the version: it should agree with content.xml
+        return NEUTRAL[name] % (found.group(1) if found else b"1.2")
     if name == "mimetype":
         return body
     if name.rsplit("/", 1)[0] in ("word/media", "xl/media", "Pictures"):

@@ -150,7 +150,9 @@ def parse_check(body: bytes) -> bytes:
 
 
 def serialise(root) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    # The declaration as Office writes it (double quotes), which every consumer accepts.
+    declaration = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    return declaration + etree.tostring(root, xml_declaration=False, encoding="UTF-8")
 
 
 def _namespace(tag) -> str | None:
@@ -322,18 +324,22 @@ def drop_references(body: bytes, ids: set[str]) -> bytes:
             _unwrap(element)
         else:
             _remove(element)
-    for container in list(root.iter(f"{{{X}}}hyperlinks")):
-        if len(container) == 0:  # Excel wants at least one, or none of the container
-            _remove(container)
+    for name in ("hyperlinks", "externalReferences", "oleObjects", "controls"):
+        for container in list(root.iter(f"{{{X}}}{name}")):
+            if len(container) == 0:  # Excel wants at least one, or no container
+                _remove(container)
     return serialise(root)
 
 
 def clean_content_types(body: bytes, kept: dict) -> bytes:
     root = parse(body)
+    extensions = {"rels", "xml"} | {name.rsplit(".", 1)[-1].lower() for name in kept}
     for entry in list(root):
         local = etree.QName(entry).localname
         part = (entry.get("PartName") or "").lstrip("/")
         if local == "Override" and part not in kept:
+            root.remove(entry)
+        elif local == "Default" and (entry.get("Extension") or "").lower() not in extensions:
             root.remove(entry)
         elif local not in ("Override", "Default"):
             root.remove(entry)
