@@ -18,7 +18,7 @@ def request_too_large(request, exception=None):
 
 
 def csrf_failure(request, reason: str = ""):
-    if too_large(request):  # nothing was read, so there was no token to check
+    if too_large(request):  # a body nothing of which was read has no token either
         return request_too_large(request)
     return _page(
         request,
