@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -80,10 +81,12 @@ class MemoryOnlyUploadHandler(FileUploadHandler):
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         self.over_limit = bool(content_length and content_length > MAX_REQUEST)
         if content_length and content_length > MAX_READ:
-            # Read nothing. Django answers this exception through handler400, which
-            # (intake.errors.bad_request) shows the 413 page: nothing was saved, go back.
+            # Read nothing: an empty POST. It has no CSRF token either, so the CSRF check
+            # refuses it and its view (intake.errors.csrf_failure) sees this mark and shows
+            # the 413 page: nothing was saved, go back. No exception: that keeps DEBUG's
+            # technical page out of the way, so development answers as production does.
             self.request.__dict__[_MARK] = NOTHING_KEPT
-            raise RequestDataTooBig("Request body over the upload read limit.")
+            return QueryDict(encoding=encoding), MultiValueDict()
         if self.over_limit:
             # Read the fields, skip every file: the form comes back with what was typed.
             self.request.__dict__[_MARK] = FILES_DROPPED

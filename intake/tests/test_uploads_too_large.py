@@ -3,6 +3,7 @@ what was typed when the body could be read, a page saying nothing was saved when
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from intake import uploads
 from intake.models import Report
@@ -22,12 +23,15 @@ class TooLargeTestCase(BaseTestCase):
         self.assertFalse(Report.objects.exists())
 
     def test_it_answers_a_body_past_the_read_limit_with_a_413_page_in_russian(self):
-        response = self.client.generic(
+        client = Client(enforce_csrf_checks=True)  # as every real request is checked
+        token = client.get("/ru/report/").context["csrf_token"]
+        body = f'--x\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}'
+        response = client.generic(
             "POST",
             "/ru/report/",
-            b"--x\r\n",
+            body.encode() + b"\r\n--x--\r\n",
             content_type="multipart/form-data; boundary=x",
-            CONTENT_LENGTH=str(uploads.MAX_READ + 1),
+            CONTENT_LENGTH=str(uploads.MAX_READ + 1),  # what the client says it will send
         )
         self.assertEqual(response.status_code, 413)
         self.assertContains(response, 'lang="ru"', status_code=413)
