@@ -324,11 +324,21 @@ def drop_references(body: bytes, ids: set[str]) -> bytes:
             _unwrap(element)
         else:
             _remove(element)
-    for name in ("hyperlinks", "externalReferences", "oleObjects", "controls"):
+    for name in ("hyperlinks", "externalReferences", "oleObjects", "controls", "pivotCaches"):
         for container in list(root.iter(f"{{{X}}}{name}")):
             if len(container) == 0:  # Excel wants at least one, or no container
                 _remove(container)
     return serialise(root)
+
+
+# Macros are never kept, so a macro-enabled main part is declared as the plain one: Word and
+# Excel refuse a .docx or .xlsx that calls itself macro-enabled.
+_PLAIN_MAIN = {
+    "application/vnd.ms-word.document.macroEnabled.main+xml": "application/vnd.openxmlformats-"
+    "officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": "application/vnd.openxmlformats-"
+    "officedocument.spreadsheetml.sheet.main+xml",
+}
 
 
 def clean_content_types(body: bytes, kept: dict) -> bytes:
@@ -343,6 +353,8 @@ def clean_content_types(body: bytes, kept: dict) -> bytes:
             root.remove(entry)
         elif local not in ("Override", "Default"):
             root.remove(entry)
+        elif entry.get("ContentType") in _PLAIN_MAIN:
+            entry.set("ContentType", _PLAIN_MAIN[entry.get("ContentType")])
     return serialise(root)
 
 

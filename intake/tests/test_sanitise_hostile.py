@@ -164,3 +164,20 @@ def test_it_refuses_an_office_file_without_its_main_part():
             if name != "content.xml":
                 dst.writestr(name, src.read(name))
     assert refusal(out.getvalue()) == module.UNREADABLE
+
+
+def test_it_drops_macros_and_declares_the_document_plain():
+    macro_type = b"application/vnd.ms-word.document.macroEnabled.main+xml"
+    original = parts(corpus.docx_hostile())
+    types = original["[Content_Types].xml"].replace(
+        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        macro_type,
+    )
+    data = rebuild(
+        corpus.docx_hostile,
+        {"[Content_Types].xml": types, "word/vbaProject.bin": b"HOSTILE-MACRO Sub AutoOpen()"},
+    )
+    cleaned = parts(sanitise(data)[1])
+    assert "word/vbaProject.bin" not in cleaned
+    assert macro_type not in cleaned["[Content_Types].xml"]
+    assert corpus.leaks(sanitise(data)[1]) == []
