@@ -21,7 +21,7 @@ from . import ratelimit, receipts, services, uploads
 from .context_processors import language_links
 from .forms import ConsentForm, MessageForm, ReceiptForm, ReportForm, WithdrawForm
 from .models import Consent, Message, Status
-from .uploads import clean_attachments, upload_errors
+from .uploads import upload_errors
 
 
 @require_GET
@@ -61,7 +61,7 @@ def report(request):
         )
         return render(request, "intake/report_form.html", {"form": form}, status=429)
     # Files are cleaned only now, once the form is valid and the attempt was counted.
-    refused = clean_attachments(form)
+    refused = uploads.clean_attachments(form)
     if refused:
         ratelimit.release_form_id(form_id)  # nothing was stored
         return render(request, "intake/report_form.html", {"form": form}, status=refused)
@@ -194,7 +194,7 @@ def receipt(request):
         message_form = MessageForm(request.POST, request.FILES)
         _attach_upload_errors(request, message_form)
         # Files are cleaned only once the receipt and the rest of the form are good.
-        if not message_form.is_valid() or clean_attachments(message_form):
+        if not message_form.is_valid() or uploads.clean_attachments(message_form):
             return _status_page(request, access, typed, forms={"message": message_form})
         services.add_message(
             access,
