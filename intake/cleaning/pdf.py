@@ -15,6 +15,8 @@ checked against an allow-list of keys before it leaves the child.
 
 import io
 import math
+from collections.abc import Iterator
+from typing import Any
 
 from intake.sanitise import EXIT_ENCRYPTED, EXIT_TOO_LARGE, EXIT_UNREADABLE
 
@@ -67,7 +69,7 @@ def _open(data: bytes):
     return document
 
 
-def render_pages(data: bytes):
+def render_pages(data: bytes) -> Iterator[tuple[Any, tuple[float, float]]]:
     """Yield each page as a Pillow RGB image and its size in points."""
     document = _open(data)
     if len(document) == 0:
