@@ -200,6 +200,17 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # plaintext upload is ever written to a temporary file.
 FILE_UPLOAD_HANDLERS = ["intake.uploads.MemoryOnlyUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads are cleaned in sandboxed children (docs/UPLOADS.md): at most CLEANING_SLOTS at once
+# across all web workers (keep it below gunicorn's workers, so some always answer), a short
+# wait for a free slot, and a time budget for all the files of one request.
+CLEANING_SLOTS = env.int("AMANAT_CLEANING_SLOTS", default=max(1, (os.cpu_count() or 2) // 2))
+CLEANING_SLOT_WAIT_SECONDS = env.float("AMANAT_CLEANING_SLOT_WAIT", default=3.0)
+CLEANING_SECONDS_PER_REQUEST = env.float("AMANAT_CLEANING_SECONDS", default=20.0)
+CLEANING_SLOTS_DIR = env.path(
+    "AMANAT_CLEANING_SLOTS_DIR", default=str(Path(DATA_DIR) / "cleaning-slots")
+)
+if CLEANING_SLOTS < 1 or CLEANING_SECONDS_PER_REQUEST < 1:
+    raise ImproperlyConfigured("AMANAT_CLEANING_SLOTS and AMANAT_CLEANING_SECONDS must be >= 1")
 # Collected static files, served by WhiteNoise in production; elsewhere from the source.
 STATIC_ROOT = (
     env.path("STATIC_ROOT", default=str(Path(DATA_DIR) / "static")) if PRODUCTION else None

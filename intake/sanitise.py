@@ -9,10 +9,12 @@ Plain Python on purpose: no Django, so it can run anywhere (views, tasks, tests)
 """
 
 import io
+import math
 import signal
 import struct
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -42,7 +44,8 @@ MAX_PIXELS = 40_000_000
 MAX_ZIP_MEMBERS = 2_000
 MAX_ZIP_DIRECTORY = 1024 * 1024  # bytes of ZIP central directory we agree to parse
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # total of all members, counted as actually read
-WALL_SECONDS = 30  # the child also has a 15 s CPU limit; this catches a child that blocks
+MAX_CPU_SECONDS = 15  # for one file: the child's own CPU limit
+WALL_SECONDS = 30  # for one file: catches a child that blocks rather than computes
 
 # What the child says when it refuses, as its exit status.
 EXIT_UNREADABLE = 10
@@ -55,6 +58,7 @@ UNREADABLE = "unreadable"
 TOO_LARGE = "too_large"
 TOO_LARGE_OPENED = "too_large_opened"
 ENCRYPTED = "encrypted"
+OVER_BUDGET = "over_budget"
 MESSAGES = {
     NOT_ACCEPTED: "This type of file is not accepted. Please send a photo (JPEG or PNG), a PDF, "
     "or a Word, Excel or OpenDocument file.",
@@ -62,6 +66,7 @@ MESSAGES = {
     TOO_LARGE: "This file is too large.",
     TOO_LARGE_OPENED: "This file is too large once opened.",
     ENCRYPTED: "This file is protected by a password. Please send it without the password.",
+    OVER_BUDGET: "These files together take too long to clean. Please send fewer or smaller files.",
 }
 
 _EXIT_REASONS = {
@@ -86,6 +91,25 @@ class SanitiseError(Exception):
         super().__init__(MESSAGES[reason])
         self.reason = reason
         self.message = MESSAGES[reason]
+
+
+class Budget:
+    """Seconds of cleaning that one request may spend, over all its files.
+
+    Charged by the wall-clock time of each child, which bounds its CPU time (the parsers are
+    single-threaded), and each child gets what is left as its CPU limit. So a request full of
+    hostile files costs at most `seconds`, however many files it holds.
+    """
+
+    def __init__(self, seconds: float):
+        self.left = float(seconds)
+
+    def charge(self, seconds: float) -> None:
+        self.left -= seconds
+
+    @property
+    def spent(self) -> bool:
+        return self.left < 0.5  # too little to start a child and do anything
 
 
 def detect(data: bytes) -> str | None:
@@ -153,29 +177,53 @@ def _detect_zip(data: bytes) -> str | None:
     return None
 
 
-def sanitise(data: bytes) -> tuple[str, bytes]:
-    """Return (kind, bytes without metadata), or raise SanitiseError."""
+def sanitise(data: bytes, budget: Budget | None = None) -> tuple[str, bytes]:
+    """Return (kind, bytes without metadata), or raise SanitiseError.
+
+    With a budget, the child may use only what is left of it, and what it used is charged.
+    """
     if len(data) > MAX_INPUT_BYTES:
         raise SanitiseError(TOO_LARGE)
     kind = detect(data)
     if kind is None:
         raise SanitiseError(NOT_ACCEPTED)
+    cpu_seconds, wall_seconds = MAX_CPU_SECONDS, WALL_SECONDS  # for one file alone
+    if budget is not None:
+        if budget.spent:
+            raise SanitiseError(OVER_BUDGET)
+        cpu_seconds = max(1, math.ceil(min(MAX_CPU_SECONDS, budget.left)))
+        wall_seconds = min(WALL_SECONDS, budget.left)
+    started = time.monotonic()
     # The limits are set by the child itself at start, not with preexec_fn: preexec_fn is unsafe
     # in a threaded web worker and stops Python from using vfork. stderr goes to /dev/null: a
     # traceback could quote the file. No shell; the argv is fixed but for `kind`, one of KINDS.
     try:
         done = subprocess.run(  # noqa: S603 -- our own interpreter and module, no shell
-            [sys.executable, "-B", "-E", "-s", "-m", "intake.sanitise_worker", kind],
+            [
+                sys.executable,
+                "-B",
+                "-E",
+                "-s",
+                "-m",
+                "intake.sanitise_worker",
+                kind,
+                str(cpu_seconds),
+            ],
             input=data,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            timeout=WALL_SECONDS,
+            timeout=wall_seconds,
             cwd=_PROJECT_ROOT,
             env=_CHILD_ENV,
             check=False,
         )
     except subprocess.TimeoutExpired:
         done = None  # raised below, outside this block: the timeout error holds partial output
+    if budget is not None:
+        budget.charge(time.monotonic() - started)
+    stopped = done is None or done.returncode in (-signal.SIGXCPU, -signal.SIGKILL)
+    if stopped and (cpu_seconds < MAX_CPU_SECONDS or wall_seconds < WALL_SECONDS):
+        raise SanitiseError(OVER_BUDGET)  # stopped by what was left of the request's budget
     if done is None:
         raise SanitiseError(TOO_LARGE_OPENED)
     if done.returncode != 0 or not done.stdout:

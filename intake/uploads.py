@@ -1,28 +1,44 @@
-"""Uploads that never touch the disk in clear.
+"""Uploads that never touch the disk in clear, and are cleaned only once they are admitted.
 
-MemoryOnlyUploadHandler replaces Django's handlers (which spill to temporary
-files) for every request: files stay in memory, within fixed limits, until they
-are cleaned of metadata (intake.sanitise) and stream-encrypted into storage.
+MemoryOnlyUploadHandler replaces Django's handlers (which spill to temporary files) for every
+request: files stay in memory, within fixed limits. The form only collects them (RawFile); the
+view cleans them with `clean_attachments` after the rest of the form is valid and the submission
+was admitted, so an invalid or refused request costs no cleaning. Cleaning runs in a bounded
+pool of sandboxed children (intake.cleaning.pool) within a time budget per request; the cleaned
+files are then stream-encrypted into storage. Plaintext goes from memory to the child through a
+pipe and back: never to a file, never through the broker.
 """
 
 from __future__ import annotations
 
 import io
 import unicodedata
+from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from . import sanitise
+from .cleaning import pool
 
 MAX_FILE = 10 * 1024 * 1024
 MAX_FILES = 5
 MAX_REQUEST = MAX_FILES * MAX_FILE + 1024 * 1024
+# Up to this size a request is read so that what the reporter typed can be shown again (its
+# files are skipped, never held); past it nothing is read and the 413 page says so.
+MAX_READ = 128 * 1024 * 1024
 ACCEPT = ".jpg,.jpeg,.png,.pdf,.docx,.xlsx,.odt"
 
+# What happened to an oversized request (request attribute set by the handler).
+FILES_DROPPED = "files_dropped"
+NOTHING_KEPT = "nothing_kept"
+_MARK = "_amanat_upload_too_large"
 
 # Why sanitise refused a file, in the reporter's language.
 REFUSALS = {
@@ -36,30 +52,72 @@ REFUSALS = {
     sanitise.ENCRYPTED: _(
         "the file is protected with a password. Remove the password and send it again."
     ),
+    sanitise.OVER_BUDGET: _(
+        "the files together take too long to prepare. Send fewer or smaller files."
+    ),
 }
+CHOOSE_AGAIN = _("What you wrote is still here; choose your files again before sending.")
+BUSY = _(
+    "Many files are being received right now, so yours could not be prepared. Nothing was "
+    "saved. What you wrote is still here: wait a minute, choose your files again and send."
+)
 
 
 def upload_errors(request) -> list[str]:
     return request.__dict__.setdefault("_amanat_upload_errors", [])
 
 
+def too_large(request) -> str | None:
+    """FILES_DROPPED or NOTHING_KEPT if the request was over the limits, else None."""
+    return request.__dict__.get(_MARK)
+
+
+def refused_status(request) -> int:
+    """The status of a form page shown again: 413 when its files were over the limits."""
+    return 413 if too_large(request) else 400
+
+
 class MemoryOnlyUploadHandler(FileUploadHandler):
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        if content_length and content_length > MAX_REQUEST:
+        self.over_limit = bool(content_length and content_length > MAX_REQUEST)
+        if content_length and content_length > MAX_READ:
+            # Read nothing: an empty POST. It has no CSRF token either, so the CSRF check
+            # refuses it and its view (intake.errors.csrf_failure) sees this mark and shows
+            # the 413 page: nothing was saved, go back. No exception: that keeps DEBUG's
+            # technical page out of the way, so development answers as production does.
+            self.request.__dict__[_MARK] = NOTHING_KEPT
+            return QueryDict(encoding=encoding), MultiValueDict()
+        if self.over_limit:
+            # Read the fields, skip every file: the form comes back with what was typed.
+            self.request.__dict__[_MARK] = FILES_DROPPED
             upload_errors(self.request).append(
-                str(_("The files together are too large. Send at most 5 files of 10 MB each."))
+                str(
+                    _(
+                        "The files together are larger than 50 MB, so none of them was kept. "
+                        "Send at most 5 files of 10 MB each."
+                    )
+                )
+                + " "
+                + str(CHOOSE_AGAIN)
             )
-            raise StopUpload(connection_reset=False)
+        return None
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
+        if self.over_limit:
+            raise SkipFile()
         self.buffer = io.BytesIO()
-        self.skipped = False
 
     def receive_data_chunk(self, raw_data, start):
         if self.buffer.tell() + len(raw_data) > MAX_FILE:
+            self.request.__dict__.setdefault(_MARK, FILES_DROPPED)
             upload_errors(self.request).append(
-                str(_("A file is larger than 10 MB and was not accepted."))
+                str(
+                    _("“%(name)s” is larger than 10 MB and was not kept.")
+                    % {"name": clean_name(self.file_name or "")}
+                )
+                + " "
+                + str(CHOOSE_AGAIN)
             )
             self.buffer = io.BytesIO()
             raise SkipFile()
@@ -86,12 +144,24 @@ def clean_name(name: str) -> str:
     return name[:120] or "file"
 
 
+@dataclass
+class RawFile:
+    """An upload as sent, not cleaned yet. It has no `kind` and no `data` on purpose: storing
+    one without cleaning it first fails loudly instead of keeping its metadata."""
+
+    name: str = field(repr=False)
+    raw: bytes = field(repr=False)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
 class UploadsField(forms.FileField):
-    """Up to MAX_FILES files, each checked and cleaned; cleaned value: list of CleanFile."""
+    """Up to MAX_FILES files, read into memory; cleaned value: list of RawFile.
+
+    The files are cleaned later by `clean_attachments`, not here: cleaning during validation
+    would spend the cleaning on requests that are then refused for other reasons."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
@@ -109,8 +179,6 @@ class UploadsField(forms.FileField):
         return data
 
     def clean(self, data, initial=None):
-        from .sealing import CleanFile
-
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if not files:
             if self.required:
@@ -123,7 +191,7 @@ class UploadsField(forms.FileField):
                 ),
                 params={"max": MAX_FILES},
             )
-        cleaned = []
+        raw_files = []
         for upload in files:
             raw = upload.read(MAX_FILE + 1)
             name = clean_name(upload.name or "")
@@ -131,15 +199,48 @@ class UploadsField(forms.FileField):
                 raise forms.ValidationError(
                     _("“%(name)s” is larger than 10 MB."), params={"name": name}
                 )
-            try:
-                kind, data_clean = sanitise.sanitise(raw)
-            except sanitise.SanitiseError as exc:
-                raise forms.ValidationError(
-                    _("“%(name)s” was not accepted: %(reason)s"),
-                    params={
-                        "name": name,
-                        "reason": REFUSALS.get(exc.reason, REFUSALS[sanitise.UNREADABLE]),
-                    },
-                ) from None
-            cleaned.append(CleanFile(name=name, kind=kind, data=data_clean))
-        return cleaned
+            raw_files.append(RawFile(name=name, raw=raw))
+        return raw_files
+
+
+def clean_attachments(form: forms.Form, field_name: str = "attachments") -> int | None:
+    """Clean the form's files in place (RawFile -> CleanFile).
+
+    Call it only once the form is valid and the request was admitted. Returns None when every
+    file was cleaned; otherwise the errors are on the form (what was typed stays in it) and the
+    HTTP status to answer with is returned: 400 for a refused file, 503 when the pool is busy.
+    """
+    from .services import CleanFile
+
+    raw_files = form.cleaned_data.get(field_name) or []
+    if not raw_files:
+        return None
+    cleaned, refused = [], []
+    try:
+        with pool.slot(settings.CLEANING_SLOTS_DIR, settings.CLEANING_SLOTS, _wait_seconds()):
+            budget = sanitise.Budget(settings.CLEANING_SECONDS_PER_REQUEST)
+            for upload in raw_files:
+                try:
+                    kind, data = sanitise.sanitise(upload.raw, budget)
+                except sanitise.SanitiseError as exc:
+                    refused.append((upload.name, exc.reason))
+                    if exc.reason == sanitise.OVER_BUDGET:
+                        break  # the rest would be refused for the same reason
+                    continue
+                cleaned.append(CleanFile(name=upload.name, kind=kind, data=data))
+    except pool.Busy:
+        form.add_error(None, BUSY)
+        return 503
+    if refused:
+        for name, reason in refused:
+            message = _("“%(name)s” was not accepted: %(reason)s")
+            params = {"name": name, "reason": REFUSALS.get(reason, REFUSALS[sanitise.UNREADABLE])}
+            form.add_error(field_name, forms.ValidationError(message, params=params))
+        form.add_error(field_name, CHOOSE_AGAIN)
+        return 400
+    form.cleaned_data[field_name] = cleaned
+    return None
+
+
+def _wait_seconds() -> float:
+    return float(settings.CLEANING_SLOT_WAIT_SECONDS)

@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import ratelimit, receipts, returns, submission
+from . import ratelimit, receipts, returns, submission, uploads
 from .context_processors import language_links
 from .forms import ConsentForm, MessageForm, ReceiptForm, ReportForm, WithdrawForm
 from .models import Consent, Message, Status
@@ -93,7 +93,12 @@ def _receive_report(request, form):
         return _not_saved(request, form, message, 429, decision.retry_after)
     _attach_upload_errors(request, form)
     if not form.is_valid():
-        return render(request, "intake/report_form.html", {"form": form}, status=400)
+        status = uploads.refused_status(request)
+        return render(request, "intake/report_form.html", {"form": form}, status=status)
+    # Files are cleaned only now, once the form is valid and the attempt was counted.
+    refused = uploads.clean_attachments(form)
+    if refused:
+        return render(request, "intake/report_form.html", {"form": form}, status=refused)
     c = form.cleaned_data
     try:
         submitted = submission.submit(
@@ -229,7 +234,8 @@ def _return_visit(request, form, typed: str):
     if action == "message" and access.report.status != Status.WITHDRAWN:
         message_form = MessageForm(request.POST, request.FILES)
         _attach_upload_errors(request, message_form)
-        if not message_form.is_valid():
+        # Files are cleaned only once the receipt and the rest of the form are good.
+        if not message_form.is_valid() or uploads.clean_attachments(message_form):
             return _status_page(request, access, typed, forms={"message": message_form})
         try:
             returns.add_message(
