@@ -26,6 +26,7 @@ from django.utils.translation import ngettext_lazy
 
 from . import sanitise
 from .cleaning import pool
+from .sealing import CleanFile
 
 MAX_FILE = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -210,8 +211,6 @@ def clean_attachments(form: forms.Form, field_name: str = "attachments") -> int 
     file was cleaned; otherwise the errors are on the form (what was typed stays in it) and the
     HTTP status to answer with is returned: 400 for a refused file, 503 when the pool is busy.
     """
-    from .services import CleanFile
-
     raw_files = form.cleaned_data.get(field_name) or []
     if not raw_files:
         return None
