@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
@@ -43,6 +44,17 @@ PASSWORD_DEFAULT = Argon2Params(memory_kib=64 * 1024, iterations=3, lanes=4)
 CEILING = Argon2Params(memory_kib=4 * 1024 * 1024, iterations=64, lanes=16)
 
 
+# Called with the parameters before every Argon2id derivation: lets the callers that
+# bound this cost (sign-in limits) count derivations in tests and benchmarks.
+_observers: list[Callable[[Argon2Params], None]] = []
+
+
+def observe(callback: Callable[[Argon2Params], None]) -> Callable[[], None]:
+    """Call `callback` before each Argon2id derivation; returns a function that stops it."""
+    _observers.append(callback)
+    return lambda: _observers.remove(callback)
+
+
 def normalise_password(password: str | bytes) -> bytes:
     """UTF-8 bytes of the password in NFC, so the same typed text gives the same key."""
     if isinstance(password, bytes):
@@ -65,6 +77,8 @@ def derive(secret: bytes, salt: bytes, params: Argon2Params, floor: Argon2Params
         raise FormatError("Argon2id parameters are out of range")
     if len(salt) < SALT_SIZE:
         raise ValueError("Argon2id salt must be at least 16 bytes")
+    for callback in list(_observers):
+        callback(params)
     return Argon2id(
         salt=salt,
         length=32,
