@@ -127,7 +127,9 @@ def verify_backup_code(
     code cannot both see it unused.
     """
     with transaction.atomic():
-        device = BackupCodes.objects.select_for_update().filter(user=staff).first()
+        device: BackupCodes | None = (
+            BackupCodes.objects.select_for_update().filter(user=staff).first()
+        )
         if device is None or not device.verify_is_allowed()[0]:
             return None
         key = crypto.unwrap(bytes(device.wrapped_key), private_key, backup_info(device.holder))

@@ -199,7 +199,7 @@ def wrong_password(client: str, username: str) -> int:
     lim = limits()
     pair = _pair(client, username)
     failures = _count(f"signin:fail:{pair}", lim.remember)
-    wait = min(lim.max_wait, lim.first_wait * 2 ** min(failures - 1, 30))
+    wait = min(lim.max_wait, lim.first_wait << min(failures - 1, 30))
     _call("set", f"signin:wait:{pair}", 1, timeout=wait)
     return wait
 

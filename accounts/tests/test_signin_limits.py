@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.core.cache import cache
-from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
 from accounts import login as staff_login
@@ -20,6 +18,7 @@ from audit.models import Entry
 from crypto import kdf
 from crypto import password as password_lock
 from tests.base import PASSWORDS, BaseTestCase
+from tests.scan import cache_contents
 
 GUESSER = "203.0.113.66"
 ALICE_AT_HOME = "198.51.100.7"
@@ -31,16 +30,6 @@ def _without_csrf(body: bytes) -> bytes:
     return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", body)
 
 
-def _cache_contents() -> str:
-    """Every key and value in the cache, as text (Redis or the in-process cache)."""
-    proxy: Any = cache
-    backend = proxy._cache
-    if hasattr(backend, "get_client"):
-        client = backend.get_client()
-        return " ".join(f"{k!r} {client.dump(k)!r}" for k in client.keys("*"))
-    return repr(dict(backend))
-
-
 class SignInLimitsTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
@@ -48,7 +37,7 @@ class SignInLimitsTestCase(BaseTestCase):
         self.derivations: list[kdf.Argon2Params] = []
         self.addCleanup(kdf.observe(self.derivations.append))
 
-    def attempt(self, address: str, username: str = "alice", password: str = "") -> HttpResponse:
+    def attempt(self, address: str, username: str = "alice", password: str = "") -> Any:
         self.derivations.clear()
         return self.client.post(
             "/staff/login/",
@@ -136,7 +125,7 @@ class SignInLimitsTestCase(BaseTestCase):
     def test_it_keeps_no_address_or_name_in_the_cache_or_the_database(self):
         self.attempt(GUESSER)
         self.attempt(GUESSER, username="someone-else")
-        stored = _cache_contents()
+        stored = repr(cache_contents())
         self.assertIn("signin:", stored)
         for clear in (GUESSER, "alice", "someone-else"):
             self.assertNotIn(clear, stored)
