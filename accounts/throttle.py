@@ -43,6 +43,7 @@ from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def _call(method: str, *args: Any, **kwargs: Any) -> Any:
         return getattr(store, method)(*args, **kwargs)
     except ValueError:  # incr of a missing key: an answer, not an outage
         raise
-    except Exception:  # noqa: BLE001 - cache backends share no base class for outages
+    except (RedisError, OSError):
         if not _cache_down_logged[0]:
             _cache_down_logged[0] = True
             log.warning("sign-in limits: the cache does not answer; counting per process")
@@ -143,6 +144,7 @@ def _count(name: str, window: int) -> int:
 # --- admission before Argon2id ------------------------------------------------------
 
 _semaphores: dict[int, threading.BoundedSemaphore] = {}
+_budget_logged = [-1]
 _semaphores_lock = threading.Lock()
 
 
@@ -161,6 +163,9 @@ def derivation_slot(client: str) -> Iterator[None]:
         raise TooManyAttempts("client")
     window = int(time.time()) // lim.global_window
     if _count(f"signin:all:{window}", lim.global_window) > lim.global_attempts:
+        if _budget_logged[0] != window:  # once per window and process: a flood, not a user
+            _budget_logged[0] = window
+            log.warning("sign-in: all clients' budget is used up; refusing for a while")
         raise TooManyAttempts("global")
     slot = _semaphore(lim.concurrent)
     if not slot.acquire(timeout=lim.concurrent_wait):
