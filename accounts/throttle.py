@@ -56,7 +56,7 @@ class Limits:
     client_window: int = 60
     global_attempts: int = 10
     global_window: int = 10
-    concurrent: int = 2
+    concurrent: int = 1  # multi-lane Argon2id runs one at a time per process anyway
     concurrent_wait: float = 2.0  # seconds a request may queue for a derivation slot
     first_wait: int = 1  # seconds after the first wrong password; doubled each time
     max_wait: int = 3600

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,6 +50,13 @@ CEILING = Argon2Params(memory_kib=4 * 1024 * 1024, iterations=64, lanes=16)
 _observers: list[Callable[[Argon2Params], None]] = []
 
 
+# Two Argon2id derivations with more than one lane, run at once in one process, never
+# finish with the OpenSSL that cryptography 50 ships (test_password.py shows it), so a
+# threaded server would hang on two simultaneous staff sign-ins. One at a time per
+# process; single-lane derivations (the receipt KDF) are not affected and stay parallel.
+_multi_lane = threading.Lock()
+
+
 def observe(callback: Callable[[Argon2Params], None]) -> Callable[[], None]:
     """Call `callback` before each Argon2id derivation; returns a function that stops it."""
     _observers.append(callback)
@@ -79,10 +87,14 @@ def derive(secret: bytes, salt: bytes, params: Argon2Params, floor: Argon2Params
         raise ValueError("Argon2id salt must be at least 16 bytes")
     for callback in list(_observers):
         callback(params)
-    return Argon2id(
+    kdf = Argon2id(
         salt=salt,
         length=32,
         iterations=params.iterations,
         lanes=params.lanes,
         memory_cost=params.memory_kib,
-    ).derive(secret)
+    )
+    if params.lanes == 1:
+        return kdf.derive(secret)
+    with _multi_lane:
+        return kdf.derive(secret)
