@@ -125,7 +125,7 @@ class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
 
     The seed can be read only with the private key that the password unlocks, so
     a copy of the database yields no second factors. Verification therefore
-    takes the unlocked private key (accounts.services.verify_totp).
+    takes the unlocked private key (accounts.second_factor.verify_totp).
     """
 
     holder = models.ForeignKey(KeyHolder, on_delete=models.CASCADE, related_name="+")
@@ -141,7 +141,7 @@ class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
 
     def verify_token(self, token: object) -> bool:
         # Without the unlocked private key the seed cannot be read; the login
-        # flow calls accounts.services.verify_totp instead.
+        # flow calls accounts.second_factor.verify_totp instead.
         return False
 
     def get_throttle_factor(self) -> int:
