@@ -32,10 +32,13 @@ run: $(STAMP) catalogs
 	AMANAT_ENV=development $(PY) manage.py demo
 	AMANAT_ENV=development $(PY) manage.py runserver 127.0.0.1:8000
 
+# Types (pyproject.toml [tool.mypy]): strict on crypto/ and the sign-in path. The
+# Django plugin loads the settings, in test mode so that no secrets are needed.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	AMANAT_ENV=test $(VENV)/bin/mypy .
 
 # SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set.
 test: $(STAMP) lint catalogs browser

@@ -2,71 +2,87 @@
 
 The password is never stored as a hash of its own: the only check is whether it
 opens the Argon2id-locked key (64 MiB, 3 passes), which also yields the key the
-session needs. Repeated failures lock the account for a while; nothing about the
-client (no address) is kept.
+session needs. Before any derivation, accounts.throttle admits the attempt (per
+client, for all clients, per process) or it is refused as TryLater. A wrong password
+does not lock the account (anyone could do that to anyone): it makes that
+(account, client) pair wait, twice as long after each one. While a pair waits, its
+attempts get the wrong-password answer after the same Argon2id on a decoy, so no
+answer tells a slowed-down account from a wrong password or an unknown name.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import lru_cache
 
 from django.contrib.auth import password_validation
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 import crypto
 from audit import chain as audit
 from audit.models import Action
 from crypto import password as password_lock
 
+from . import throttle
 from .models import Staff
 
-LOCK_AFTER = 5
-LOCK_FOR = timedelta(minutes=15)
+WRONG = "Wrong username or password."
+TRY_LATER = "Too many sign-in attempts right now. Wait a minute, then try again."
 
 
 class LoginRefused(Exception):
-    """Wrong username or password, or the account is locked. The message is safe to show."""
+    """Wrong username or password (or a pair that must wait). The message is safe to show."""
 
 
-class AccountLocked(LoginRefused):
-    """Too many wrong passwords: refused whatever the password, for a while."""
+class TryLater(LoginRefused):
+    """Refused before any key derivation: too many attempts from this client or overall.
+    Says nothing about the account, so it may be shown as it is."""
 
 
 @lru_cache(maxsize=1)
 def _decoy() -> bytes:
-    """A locked key nobody can open: unknown usernames cost the same Argon2id."""
+    """A locked key nobody can open: refusals cost the same Argon2id as a real check."""
     return password_lock.lock(crypto.PrivateKey.generate().to_bytes(), crypto.new_key().hex())
 
 
-def check_password(username: str, password: str) -> tuple[Staff, crypto.PrivateKey]:
-    staff = Staff.objects.select_related("holder").filter(username=username).first()
-    if staff is None or not staff.is_active:
-        try:
-            password_lock.unlock(_decoy(), password)
-        except crypto.CryptoError:
-            pass
-        audit.record("unknown", Action.LOGIN_FAILED)
-        raise LoginRefused("Wrong username or password.")
-    now = timezone.now()
-    if staff.locked_until and staff.locked_until > now:
-        audit.record(audit.staff_actor(staff), Action.LOGIN_FAILED, [staff.pk])
-        raise AccountLocked("Too many wrong passwords. This account is locked for a while.")
+def _refuse_after_decoy(password: str, staff: Staff | None) -> LoginRefused:
     try:
-        raw = password_lock.unlock(bytes(staff.holder.locked_private_key), password)
-    except crypto.DecryptionError:
-        with transaction.atomic():
-            Staff.objects.filter(pk=staff.pk).update(failed_logins=F("failed_logins") + 1)
-            staff.refresh_from_db(fields=["failed_logins"])
-            if staff.failed_logins >= LOCK_AFTER:
-                Staff.objects.filter(pk=staff.pk).update(
-                    locked_until=now + LOCK_FOR, failed_logins=0
-                )
+        password_lock.unlock(_decoy(), password)
+    except crypto.CryptoError:
+        pass
+    if staff is None:
+        audit.record("unknown", Action.LOGIN_FAILED)
+    else:
+        audit.record(audit.staff_actor(staff), Action.LOGIN_FAILED, [staff.pk])
+    return LoginRefused(WRONG)
+
+
+def check_password(
+    username: str, password: str, client: str = ""
+) -> tuple[Staff, crypto.PrivateKey]:
+    """The staff member and their unlocked key, or LoginRefused (TryLater before any
+    Argon2id). `client` is throttle.client_of(request); "" groups callers with none."""
+    try:
+        with throttle.derivation_slot(client):
+            return _check(username, password, client)
+    except throttle.TooManyAttempts:
+        raise TryLater(TRY_LATER) from None
+
+
+def _check(username: str, password: str, client: str) -> tuple[Staff, crypto.PrivateKey]:
+    found = Staff.objects.select_related("holder").filter(username=username).first()
+    staff = found if found is not None and found.is_active else None
+    with throttle.pair_turn(client, username) as may_try:
+        if staff is None or not may_try:
+            if may_try:  # an unknown name is slowed down like a known one
+                throttle.wrong_password(client, username)
+            raise _refuse_after_decoy(password, staff)
+        try:
+            raw = password_lock.unlock(bytes(staff.holder.locked_private_key or b""), password)
+        except crypto.DecryptionError:
+            throttle.wrong_password(client, username)
             audit.record(audit.staff_actor(staff), Action.LOGIN_FAILED, [staff.pk])
-        raise LoginRefused("Wrong username or password.") from None
-    Staff.objects.filter(pk=staff.pk).update(failed_logins=0, locked_until=None)
+            raise LoginRefused(WRONG) from None
+    throttle.right_password(client, username)
     audit.record(audit.staff_actor(staff), Action.KEY_UNLOCKED, [staff.holder_id])
     return staff, crypto.PrivateKey.from_bytes(raw)
 

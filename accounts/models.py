@@ -60,7 +60,8 @@ class Staff(AbstractBaseUser):
     holder = models.OneToOneField(KeyHolder, on_delete=models.PROTECT, related_name="staff")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
-    # Lock-out after repeated wrong passwords, counted per account (no addresses kept).
+    # No longer read: wrong passwords slow down an (account, client) pair instead of
+    # locking the account (accounts/throttle.py). Kept until a migration drops them.
     failed_logins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     # Set when a coordinator chose the password (a new account, a reset): until the

@@ -14,6 +14,7 @@ import secrets
 import time
 
 import segno
+from django.db import transaction
 from django_otp.oath import TOTP
 
 import crypto
@@ -63,24 +64,33 @@ def qr_svg(uri: str) -> str:
 
 
 def verify_totp(device: SealedTOTPDevice, private_key: crypto.PrivateKey, token: str) -> bool:
-    """Check a TOTP code with the seed the unlocked private key opens."""
-    allowed, _ = device.verify_is_allowed()
-    if not allowed:
-        return False
-    ok = False
+    """Check a TOTP code with the seed the unlocked private key opens.
+
+    The device row is read again under a row lock, in a transaction, so two requests
+    with the same code are checked one after the other and the second sees the time
+    step the first used up (as django_otp.verify_token does). `device` is updated.
+    """
     token = token.strip()
-    if token.isdigit() and len(token) == device.digits:
-        totp = TOTP(totp_seed(device, private_key), device.step, 0, device.digits, device.drift)
-        totp.time = time.time()
-        ok = totp.verify(int(token), device.tolerance, device.last_t + 1)
-    if ok:
-        device.last_t = totp.t()
-        device.throttle_reset(commit=False)
-        device.set_last_used_timestamp(commit=False)
-        device.save()
-    else:
-        device.throttle_increment(commit=True)
-    return ok
+    well_formed = token.isdigit() and len(token) == device.digits
+    seed = totp_seed(device, private_key) if well_formed else b""
+    with transaction.atomic():
+        locked = SealedTOTPDevice.objects.select_for_update().get(pk=device.pk)
+        if not locked.verify_is_allowed()[0]:
+            return False
+        ok = False
+        if well_formed:
+            totp = TOTP(seed, locked.step, 0, locked.digits, locked.drift)
+            totp.time = time.time()
+            ok = totp.verify(int(token), locked.tolerance, locked.last_t + 1)
+        if ok:
+            locked.last_t = totp.t()
+            locked.throttle_reset(commit=False)
+            locked.set_last_used_timestamp(commit=False)
+            locked.save()
+        else:
+            locked.throttle_increment(commit=True)
+    device.refresh_from_db()
+    return bool(ok)
 
 
 def _digest(key: bytes, code: str) -> str:
@@ -111,16 +121,23 @@ def make_backup_codes(staff: Staff) -> list[str]:
 def verify_backup_code(
     staff: Staff, private_key: crypto.PrivateKey, typed: str
 ) -> BackupCodes | None:
-    """Use up a backup code; returns its device when the code was valid and unused."""
-    device = BackupCodes.objects.filter(user=staff).first()
-    if device is None or not device.verify_is_allowed()[0]:
-        return None
-    key = crypto.unwrap(bytes(device.wrapped_key), private_key, backup_info(device.holder))
-    digest = _digest(key, _normalise_code(typed))
-    if digest not in device.digests:
-        device.throttle_increment(commit=True)
-        return None
-    device.digests = [d for d in device.digests if d != digest]
-    device.throttle_reset(commit=False)
-    device.save()
+    """Use up a backup code; returns its device when the code was valid and unused.
+
+    Checked and used up under a row lock, in a transaction: two requests with the same
+    code cannot both see it unused.
+    """
+    with transaction.atomic():
+        device: BackupCodes | None = (
+            BackupCodes.objects.select_for_update().filter(user=staff).first()
+        )
+        if device is None or not device.verify_is_allowed()[0]:
+            return None
+        key = crypto.unwrap(bytes(device.wrapped_key), private_key, backup_info(device.holder))
+        digest = _digest(key, _normalise_code(typed))
+        if digest not in device.digests:
+            device.throttle_increment(commit=True)
+            return None
+        device.digests = [d for d in device.digests if d != digest]
+        device.throttle_reset(commit=False)
+        device.save()
     return device

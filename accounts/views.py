@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit import chain as audit
 from audit.models import Action
 
-from . import passkeys, second_factor, services, signin
+from . import passkeys, second_factor, services, signin, throttle
 from . import people as people_service
 from .access import end_session, fresh_step_up, safe_next, staff_required, stepped_up
 from .forms import (
@@ -26,7 +26,7 @@ from .forms import (
     RoleForm,
     StepUpMixin,
 )
-from .login import AccountLocked, LoginRefused, check_password
+from .login import LoginRefused, TryLater, check_password
 from .login import change_password as change_own_password
 from .models import Role, SealedTOTPDevice, Staff
 
@@ -34,19 +34,24 @@ from .models import Role, SealedTOTPDevice, Staff
 @require_http_methods(["GET", "POST"])
 def login_view(request):
     form = LoginForm(request.POST or None)
+    too_many = False  # refused before any key derivation: 429, not 400
     if request.method == "POST" and form.is_valid():
         try:
             staff, key = check_password(
-                form.cleaned_data["username"], form.cleaned_data["password"]
+                form.cleaned_data["username"],
+                form.cleaned_data["password"],
+                throttle.client_of(request),
             )
         except LoginRefused as refused:
             form.add_error(None, str(refused))
+            too_many = isinstance(refused, TryLater)
         else:
             confirmed = SealedTOTPDevice.objects.filter(user=staff, confirmed=True).exists()
             response = redirect("staff:verify" if confirmed else "staff:enrol")
             signin.start(request, response, staff, key)
             return response
-    return render(request, "staff/login.html", {"form": form}, status=400 if form.errors else 200)
+    status = 429 if too_many else 400 if form.errors else 200
+    return render(request, "staff/login.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -176,9 +181,11 @@ def change_password(request):
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
-            _, key = check_password(request.user.username, c["current"])
-        except AccountLocked as locked:
-            form.add_error("current", str(locked))
+            _, key = check_password(
+                request.user.username, c["current"], throttle.client_of(request)
+            )
+        except TryLater as busy:
+            form.add_error("current", str(busy))
         except LoginRefused:
             form.add_error("current", "This is not your current password.")
         else:

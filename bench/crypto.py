@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF  # noqa: E402
 
-from crypto import aead, keys, password, stream  # noqa: E402
+from crypto import aead, kdf, keys, password, stream  # noqa: E402
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
@@ -177,8 +177,8 @@ def bench_stream(buffer: bytes) -> list[bool]:
         path = Path(tmp) / "stream.bin"
         with path.open("wb") as f:
             stream.encrypt_stream(key, Source(buffer, GiB), f, aad)
-        with path.open("rb") as f:
-            head = f.read(stream.HEADER_SIZE)
+        with path.open("rb") as r:
+            head = r.read(stream.HEADER_SIZE)
         derived = HKDF(
             algorithm=hashes.SHA256(), length=32, salt=head[9:25], info=b"amanat/stream/v1"
         ).derive(key)
@@ -279,7 +279,7 @@ def bench_wrap() -> None:
 
 
 def bench_argon2() -> None:
-    params = password.PASSWORD_DEFAULT
+    params = kdf.PASSWORD_DEFAULT
     print(
         f"== Argon2id unlock at default parameters ({params.memory_kib // 1024} MiB, "
         f"{params.iterations} passes, {params.lanes} lanes) =="

@@ -31,6 +31,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -99,8 +100,10 @@ def csrf_pair(base: str) -> tuple[str, str]:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/en/report/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    cookie = next(c.value for c in jar if c.name == "csrftoken")
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None, "the form page has no CSRF token"
+    token = found.group(1)
+    cookie = next(c.value or "" for c in jar if c.name == "csrftoken")
     return token, cookie
 
 
@@ -181,7 +184,7 @@ def where_time_goes(env: dict[str, str], fields: dict, cookie: str, n: int = 400
     import crypto
     from intake import forms, receipts, submission, views
 
-    totals: collections.Counter = collections.Counter()
+    totals: dict[str, float] = collections.defaultdict(float)
 
     def timed(owner, name: str, label: str) -> None:
         original = getattr(owner, name)
@@ -225,8 +228,12 @@ def where_time_goes(env: dict[str, str], fields: dict, cookie: str, n: int = 400
             "REMOTE_ADDR": "127.0.0.1",
             "HTTP_COOKIE": f"csrftoken={cookie}",
         }
-        statuses = []
-        b"".join(app(environ, lambda status, headers, *rest: statuses.append(status)))
+        statuses: list[str] = []
+
+        def start_response(status: str, headers: Any, *rest: Any) -> Any:
+            statuses.append(status)
+
+        b"".join(app(environ, start_response))
         assert statuses[0].startswith("200"), statuses
 
     for _ in range(30):
@@ -237,7 +244,7 @@ def where_time_goes(env: dict[str, str], fields: dict, cookie: str, n: int = 400
         submit()
     total = (time.perf_counter() - start) / n * 1e3
     print(f"\nWhere a submission's time goes (in this process, mean of {n}, no HTTP server):")
-    for label, seconds in totals.most_common():
+    for label, seconds in sorted(totals.items(), key=lambda item: -item[1]):
         print(f"  {label:<48} {seconds / n * 1e3:6.2f} ms")
     rest = total - sum(totals.values()) / n * 1e3
     print(f"  {'Django itself: parsing, middleware, routing':<48} {rest:6.2f} ms")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
@@ -43,6 +45,24 @@ PASSWORD_DEFAULT = Argon2Params(memory_kib=64 * 1024, iterations=3, lanes=4)
 CEILING = Argon2Params(memory_kib=4 * 1024 * 1024, iterations=64, lanes=16)
 
 
+# Called with the parameters before every Argon2id derivation: lets the callers that
+# bound this cost (sign-in limits) count derivations in tests and benchmarks.
+_observers: list[Callable[[Argon2Params], None]] = []
+
+
+# Two Argon2id derivations with more than one lane, run at once in one process, never
+# finish with the OpenSSL that cryptography 50 ships (test_password.py shows it), so a
+# threaded server would hang on two simultaneous staff sign-ins. One at a time per
+# process; single-lane derivations (the receipt KDF) are not affected and stay parallel.
+_multi_lane = threading.Lock()
+
+
+def observe(callback: Callable[[Argon2Params], None]) -> Callable[[], None]:
+    """Call `callback` before each Argon2id derivation; returns a function that stops it."""
+    _observers.append(callback)
+    return lambda: _observers.remove(callback)
+
+
 def normalise_password(password: str | bytes) -> bytes:
     """UTF-8 bytes of the password in NFC, so the same typed text gives the same key."""
     if isinstance(password, bytes):
@@ -65,10 +85,16 @@ def derive(secret: bytes, salt: bytes, params: Argon2Params, floor: Argon2Params
         raise FormatError("Argon2id parameters are out of range")
     if len(salt) < SALT_SIZE:
         raise ValueError("Argon2id salt must be at least 16 bytes")
-    return Argon2id(
+    for callback in list(_observers):
+        callback(params)
+    kdf = Argon2id(
         salt=salt,
         length=32,
         iterations=params.iterations,
         lanes=params.lanes,
         memory_cost=params.memory_kib,
-    ).derive(secret)
+    )
+    if params.lanes == 1:
+        return kdf.derive(secret)
+    with _multi_lane:
+        return kdf.derive(secret)

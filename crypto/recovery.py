@@ -31,7 +31,8 @@ def split(secret: bytes, threshold: int, count: int) -> list[str]:
     groups = shamir_mnemonic.generate_mnemonics(
         group_threshold=1, groups=[(threshold, count)], master_secret=secret
     )
-    return groups[0]
+    shares: list[str] = groups[0]
+    return shares
 
 
 def combine(shares: Iterable[str]) -> bytes:
@@ -43,7 +44,7 @@ def combine(shares: Iterable[str]) -> bytes:
         # but trustees may bring more, so any threshold of them is used.
         groups = shamir_mnemonic.decode_mnemonics(cleaned)
         minimal = {index: group.get_minimal_group() for index, group in groups.items()}
-        secret = shamir_mnemonic.recover_ems(minimal).decrypt(b"")
+        secret: bytes = shamir_mnemonic.recover_ems(minimal).decrypt(b"")
     except (shamir_mnemonic.MnemonicError, ValueError):
         # The library's message can quote share words; do not pass it on. (No word of
         # these messages is in the SLIP-39 word list.)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -50,7 +50,26 @@ def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
     return prefix + counter.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
 
 
-def _read_exact(src: BinaryIO, n: int) -> bytes:
+class Reader(Protocol):
+    """What a source must do (a file, a pipe, an upload): short reads are fine."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class Writer(Protocol):
+    def write(self, data: bytes, /) -> int | None: ...
+
+
+class RewindableWriter(Writer, Protocol):
+    """A destination that decrypt_stream can cut back when a later segment fails."""
+
+    def seekable(self) -> bool: ...
+    def tell(self) -> int: ...
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+    def truncate(self, size: int | None = None, /) -> int: ...
+
+
+def _read_exact(src: Reader, n: int) -> bytes:
     """Read n bytes, or fewer only at end of input (src.read may return short)."""
     data = src.read(n)
     if len(data) == n or not data:
@@ -201,7 +220,7 @@ class StreamDecryptor:
 
 
 def encrypt_stream(
-    key: bytes, src: BinaryIO, dst: BinaryIO, aad: bytes, segment_size: int = DEFAULT_SEGMENT
+    key: bytes, src: Reader, dst: Writer, aad: bytes, segment_size: int = DEFAULT_SEGMENT
 ) -> int:
     """Encrypt src into dst; returns the plaintext length. Memory stays at one segment."""
     enc = StreamEncryptor(key, aad, segment_size)
@@ -218,7 +237,7 @@ def encrypt_stream(
         current = following
 
 
-def iter_decrypt(key: bytes, src: BinaryIO, aad: bytes) -> Iterator[bytes]:
+def iter_decrypt(key: bytes, src: Reader, aad: bytes) -> Iterator[bytes]:
     """Yield authenticated plaintext segment by segment; raises StreamError at the
     point of any failure, including a missing end (after the last good segment)."""
     dec = StreamDecryptor(key, aad)
@@ -241,7 +260,7 @@ def iter_decrypt(key: bytes, src: BinaryIO, aad: bytes) -> Iterator[bytes]:
         current = following
 
 
-def decrypt_stream(key: bytes, src: BinaryIO, dst: BinaryIO, aad: bytes) -> int:
+def decrypt_stream(key: bytes, src: Reader, dst: RewindableWriter, aad: bytes) -> int:
     """Decrypt src into dst; returns the plaintext length.
 
     On failure, dst is emptied when it can be (seekable and truncatable) so that no

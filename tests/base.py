@@ -14,7 +14,7 @@ from django_otp.oath import totp
 
 import crypto
 from accounts import second_factor, services
-from accounts.models import Role, SealedTOTPDevice, Staff
+from accounts.models import Organisation, Role, SealedTOTPDevice, Staff
 from intake import notices, ratelimit
 
 PASSWORDS = {
@@ -28,6 +28,14 @@ PASSWORDS = {
 
 
 class BaseTestCase(TestCase):
+    org: Organisation
+    shares: list[str]
+    coordinator: Staff
+    ines: Staff
+    alice: Staff
+    bob: Staff
+    _private_keys: dict[int, bytes]
+
     @classmethod
     def setUpTestData(cls) -> None:
         result = services.bootstrap("Test org", "coordinator", PASSWORDS["coordinator"])

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.cache import cache
 
 
 def cache_contents() -> list[tuple[str, bytes]]:
-    backend = cache._cache
+    proxy: Any = cache  # the backend's own store, whichever backend it is
+    backend = proxy._cache
     if isinstance(backend, dict):  # local memory
         return [("cache", repr(k).encode() + bytes(v)) for k, v in backend.items()]
     client = backend.get_client(write=False)  # Redis: every key of its database

@@ -16,7 +16,7 @@ from PIL import Image
 
 import crypto
 from accounts import services as accounts
-from accounts.models import Role
+from accounts.models import Role, Staff
 from cases import persons, services
 from cases.models import PersonKey
 from intake import sealing
@@ -178,6 +178,9 @@ MATRIX = {
 
 
 class AuthorizationMatrixTestCase(BaseTestCase):
+    rui: Staff
+    ada: Staff
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -204,7 +207,7 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         self.bobs_passkey = WebAuthnCredential.objects.create(
             user=self.bob, credential_id=os.urandom(32), public_key=b"\xa0", confirmed=True
         )
-        self.by_role = {
+        self.by_role: dict[str, Staff] = {
             Role.INTAKE: self.ines,
             Role.CASEWORKER: self.alice,
             Role.REVIEWER: self.rui,

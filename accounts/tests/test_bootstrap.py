@@ -16,7 +16,8 @@ PASSWORD = "first-coordinator-pass-3q"
 
 def parse_shares(output: str) -> list[str]:
     """Read the shares back from the printed sheet, as a trustee would type them."""
-    shares, current = [], None
+    shares: list[list[str]] = []
+    current: list[str] | None = None
     for line in output.splitlines():
         if re.match(r"^Share \d+:$", line):
             current = []

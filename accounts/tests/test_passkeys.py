@@ -142,6 +142,7 @@ class RegistrationTestCase(PasskeyTestCase):
             rb'<script id="otp_webauthn_config" type="application/json">(.*?)</script>',
             page.content,
         )
+        assert config is not None
         self.assertEqual(json.loads(config.group(1))["beginRegistrationUrl"], REGISTER + "begin/")
         for tag in re.findall(rb"<script[^>]*>", page.content):
             self.assertTrue(b" src=" in tag or b'type="application/json"' in tag, tag)
@@ -159,7 +160,7 @@ class RegistrationTestCase(PasskeyTestCase):
             response = self.client.get(path)
             self.assertEqual(response.status_code, 200, path)
             # Reading the stream to its end closes the file the way the test client expects.
-            self.assertTrue(b"".join(response.streaming_content), path)
+            self.assertTrue(response.getvalue(), path)
         messages = self.client.get("/staff/passkeys/messages.js")
         self.assertEqual(messages.status_code, 200)
         self.assertIn("gettext", messages.content.decode())
@@ -384,6 +385,7 @@ class MalformedRequestTestCase(PasskeyTestCase):
 
     def mutations(self, valid: dict):
         """The valid answer with one field at a time made wrong in several ways."""
+        bad: object
         for key in ("id", "rawId", "type", "response", "clientExtensionResults"):
             for bad in (None, 1, [], {}, "!!", "a", "x" * 5000):
                 yield {**valid, key: bad}
@@ -410,6 +412,7 @@ class MalformedRequestTestCase(PasskeyTestCase):
             self.assert_4xx(REGISTER + "complete/", json.dumps(mutated).encode())
         self.assertFalse(WebAuthnCredential.objects.exists())
         # Unsigned extension results are read after the signature checks out.
+        bad: object
         for bad in (5, [], "x", {"rk": {}}):
             answer = SoftAuthenticator().create(self.post_json(REGISTER + "begin/").json())
             answer["clientExtensionResults"] = {"credProps": bad}
@@ -457,6 +460,7 @@ class RemovingTheSessionsOwnPasskeyTestCase(PasskeyTestCase):
         self.password_step(self.alice)
         self.assertEqual(self.passkey_step(authenticator).status_code, 200)
         session_key = self.client.session.session_key
+        assert session_key is not None
         credential = WebAuthnCredential.objects.get()
         response = self.client.post(
             f"/staff/passkeys/{credential.pk}/remove/", {"code": self.totp_code(self.alice)}

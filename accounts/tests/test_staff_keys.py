@@ -13,13 +13,13 @@ from tests.base import PASSWORDS, BaseTestCase
 class StaffKeysTestCase(BaseTestCase):
     def test_it_stores_the_private_key_only_locked(self):
         holder = self.alice.holder
-        locked = bytes(holder.locked_private_key)
+        locked = bytes(holder.locked_private_key or b"")
         key = self.private_key(self.alice)
         self.assertNotIn(key.to_bytes()[5:], locked)
         self.assertEqual(key.public_key(), holder.public)
 
     def test_it_locks_with_argon2id_at_the_floor_or_above(self):
-        params = password_lock.params_of(bytes(self.alice.holder.locked_private_key))
+        params = password_lock.params_of(bytes(self.alice.holder.locked_private_key or b""))
         self.assertGreaterEqual(params.memory_kib, 64 * 1024)
         self.assertGreaterEqual(params.iterations, 3)
 

@@ -40,7 +40,9 @@ class ChainTestCase(TestCase):
     def test_it_keeps_only_opaque_ids(self):
         with self.assertRaises(TypeError):
             chain.record("staff:7", Action.REPORT_OPENED, ["Abdurehim Tursun"])
-        self.assertEqual(Entry.objects.last().subjects, [self.holder.hex])
+        last = Entry.objects.last()
+        assert last is not None
+        self.assertEqual(last.subjects, [self.holder.hex])
 
     def test_it_detects_changed_content(self):
         if connection.vendor == "postgresql":

@@ -72,7 +72,7 @@ class AccessTestCase(BaseTestCase):
         self.assertContains(page, "Alice Case")
         file_a = Attachment.objects.get(report=self.report_a)
         response = self.client.get(f"/staff/reports/{self.report_a.id}/files/{file_a.id}/")
-        body = b"".join(response.streaming_content)
+        body = response.getvalue()
         self.assertEqual(Image.open(io.BytesIO(body)).size, (40, 30))
         # Entries that name a report wait for the end of the day (audit.chain).
         actions = Waiting.objects.filter(actor=f"staff:{self.alice.pk}").values_list(

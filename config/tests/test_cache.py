@@ -1,18 +1,27 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.test import SimpleTestCase
 
+# The Redis backend (config.cache.RedisCache) and its client, under the cache proxy.
+redis_cache: Any = cache
+
 
 @contextmanager
 def commands_sent() -> Iterator[list]:
     """The Redis commands the cache sends inside the block (one per round trip)."""
-    client = cache._cache.get_client(write=True)
+    client = redis_cache._cache.get_client(write=True)
     sent: list = []
     original = client.execute_command
-    client.execute_command = lambda *args, **kw: sent.append(args[0]) or original(*args, **kw)
+
+    def recorded(*args, **kw):
+        sent.append(args[0])
+        return original(*args, **kw)
+
+    client.execute_command = recorded
     try:
         yield sent
     finally:
@@ -25,8 +34,8 @@ class RedisCacheTestCase(SimpleTestCase):
             self.skipTest("no Redis in this run (set REDIS_URL)")
 
     def test_it_reuses_one_client_per_pool(self):
-        first = cache._cache.get_client(write=True)
-        self.assertIs(cache._cache.get_client(write=True), first)
+        first = redis_cache._cache.get_client(write=True)
+        self.assertIs(redis_cache._cache.get_client(write=True), first)
 
     def test_it_still_stores_adds_and_counts(self):
         cache.set("amanat-cache-test", 1, 10)

@@ -4,20 +4,21 @@ import logging.config
 import os
 import subprocess
 import sys
+from typing import Any
 
 from django.conf import settings
 from django.test import RequestFactory, SimpleTestCase
+
+LOGGING: dict[str, Any] = settings.LOGGING
 
 
 class LoggingTestCase(SimpleTestCase):
     def test_it_keeps_request_bodies_and_client_addresses_out_of_logs(self):
         stream = io.StringIO()
-        config = {**settings.LOGGING}
-        config["handlers"] = {
-            "console": {**settings.LOGGING["handlers"]["console"], "stream": stream}
-        }
+        config = {**LOGGING}
+        config["handlers"] = {"console": {**LOGGING["handlers"]["console"], "stream": stream}}
         logging.config.dictConfig(config)
-        self.addCleanup(logging.config.dictConfig, settings.LOGGING)
+        self.addCleanup(logging.config.dictConfig, LOGGING)
         request = RequestFactory().post(
             "/report/", {"name": "MARKER-NAME-5521"}, REMOTE_ADDR="203.0.113.77"
         )
@@ -33,7 +34,7 @@ class LoggingTestCase(SimpleTestCase):
 
     def test_it_sends_no_error_mail(self):
         self.assertEqual(settings.ADMINS, [])
-        for handler in settings.LOGGING["handlers"].values():
+        for handler in LOGGING["handlers"].values():
             self.assertNotIn("AdminEmailHandler", handler["class"])
 
     def test_the_production_server_keeps_no_access_log(self):

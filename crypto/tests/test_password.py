@@ -1,5 +1,6 @@
 import functools
 import os
+import threading
 
 import pytest
 from hypothesis import given, settings
@@ -189,3 +190,19 @@ def test_it_keeps_password_and_secret_out_of_error_messages(floor_blob):
         assert PASSWORD not in message
         assert SECRET.hex() not in message and repr(SECRET) not in message
         assert caught.value.__cause__ is None
+
+
+def test_it_runs_multi_lane_derivations_from_two_threads():
+    """Two sign-ins at once in a threaded server: both derivations must finish."""
+    params = Argon2Params(memory_kib=8 * 1024, iterations=1, lanes=4)
+    done: list[bytes] = []
+
+    def derive() -> None:
+        done.append(kdf.derive(b"password", os.urandom(16), params, params))
+
+    threads = [threading.Thread(target=derive, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(done) == 2

@@ -14,7 +14,7 @@ from tests.base import BaseTestCase
 from tests.reports import report_form_data
 
 # Text as a browser could send it: any character but lone surrogates.
-anything = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
+anything = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)
 field_names = st.sampled_from([n for n in ReportForm.base_fields if n != "attachments"])
 hostile = st.one_of(
     anything,

@@ -34,7 +34,7 @@ class PublicPagesTestCase(TestCase):
     def test_its_titles_say_nothing_revealing(self):
         for url in PAGES:
             body = self.client.get(url).content.decode()
-            self.assertEqual(re.search(r"<title>(.*?)</title>", body).group(1), "Amanat")
+            self.assertEqual(re.findall(r"<title>(.*?)</title>", body), ["Amanat"])
 
     def test_it_has_a_quick_exit_on_every_page(self):
         for url in PAGES:
@@ -52,7 +52,7 @@ class PublicPagesTestCase(TestCase):
 
     def test_the_form_page_weighs_under_100_kb(self):
         page = self.client.get("/ug/report/").content
-        css = b"".join(self.client.get("/static/css/amanat.css").streaming_content)
+        css = self.client.get("/static/css/amanat.css").getvalue()
         # Over the wire, as a server compressing text would send it.
         total = len(gzip.compress(page)) + len(gzip.compress(css))
         self.assertLess(total, 100 * 1024)

@@ -36,6 +36,7 @@ class ReturnVisitTestCase(BaseTestCase):
 
     def test_it_shows_messages_from_the_organisation(self):
         access = returns.open_with_receipt(receipts.normalise(self.receipt))
+        assert access is not None
         returns.add_message(access, Message.Sender.STAFF, "Can you send a photo?", [])
         self.assertContains(self.visit(), "Can you send a photo?")
 
@@ -56,6 +57,7 @@ class ReturnVisitTestCase(BaseTestCase):
 
     def test_a_thread_keeps_its_order_and_the_day_but_no_time(self):
         access = returns.open_with_receipt(receipts.normalise(self.receipt))
+        assert access is not None
         for sender, text in [("staff", "Question one"), ("reporter", "Answer"), ("staff", "Two")]:
             returns.add_message(access, sender, text, [])
         self.assertEqual(

@@ -61,9 +61,11 @@ def test_it_removes_exif_gps_xmp_icc_and_comments_from_a_jpeg():
 
 def test_it_applies_the_exif_orientation_before_dropping_it():
     image = Image.open(io.BytesIO(sanitise(fixture("photo_gps.jpg"))[1])).convert("RGB")
-    red, _, blue = image.getpixel((24, 8))  # the left (red) half is now on top
+    top, bottom = image.getpixel((24, 8)), image.getpixel((24, 56))
+    assert isinstance(top, tuple) and isinstance(bottom, tuple)
+    red, _, blue = top  # the left (red) half is now on top
     assert red > 150 and blue < 100
-    red, _, blue = image.getpixel((24, 56))
+    red, _, blue = bottom
     assert red < 100 and blue > 150
 
 

@@ -48,7 +48,7 @@ def test_add_a_passkey_then_sign_in_and_step_up_with_it(ines, live_server, brows
     context = browser.new_context()
     page = context.new_page()
     # A CSP refusal or a script error shows in the console; the site has no favicon.
-    problems = []
+    problems: list[object] = []
 
     def on_console(message):
         url = message.location.get("url", "")
