@@ -14,12 +14,13 @@ wrong password, after the same Argon2id (on a decoy), so neither the answer nor 
 time tells whether an account exists or is being slowed down. Another client of the
 same account is not affected, so whoever guesses cannot lock the real user out.
 
-Clients are known by REMOTE_ADDR only. Behind a reverse proxy every client has the
-proxy's address, so the per-client limits fall back to acting for everyone behind it;
-a keyed per-client signal set by the proxy would sharpen them.
+Clients are told apart as on the public side (config.clients): by the header the
+local proxy sets (the visitor's address, or the Tor circuit's id), or by the address
+of a direct connection. Without any signal every client shares one name, and the
+per-client limits act for all of them together.
 
 Nothing here stores an address or a username: cache keys are HMACs under a key that
-lives only in process memory, derived from the server secret and the day (every
+lives only in process memory, derived from RATELIMIT_SECRET and the day (every
 process agrees on it; a dump of the cache alone cannot link a key to an address, and
 the day's key is forgotten the next day). If the cache does not answer, the counters
 fall back to this process's memory, so sign-in keeps working with per-process limits.
@@ -44,6 +45,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
 from django.utils import timezone
 from redis.exceptions import RedisError
+
+from config import clients
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +86,7 @@ def _key() -> bytes:
     with _day_lock:
         key = _day_key.get(day)
         if key is None:
-            label = f"amanat/signin-throttle/{day}".encode()
-            key = hmac.new(settings.SECRET_KEY.encode(), label, hashlib.sha256).digest()
+            key = clients.day_key("signin-throttle", day)
             _day_key.clear()  # yesterday's key is forgotten at once
             _day_key[day] = key
         return key
@@ -96,8 +98,9 @@ def _name(*parts: str) -> str:
 
 
 def client_of(request: HttpRequest) -> str:
-    """An opaque name for the client of `request` (an HMAC of its address)."""
-    return _name("client", str(request.META.get("REMOTE_ADDR", "")))
+    """An opaque name for the client of `request`: an HMAC of the signal that tells it
+    apart (config.clients), or one shared name when nothing does."""
+    return _name("client", clients.client_signal(request) or "none")
 
 
 def _pair(client: str, username: str) -> str:

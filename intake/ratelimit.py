@@ -23,50 +23,22 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
-import ipaddress
 import logging
 import secrets
 import threading
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from config import clients
+from config.clients import client_signal
+
 log = logging.getLogger(__name__)
 
 # ---- who is a client ----
-
-
-@lru_cache(maxsize=8)
-def _networks(
-    proxies: tuple[str, ...],
-) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
-
-
-def _trusted_proxy(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in net for net in _networks(tuple(settings.AMANAT_TRUSTED_PROXIES)))
-
-
-def _meta_name(header: str) -> str:
-    return "HTTP_" + header.upper().replace("-", "_")
-
-
-def client_signal(request) -> str | None:
-    """What tells this client apart, in clear, or None when nothing does. Never store
-    it: pass it to `client` at once."""
-    address = request.META.get("REMOTE_ADDR", "")
-    if _trusted_proxy(address):
-        value = request.META.get(_meta_name(settings.AMANAT_CLIENT_HEADER), "").strip()
-        return f"proxy:{value[:200]}" if value else None
-    return f"addr:{address}" if address else None
 
 
 _day_key_lock = threading.Lock()
@@ -75,8 +47,7 @@ _day_key_cache: dict[str, bytes] = {}
 
 def day_key(day: str) -> bytes:
     """The key that hashes client signals on this day (an ISO date)."""
-    label = f"amanat/ratelimit/day/{day}".encode()
-    return hmac.new(settings.RATELIMIT_SECRET, label, hashlib.sha256).digest()
+    return clients.day_key("ratelimit", day)
 
 
 def _day_key() -> bytes:
