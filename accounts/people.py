@@ -65,4 +65,4 @@ def reset_password(coordinator: Staff, staff: Staff, new_password: str) -> None:
         WebAuthnCredential.objects.filter(user=staff).delete()
         _drop_wrappings(old)
         old.delete()
-        audit.record(audit.staff_actor(coordinator), Action.KEY_REVOKED, [staff.pk])
+        audit.record(audit.staff_actor(coordinator), Action.PASSWORD_RESET, [staff.pk])

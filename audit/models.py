@@ -25,6 +25,10 @@ class Action(models.TextChoices):
     PASSKEY_REGISTERED = "passkey.registered"
     PASSKEY_REMOVED = "passkey.removed"
     PASSWORD_CHANGED = "password.changed"  # noqa: S105 - an action name
+    PASSWORD_RESET = "staff.password-reset"  # noqa: S105 - an action name
+    CHANGE_PROPOSED = "staff.change-proposed"
+    CHANGE_APPROVED = "staff.change-approved"
+    CHANGE_DECLINED = "staff.change-declined"
     REPORT_RECEIVED = "report.received"
     REPORT_OPENED = "report.opened"
     INBOX_VIEWED = "inbox.viewed"
