@@ -146,6 +146,8 @@ class StepUpForm(forms.Form):
     def __init__(self, request: StaffRequest, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
+        # The code is typed last, just before sending.
+        self.order_fields([name for name in self.fields if name != "code"] + ["code"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

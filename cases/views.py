@@ -36,7 +36,6 @@ class AssignForm(StepUpForm):
         label="Caseworker",
     )
     step_up_error = "Assigning needs a fresh code from your authenticator app (or a passkey)."
-    field_order = ["caseworker", "code"]
 
 
 NO_SUCH_CASE = (
