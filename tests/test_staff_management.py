@@ -130,11 +130,13 @@ class PeopleTestCase(BaseTestCase):
         self.assertEqual(page.selected[f"id_staff{self.ines.pk}_role"], Role.INTAKE)
 
     def test_it_gives_every_element_a_unique_id(self):
-        for _ in range(2):
+        for staff in (self.bob, self.alice):
             ids = Page(self.client.get("/staff/people/").content.decode()).ids
             self.assertEqual(sorted(i for i in set(ids) if ids.count(i) > 1), [])
-            # Again with a pending proposal and its forms on the page.
-            approvals.propose_reset(self.coordinator, self.bob)
+            # Again with one, then two pending proposals and their forms on the page.
+            approvals.propose_reset(self.coordinator, staff)
+        ids = Page(self.client.get("/staff/people/").content.decode()).ids
+        self.assertEqual(sorted(i for i in set(ids) if ids.count(i) > 1), [])
 
     def test_it_moves_the_index_key_with_a_role_change(self):
         url = f"/staff/people/{self.alice.pk}/role/"
