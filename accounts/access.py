@@ -41,7 +41,7 @@ ACCESS_ATTRIBUTE = "staff_access"
 class StaffRequest(HttpRequest):
     """A request that passed `staff_required`: a signed-in staff member and their key."""
 
-    user: Staff  # type: ignore[assignment]
+    user: Staff
     private_key: crypto.PrivateKey
 
 
@@ -59,7 +59,9 @@ def session_key(request: HttpRequest) -> crypto.PrivateKey | None:
     """The private key of a verified staff session that is neither idle nor too old,
     or None. Pages redirect on None (staff_required); the passkey API answers 403."""
     user = request.user
-    if not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr]
+    # OTPMiddleware adds is_verified: true once a second factor was checked this session.
+    is_verified = getattr(user, "is_verified", None)
+    if not user.is_authenticated or is_verified is None or not is_verified():
         return None
     now = time.time()
     started = request.session.get("login_at", 0)
@@ -80,9 +82,11 @@ def _guard(view: StaffView, allowed: frozenset[str] | None) -> StaffView:
             return end_session(request)
         request.session["last_seen"] = time.time()
         request.private_key = key  # type: ignore[attr-defined]
-        if user.must_change_password and request.resolver_match.view_name != "staff:password":  # type: ignore[union-attr]
+        staff: Staff = user  # authenticated, so a Staff
+        match = request.resolver_match
+        if staff.must_change_password and (match is None or match.view_name != "staff:password"):
             return redirect("staff:password")
-        if allowed is not None and user.role not in allowed:  # type: ignore[union-attr]
+        if allowed is not None and staff.role not in allowed:
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -117,7 +121,7 @@ def safe_next(request: HttpRequest) -> str:
 
 
 def fresh_step_up(request: HttpRequest) -> bool:
-    return time.time() - request.session.get("stepped_up_at", 0) < STEP_UP_SECONDS
+    return time.time() - float(request.session.get("stepped_up_at", 0)) < STEP_UP_SECONDS
 
 
 def mark_stepped_up(request: HttpRequest) -> None:
@@ -130,7 +134,7 @@ def stepped_up(request: StaffRequest, code: str) -> bool:
     if fresh_step_up(request):
         return True
     device = SealedTOTPDevice.objects.filter(user=request.user, confirmed=True).first()
-    if device and second_factor.verify_totp(device, request.private_key, code or ""):
+    if device and bool(second_factor.verify_totp(device, request.private_key, code or "")):
         mark_stepped_up(request)
         return True
     return False

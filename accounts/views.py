@@ -45,7 +45,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @csp_update({"connect-src": ["'self'"]})  # the passkey script talks to /staff/passkeys/
 def verify_view(request: HttpRequest) -> HttpResponseBase:
     staff, key = signin.pending(request)
-    if staff is None:
+    if staff is None or key is None:
         return redirect("staff:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -72,7 +72,7 @@ def verify_view(request: HttpRequest) -> HttpResponseBase:
 def enrol_view(request: HttpRequest) -> HttpResponseBase:
     """First sign-in: set up the authenticator app (no way round it)."""
     staff, key = signin.pending(request)
-    if staff is None:
+    if staff is None or key is None:
         return redirect("staff:login")
     if SealedTOTPDevice.objects.filter(user=staff, confirmed=True).exists():
         return redirect("staff:verify")
@@ -135,21 +135,22 @@ def _security_page(
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
 @csp_update({"connect-src": ["'self'"]})  # the passkey scripts talk to /staff/passkeys/
+@staff_required
 def security(request: StaffRequest) -> HttpResponseBase:
     """Second factors: confirm it is you (step-up), then add or remove passkeys."""
     if request.method == "GET":
         return _security_page(request)
     form = StepUpForm(request, request.POST)
     if form.is_valid():
+        messages.success(request, "Confirmed: for five minutes, key operations need no code.")
         return redirect(safe_next(request) or "staff:security")
     return _security_page(request, form, status=403)
 
 
 @require_POST
-@staff_required
 @csp_update({"connect-src": ["'self'"]})  # a refusal shows the security page again
+@staff_required
 def remove_passkey(request: StaffRequest, pk: int) -> HttpResponseBase:
     credential = get_object_or_404(passkeys.passkeys_of(request.user), pk=pk)
     form = StepUpForm(request, request.POST)
