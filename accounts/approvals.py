@@ -132,6 +132,9 @@ def _locked(proposal_id: uuid.UUID) -> Proposal:
         raise Refused("This change is no longer waiting for approval.")
     if proposal.expires_at <= timezone.now():
         raise Refused("This proposal has expired. Propose the change again.")
+    proposer = proposal.proposed_by
+    if not proposer.is_active or proposer.role != Role.COORDINATOR:
+        raise Refused("Whoever proposed this is no longer a coordinator. Propose it again.")
     return proposal
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from .access import StepUpForm
 from .models import Role
@@ -30,7 +31,11 @@ class CodeForm(forms.Form):
 class NewAccountForm(StepUpForm):
     """Proposes an account: no password here; the approving coordinator sets the first."""
 
-    username = forms.CharField(label="Login", max_length=64)
+    username = forms.CharField(
+        label="Login (letters, digits and @.+-_ only)",
+        max_length=64,
+        validators=[UnicodeUsernameValidator()],
+    )
     role = forms.ChoiceField(choices=Role.choices)
 
 

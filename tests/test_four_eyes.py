@@ -165,6 +165,20 @@ class TwoCoordinatorsTestCase(FourEyesBase):
         self.assertEqual(approved.actor, f"staff:{self.cora.pk}")
         self.assertEqual(approved.subjects, [second.pk.hex])
 
+    def test_it_refuses_a_proposal_whose_proposer_is_no_longer_a_coordinator(self):
+        proposal = self.propose_account()
+        Staff.objects.filter(pk=self.coordinator.pk).update(is_active=False)
+        response = self.approve(proposal, password=FIRST, code=self.cora_code)
+        self.assertContains(response, "no longer a coordinator")
+        self.assertFalse(Staff.objects.filter(username="nur").exists())
+
+    def test_it_refuses_a_login_with_spaces_before_proposing(self):
+        response = self.client.post(
+            "/staff/people/", {"username": "nur x", "role": "intake", "code": self.code}
+        )
+        self.assertContains(response, "Enter a valid username", status_code=400)
+        self.assertFalse(Proposal.objects.exists())
+
     def test_it_changes_a_role_that_grants_nothing_at_once(self):
         self.client.post(
             f"/staff/people/{self.alice.pk}/role/", {"role": "auditor", "code": self.code}
