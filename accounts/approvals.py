@@ -123,7 +123,9 @@ def propose_reset(proposer: Staff, staff: Staff) -> Proposal:
 
 def _locked(proposal_id: uuid.UUID) -> Proposal:
     proposal = (
-        Proposal.objects.select_for_update()
+        # Lock the proposal row only: `target` is a nullable join, which PostgreSQL
+        # cannot lock.
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("target", "proposed_by")
         .filter(pk=proposal_id)
         .first()
