@@ -4,9 +4,12 @@ two coordinators), or the recovery trustees do (with one)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
+from unittest import skipUnless
 
-from django.test import Client
+from django.db import connection
+from django.test import Client, TransactionTestCase
 from django.utils import timezone
 
 from accounts import approvals, services
@@ -224,3 +227,42 @@ class OneCoordinatorTestCase(FourEyesBase):
         self.assertContains(response, "Not approved")
         for share in self.shares[:3]:
             self.assertNotContains(response, share)
+
+
+@skipUnless(connection.vendor == "postgresql", "row locks are tested on PostgreSQL")
+class ConcurrentApprovalTestCase(TransactionTestCase):
+    """Two approvals of one reset at the same moment: one is carried out, the other refused."""
+
+    def test_it_carries_out_a_proposal_once_under_concurrent_approvals(self):
+        result = services.bootstrap("Race org", "coordinator", PASSWORDS["coordinator"])
+        key = services.unlock_private_key(result.coordinator, PASSWORDS["coordinator"])
+        first = result.coordinator
+        cora = services.add_staff("cora", Role.COORDINATOR, PASSWORDS["cora"], first, key)
+        alice = services.add_staff("alice", Role.CASEWORKER, PASSWORDS["alice"], first, key)
+        cora_key = services.unlock_private_key(cora, PASSWORDS["cora"])
+        proposal = approvals.propose_reset(first, alice)
+        start = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def approve(password: str) -> None:
+            start.wait()
+            try:
+                approvals.approve(proposal.pk, cora, cora_key, password)
+                outcomes.append("approved")
+            except approvals.Refused:
+                outcomes.append("refused")
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=approve, args=(p,), daemon=True)
+            for p in ("alice-race-one-pass-1", "alice-race-two-pass-2")
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        self.assertFalse(any(thread.is_alive() for thread in threads), "approvals hung")
+        self.assertEqual(sorted(outcomes), ["approved", "refused"])
+        self.assertEqual(Entry.objects.filter(action=Action.PASSWORD_RESET).count(), 1)
+        self.assertEqual(Entry.objects.filter(action=Action.CHANGE_APPROVED).count(), 1)
