@@ -260,3 +260,50 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.staff_id}"
+
+
+class Proposal(models.Model):
+    """A change that grants access to content, waiting for a second person.
+
+    It names what is asked (a new account and its role, a role, a reset) and who asked;
+    it holds no password and no key. The approver supplies both when approving
+    (accounts.approvals), so nothing proposed works before then.
+    """
+
+    class Kind(models.TextChoices):
+        NEW_ACCOUNT = "new-account", _("New account")
+        ROLE = "role", _("Role change")
+        RESET = "reset", _("Password reset")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # A new account's login; for the other kinds, the staff member concerned.
+    username = models.CharField(max_length=64, blank=True)
+    target = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, blank=True)
+    proposed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
+    # Empty when trustees approved with the recovery shares.
+    decided_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} proposal {self.pk}"
+
+    @property
+    def needs_password(self) -> bool:
+        return self.kind in (self.Kind.NEW_ACCOUNT, self.Kind.RESET)

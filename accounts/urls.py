@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 
-from . import passkeys, views
+from . import passkeys, people_views, views
 
 app_name = "staff"
 urlpatterns = [
@@ -10,10 +10,17 @@ urlpatterns = [
     path("verify/", views.verify_view, name="verify"),
     path("enrol/", views.enrol_view, name="enrol"),
     path("logout/", views.logout_view, name="logout"),
-    path("people/", views.people, name="people"),
-    path("people/<int:pk>/role/", views.change_role, name="change-role"),
-    path("people/<int:pk>/deactivate/", views.deactivate, name="deactivate"),
-    path("people/<int:pk>/reset/", views.reset_password, name="reset-password"),
+    path("people/", people_views.people, name="people"),
+    path("people/<int:pk>/role/", people_views.change_role, name="change-role"),
+    path("people/<int:pk>/deactivate/", people_views.deactivate, name="deactivate"),
+    path("people/<int:pk>/reset/", people_views.reset_password, name="reset-password"),
+    path("people/proposals/<uuid:proposal_id>/approve/", people_views.approve, name="approve"),
+    path(
+        "people/proposals/<uuid:proposal_id>/recovery/",
+        people_views.approve_with_shares,
+        name="approve-with-shares",
+    ),
+    path("people/proposals/<uuid:proposal_id>/decline/", people_views.decline, name="decline"),
     path("security/", views.security, name="security"),
     path("password/", views.change_password, name="password"),
     path("passkeys/<int:pk>/remove/", views.remove_passkey, name="remove-passkey"),

@@ -2,37 +2,28 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from csp.decorators import csp_update
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import chain as audit
 from audit.models import Action
 
-from . import passkeys, second_factor, services, signin, throttle
-from . import people as people_service
-from .access import end_session, fresh_step_up, safe_next, staff_required, stepped_up
-from .forms import (
-    AddStaffForm,
-    CodeForm,
-    LoginForm,
-    PasswordForm,
-    ResetForm,
-    RoleForm,
-    StepUpMixin,
-)
+from . import passkeys, second_factor, signin, throttle
+from .access import StaffRequest, StepUpForm, end_session, fresh_step_up, safe_next, staff_required
+from .forms import CodeForm, LoginForm, PasswordForm
 from .login import LoginRefused, TryLater, check_password
 from .login import change_password as change_own_password
-from .models import Role, SealedTOTPDevice, Staff
+from .models import SealedTOTPDevice
 
 
 @require_http_methods(["GET", "POST"])
-def login_view(request):
+def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     too_many = False  # refused before any key derivation: 429, not 400
     if request.method == "POST" and form.is_valid():
@@ -56,9 +47,9 @@ def login_view(request):
 
 @require_http_methods(["GET", "POST"])
 @csp_update({"connect-src": ["'self'"]})  # the passkey script talks to /staff/passkeys/
-def verify_view(request):
+def verify_view(request: HttpRequest) -> HttpResponseBase:
     staff, key = signin.pending(request)
-    if staff is None:
+    if staff is None or key is None:
         return redirect("staff:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -82,10 +73,10 @@ def verify_view(request):
 
 
 @require_http_methods(["GET", "POST"])
-def enrol_view(request):
+def enrol_view(request: HttpRequest) -> HttpResponseBase:
     """First sign-in: set up the authenticator app (no way round it)."""
     staff, key = signin.pending(request)
-    if staff is None:
+    if staff is None or key is None:
         return redirect("staff:login")
     if SealedTOTPDevice.objects.filter(user=staff, confirmed=True).exists():
         return redirect("staff:verify")
@@ -113,7 +104,7 @@ def enrol_view(request):
 
 
 @staff_required
-def home(request):
+def home(request: StaffRequest) -> HttpResponse:
     """Notifications carry no content: a kind, a date and an opaque id to follow."""
     notifications = list(request.user.notifications.filter(read=False)[:50])
     request.user.notifications.filter(pk__in=[n.pk for n in notifications]).update(read=True)
@@ -123,20 +114,22 @@ def home(request):
 
 
 @require_POST
-def logout_view(request):
+def logout_view(request: HttpRequest) -> HttpResponseBase:
     if request.user.is_authenticated:
         audit.record(audit.staff_actor(request.user), Action.LOGOUT, [request.user.pk])
     return end_session(request)
 
 
-def _security_page(request, form=None, status=200):
+def _security_page(
+    request: StaffRequest, form: StepUpForm | None = None, status: int = 200
+) -> HttpResponse:
     mine = passkeys.passkeys_of(request.user).order_by("created_at")
     fresh = fresh_step_up(request)
     context = {
         "passkeys": mine,
         "fresh": fresh,
         "can_add": fresh and mine.count() < passkeys.MAX_PASSKEYS,
-        "form": form or StepUpMixin(),
+        "form": form or StepUpForm(request),
         "next": safe_next(request),
         "passkey_config": passkeys.page_config(request, step_up=True),
     }
@@ -144,40 +137,40 @@ def _security_page(request, form=None, status=200):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
 @csp_update({"connect-src": ["'self'"]})  # the passkey scripts talk to /staff/passkeys/
-def security(request):
+@staff_required
+def security(request: StaffRequest) -> HttpResponseBase:
     """Second factors: confirm it is you (step-up), then add or remove passkeys."""
     if request.method == "GET":
         return _security_page(request)
-    form = StepUpMixin(request.POST)
-    if form.is_valid() and stepped_up(request, form.cleaned_data["code"]):
+    form = StepUpForm(request, request.POST)
+    if form.is_valid():
+        messages.success(request, "Confirmed: for five minutes, key operations need no code.")
         return redirect(safe_next(request) or "staff:security")
-    form.add_error("code", "This code is wrong or was already used.")
     return _security_page(request, form, status=403)
 
 
 @require_POST
-@staff_required
 @csp_update({"connect-src": ["'self'"]})  # a refusal shows the security page again
-def remove_passkey(request, pk):
+@staff_required
+def remove_passkey(request: StaffRequest, pk: int) -> HttpResponseBase:
     credential = get_object_or_404(passkeys.passkeys_of(request.user), pk=pk)
-    form = StepUpMixin(request.POST)
-    if not form.is_valid() or not stepped_up(request, form.cleaned_data["code"]):
-        form.add_error("code", "Removing a passkey needs a fresh code or passkey.")
+    form = StepUpForm(request, request.POST)
+    if not form.is_valid():
         return _security_page(request, form, status=403)
     with transaction.atomic():
         credential.delete()
         audit.record(audit.staff_actor(request.user), Action.PASSKEY_REMOVED, [request.user.pk, pk])
+    messages.success(request, "The passkey was removed.")
     return redirect("staff:security")
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
-def change_password(request):
-    """Re-lock your own key under a new password: the current one, a fresh second
-    factor (a key operation), and the new one twice."""
-    form = PasswordForm(request.POST or None)
+def change_password(request: StaffRequest) -> HttpResponse:
+    """Re-lock your own key under a new password: a fresh second factor (a key
+    operation), the current password, and the new one twice."""
+    form = PasswordForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
@@ -189,110 +182,11 @@ def change_password(request):
         except LoginRefused:
             form.add_error("current", "This is not your current password.")
         else:
-            if not stepped_up(request, c["code"]):
-                form.add_error("code", "Enter a fresh code from your authenticator app.")
+            try:
+                change_own_password(request.user, key, c["new"])
+            except ValidationError as refused:
+                form.add_error("new", refused)
             else:
-                try:
-                    change_own_password(request.user, key, c["new"])
-                except ValidationError as refused:
-                    form.add_error("new", refused)
-                else:
-                    return render(request, "staff/password.html", {"changed": True})
+                return render(request, "staff/password.html", {"changed": True})
     status = 400 if form.errors else 200
     return render(request, "staff/password.html", {"form": form}, status=status)
-
-
-def coordinator_only(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.role != Role.COORDINATOR:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _people_page(request, add_form=None, status=200):
-    context = {
-        "people": Staff.objects.order_by("username"),
-        "add_form": add_form or AddStaffForm(),
-        "role_form": RoleForm(),
-        "reset_form": ResetForm(),
-    }
-    return render(request, "staff/people.html", context, status=status)
-
-
-@require_http_methods(["GET", "POST"])
-@staff_required
-@coordinator_only
-def people(request):
-    if request.method == "GET":
-        return _people_page(request)
-    form = AddStaffForm(request.POST)
-    if form.is_valid():
-        if not stepped_up(request, form.cleaned_data["code"]):
-            form.add_error("code", "Adding staff needs a fresh code from your authenticator app.")
-        elif Staff.objects.filter(username=form.cleaned_data["username"]).exists():
-            form.add_error("username", "This login is taken.")
-        else:
-            c = form.cleaned_data
-            try:
-                services.add_staff(
-                    c["username"],
-                    c["role"],
-                    c["password"],
-                    request.user,
-                    request.private_key,
-                    must_change_password=True,
-                )
-            except ValidationError as refused:
-                form.add_error("password", refused)
-            else:
-                return redirect("staff:people")
-    return _people_page(request, add_form=form, status=400)
-
-
-def _person_action(request, pk, form_class, act):
-    staff = get_object_or_404(Staff, pk=pk)
-    form = form_class(request.POST)
-    if not form.is_valid() or staff.pk == request.user.pk:
-        return _people_page(request, status=400)
-    if not stepped_up(request, form.cleaned_data["code"]):
-        return _people_page(request, status=403)
-    act(staff, form.cleaned_data)
-    return redirect("staff:people")
-
-
-@require_POST
-@staff_required
-@coordinator_only
-def change_role(request, pk):
-    return _person_action(
-        request,
-        pk,
-        RoleForm,
-        lambda staff, c: people_service.change_role(
-            request.user, request.private_key, staff, c["role"]
-        ),
-    )
-
-
-@require_POST
-@staff_required
-@coordinator_only
-def deactivate(request, pk):
-    return _person_action(
-        request, pk, StepUpMixin, lambda staff, c: people_service.deactivate(request.user, staff)
-    )
-
-
-@require_POST
-@staff_required
-@coordinator_only
-def reset_password(request, pk):
-    return _person_action(
-        request,
-        pk,
-        ResetForm,
-        lambda staff, c: people_service.reset_password(request.user, staff, c["password"]),
-    )

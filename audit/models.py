@@ -32,6 +32,9 @@ class Action(models.TextChoices):
     PASSKEY_REGISTERED = "passkey.registered"
     PASSKEY_REMOVED = "passkey.removed"
     PASSWORD_CHANGED = "password.changed"  # noqa: S105 - an action name
+    CHANGE_PROPOSED = "staff.change-proposed"
+    CHANGE_APPROVED = "staff.change-approved"
+    CHANGE_DECLINED = "staff.change-declined"
     REPORT_RECEIVED = "report.received"
     REPORT_OPENED = "report.opened"
     INBOX_VIEWED = "inbox.viewed"

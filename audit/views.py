@@ -1,11 +1,11 @@
 """The auditor reads the log and its verification; nobody can change it here."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.access import staff_required
+from accounts.access import StaffRequest, role_required
 from accounts.models import Role
 
 from .chain import verify
@@ -13,10 +13,8 @@ from .models import Entry, Waiting
 
 
 @require_GET
-@staff_required
-def log(request):
-    if request.user.role != Role.AUDITOR:
-        raise Http404
+@role_required(Role.AUDITOR)
+def log(request: StaffRequest) -> HttpResponse:
     page = Paginator(Entry.objects.order_by("-sequence"), 100).get_page(request.GET.get("page"))
     # Today's day-only entries join the chain when the day is over; until then they are
     # shown here, in an order that says nothing of when they happened.

@@ -4,15 +4,16 @@ wrapping for the report, so a report's existence cannot be guessed either."""
 from __future__ import annotations
 
 import uuid
-from functools import wraps
 
 from django import forms
+from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import staff_required, stepped_up
+from accounts.access import StaffRequest, StepUpForm, role_required, staff_required
 from accounts.models import KeyHolder, Role, Staff
 from intake import returns, sealing
 from intake.models import Consent, Report, Status
@@ -22,32 +23,25 @@ from . import persons, services
 from .models import PersonStatus, Verification
 
 
-def roles(*allowed: str):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if request.user.role not in allowed:
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def _open(request, report_id: uuid.UUID) -> sealing.OpenReport:
+def _open(request: StaffRequest, report_id: uuid.UUID) -> sealing.OpenReport:
     try:
         return services.open_report(request.user, request.private_key, report_id)
     except services.NoAccess:
         raise Http404 from None
 
 
-class AssignForm(forms.Form):
+class AssignForm(StepUpForm):
     caseworker = forms.ModelChoiceField(
         queryset=Staff.objects.filter(role__in=services.ASSIGNABLE_ROLES, is_active=True),
         label="Caseworker",
     )
-    code = forms.CharField(label="Code from your authenticator app", max_length=8, required=False)
+    step_up_error = "Assigning needs a fresh code from your authenticator app (or a passkey)."
+
+
+NO_SUCH_CASE = (
+    "There is no case {number} that you can open. Check the number, or leave the field "
+    "empty to create a new person."
+)
 
 
 class TriageForm(forms.Form):
@@ -55,6 +49,10 @@ class TriageForm(forms.Form):
         label="Existing case number (leave empty to create a new person)",
         required=False,
         min_value=1,
+        error_messages={
+            "min_value": "Case numbers start at 1. Check the number, or leave the field empty.",
+            "invalid": "Type a case number in digits, or leave the field empty.",
+        },
     )
     verification = forms.ChoiceField(choices=Verification.choices, initial=Verification.UNVERIFIED)
 
@@ -81,7 +79,7 @@ class MessageForm(forms.Form):
 
 @require_GET
 @staff_required
-def inbox(request):
+def inbox(request: StaffRequest) -> HttpResponse:
     before = request.GET.get("before", "")[:80]
     rows, older = services.inbox(request.user, request.private_key, before)
     return render(
@@ -89,7 +87,14 @@ def inbox(request):
     )
 
 
-def _report_page(request, opened, assign_form=None, message_form=None, status=200):
+def _report_page(
+    request: StaffRequest,
+    opened: sealing.OpenReport,
+    assign_form: AssignForm | None = None,
+    message_form: MessageForm | None = None,
+    triage_form: TriageForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     data = services.content(opened)
     context = {
         "report": opened.report,
@@ -99,18 +104,17 @@ def _report_page(request, opened, assign_form=None, message_form=None, status=20
         "files": services.files(opened),
         "thread": returns.thread(opened),
         "can_assign": request.user.role in (Role.INTAKE, Role.COORDINATOR),
-        "assign_form": assign_form or AssignForm(),
+        "assign_form": assign_form or AssignForm(request),
         "message_form": message_form or MessageForm(),
         "link": getattr(opened.report, "person_link", None),
-        "triage_form": TriageForm(),
+        "triage_form": triage_form or TriageForm(),
     }
     return render(request, "cases/report.html", context, status=status)
 
 
 @require_GET
-@staff_required
-@roles(Role.COORDINATOR)
-def overview(request):
+@role_required(Role.COORDINATOR)
+def overview(request: StaffRequest) -> HttpResponse:
     """Workflow metadata of every report, for coordinators: nothing is decrypted."""
     rows = (
         Report.objects.defer("sealed_content", "reporter_public_key", "reporter_key")
@@ -122,13 +126,15 @@ def overview(request):
 
 @require_GET
 @staff_required
-def report(request, report_id):
+def report(request: StaffRequest, report_id: uuid.UUID) -> HttpResponse:
     return _report_page(request, _open(request, report_id))
 
 
 @require_GET
 @staff_required
-def download(request, report_id, file_id):
+def download(
+    request: StaffRequest, report_id: uuid.UUID, file_id: uuid.UUID
+) -> StreamingHttpResponse:
     opened = _open(request, report_id)
     try:
         info, chunks = services.download(request.user, opened, file_id)
@@ -141,66 +147,78 @@ def download(request, report_id, file_id):
 
 
 @require_POST
-@staff_required
-@roles(Role.INTAKE, Role.COORDINATOR)
-def assign(request, report_id):
-    form = AssignForm(request.POST)
+@role_required(Role.INTAKE, Role.COORDINATOR)
+def assign(request: StaffRequest, report_id: uuid.UUID) -> HttpResponseBase:
+    form = AssignForm(request, request.POST)
     if form.is_valid():
-        if stepped_up(request, form.cleaned_data["code"]):
-            caseworker = form.cleaned_data["caseworker"]
-            try:
-                services.assign(request.user, request.private_key, report_id, caseworker)
-            except services.NoAccess:
-                raise Http404 from None
-            return redirect("cases:report", report_id=report_id)
-        form.add_error("code", "Assigning needs a fresh code from your authenticator app.")
+        caseworker = form.cleaned_data["caseworker"]
+        try:
+            services.assign(request.user, request.private_key, report_id, caseworker)
+        except services.NoAccess:
+            raise Http404 from None
+        messages.success(request, f"Assigned to {caseworker.username}.")
+        return redirect("cases:report", report_id=report_id)
     return _report_page(request, _open(request, report_id), assign_form=form, status=400)
 
 
 @require_POST
-@staff_required
-@roles(Role.INTAKE, Role.CASEWORKER)
-def message(request, report_id):
+@role_required(Role.INTAKE, Role.CASEWORKER)
+def message(request: StaffRequest, report_id: uuid.UUID) -> HttpResponseBase:
     opened = _open(request, report_id)
     form = MessageForm(request.POST)
     if form.is_valid():
         services.ask_reporter(request.user, opened, form.cleaned_data["text"])
+        messages.success(request, "Your message was sent to the reporter.")
         return redirect("cases:report", report_id=report_id)
     return _report_page(request, opened, message_form=form, status=400)
 
 
 @require_POST
-@staff_required
-@roles(Role.INTAKE)
-def triage(request, report_id):
+@role_required(Role.INTAKE)
+def triage(request: StaffRequest, report_id: uuid.UUID) -> HttpResponseBase:
     form = TriageForm(request.POST)
     if not form.is_valid():
-        return _report_page(request, _open(request, report_id), status=400)
+        opened = _open(request, report_id)
+        return _report_page(request, opened, triage_form=form, status=400)
     c = form.cleaned_data
     try:
         if c["case_number"]:
             person = persons.link_report(
                 request.user, request.private_key, report_id, c["case_number"]
             )
+            done = f"The report is linked to case {person.number}."
         else:
             person = persons.create_from_report(
                 request.user, request.private_key, report_id, c["verification"]
             )
+            done = f"Case {person.number} was opened from this report."
     except persons.AlreadyLinked:
+        messages.error(request, "This report already belongs to a case.")
         return redirect("cases:report", report_id=report_id)
     except services.NoAccess:
-        raise Http404 from None
+        # The report itself: a 404 as everywhere. Otherwise the case number: a form error
+        # that says the same for a case that does not exist and one this person cannot open.
+        opened = _open(request, report_id)
+        form.add_error("case_number", NO_SUCH_CASE.format(number=c["case_number"]))
+        return _report_page(request, opened, triage_form=form, status=400)
+    messages.success(request, done)
     return redirect("cases:person", person_id=person.id)
 
 
-def _open_person(request, person_id) -> persons.OpenPerson:
+def _open_person(request: StaffRequest, person_id: uuid.UUID) -> persons.OpenPerson:
     try:
         return persons.open_person(request.user, request.private_key, person_id)
     except services.NoAccess:
         raise Http404 from None
 
 
-def _person_page(request, opened, status_form=None, note_form=None, status=200):
+def _person_page(
+    request: StaffRequest,
+    opened: persons.OpenPerson,
+    status_form: StatusForm | None = None,
+    note_form: NoteForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "person": opened.person,
         "name": persons.name(opened),
@@ -215,30 +233,30 @@ def _person_page(request, opened, status_form=None, note_form=None, status=200):
 
 @require_GET
 @staff_required
-def person(request, person_id):
+def person(request: StaffRequest, person_id: uuid.UUID) -> HttpResponse:
     return _person_page(request, _open_person(request, person_id))
 
 
 @require_POST
-@staff_required
-@roles(Role.INTAKE, Role.CASEWORKER)
-def record_status(request, person_id):
+@role_required(Role.INTAKE, Role.CASEWORKER)
+def record_status(request: StaffRequest, person_id: uuid.UUID) -> HttpResponseBase:
     opened = _open_person(request, person_id)
     form = StatusForm(request.POST)
     if not form.is_valid():
         return _person_page(request, opened, status_form=form, status=400)
     c = form.cleaned_data
     persons.record_status(request.user, opened, c["status"], c["on"], c["source"])
+    messages.success(request, "Added to the timeline.")
     return redirect("cases:person", person_id=person_id)
 
 
 @require_POST
-@staff_required
-@roles(Role.INTAKE, Role.CASEWORKER)
-def add_note(request, person_id):
+@role_required(Role.INTAKE, Role.CASEWORKER)
+def add_note(request: StaffRequest, person_id: uuid.UUID) -> HttpResponseBase:
     opened = _open_person(request, person_id)
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _person_page(request, opened, note_form=form, status=400)
     persons.add_note(request.user, opened, form.cleaned_data["text"])
+    messages.success(request, "The note was added.")
     return redirect("cases:person", person_id=person_id)

@@ -24,6 +24,7 @@ PASSWORDS = {
     "bob": "bob-pass-4h8w-zr",
     "rui": "rui-reviewer-pass-5t",
     "ada": "ada-auditor-pass-8m",
+    "cora": "cora-second-coordinator-3v",
 }
 
 

@@ -15,7 +15,9 @@ from django_otp_webauthn.models import WebAuthnCredential
 from PIL import Image
 
 import crypto
+from accounts import approvals
 from accounts import services as accounts
+from accounts.access import ACCESS_ATTRIBUTE
 from accounts.models import Role, Staff
 from cases import persons, services
 from cases.models import PersonKey
@@ -28,18 +30,40 @@ ANON = "anonymous"
 ALL_ROLES = [Role.INTAKE, Role.CASEWORKER, Role.REVIEWER, Role.COORDINATOR, Role.AUDITOR]
 
 
-def staff_url_names() -> set[str]:
-    names = set()
+def staff_views() -> dict[str, object]:
+    views = {}
 
     def walk(patterns, namespace):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, pattern.namespace or namespace)
             elif isinstance(pattern, URLPattern) and namespace in ("staff", "cases", "audit"):
-                names.add(f"{namespace}:{pattern.name}")
+                views[f"{namespace}:{pattern.name}"] = pattern.callback
 
     walk(get_resolver().url_patterns, None)
-    return names
+    return views
+
+
+def staff_url_names() -> set[str]:
+    return set(staff_views())
+
+
+# Reached before sign-in finishes, or answering JSON with their own checks
+# (accounts.passkeys): every other staff view says who may use it through
+# accounts.access.
+BEFORE_SIGN_IN = {
+    "staff:login",
+    "staff:verify",
+    "staff:enrol",
+    "staff:logout",
+    "staff:passkey-register-begin",
+    "staff:passkey-register-complete",
+    "staff:passkey-sign-in-begin",
+    "staff:passkey-sign-in-complete",
+    "staff:passkey-step-up-begin",
+    "staff:passkey-step-up-complete",
+    "staff:passkey-messages",
+}
 
 
 def signed_in_only(role, holds):
@@ -112,15 +136,34 @@ MATRIX = {
     "audit:log": ("get", "/staff/audit/", None, auditors),
     "staff:people": ("get", "/staff/people/", None, coordinators(200)),
     "cases:overview": ("get", "/staff/reports/overview/", None, coordinators(200)),
-    # Without a fresh code a coordinator is refused (403); the reset form is incomplete (400).
+    # Without a fresh code a coordinator is sent back to the Staff page with the error
+    # (302); so is the proposer approving their own proposal.
     "staff:change-role": (
         "post",
         "/staff/people/{bob}/role/",
-        {"role": "caseworker"},
-        coordinators(403),
+        {"role": "reviewer"},
+        coordinators(302),
     ),
-    "staff:deactivate": ("post", "/staff/people/{bob}/deactivate/", {}, coordinators(403)),
-    "staff:reset-password": ("post", "/staff/people/{bob}/reset/", {}, coordinators(400)),
+    "staff:deactivate": ("post", "/staff/people/{bob}/deactivate/", {}, coordinators(302)),
+    "staff:reset-password": ("post", "/staff/people/{bob}/reset/", {}, coordinators(302)),
+    "staff:approve": (
+        "post",
+        "/staff/people/proposals/{proposal}/approve/",
+        {},
+        coordinators(302),
+    ),
+    "staff:approve-with-shares": (
+        "post",
+        "/staff/people/proposals/{proposal}/recovery/",
+        {},
+        coordinators(302),
+    ),
+    "staff:decline": (
+        "post",
+        "/staff/people/proposals/{proposal}/decline/",
+        {},
+        coordinators(302),
+    ),
     # The report is already triaged, so an allowed triage is sent back to the report.
     "cases:triage": (
         "post",
@@ -207,6 +250,7 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         self.bobs_passkey = WebAuthnCredential.objects.create(
             user=self.bob, credential_id=os.urandom(32), public_key=b"\xa0", confirmed=True
         )
+        self.proposal = approvals.propose_reset(self.coordinator, self.bob)
         self.by_role: dict[str, Staff] = {
             Role.INTAKE: self.ines,
             Role.CASEWORKER: self.alice,
@@ -247,6 +291,14 @@ class AuthorizationMatrixTestCase(BaseTestCase):
     def test_every_staff_url_has_an_entry(self):
         self.assertEqual(staff_url_names() - set(MATRIX), set())
 
+    def test_it_guards_every_staff_view_with_the_access_decorators(self):
+        unguarded = {
+            name
+            for name, view in staff_views().items()
+            if name not in BEFORE_SIGN_IN and not hasattr(view, ACCESS_ATTRIBUTE)
+        }
+        self.assertEqual(unguarded, set())
+
     def test_every_url_role_and_holding_gets_the_expected_answer(self):
         wrappings = self.wrappings()
         for role in [ANON, *ALL_ROLES]:
@@ -265,6 +317,7 @@ class AuthorizationMatrixTestCase(BaseTestCase):
                         person=self.person.id,
                         bob=self.bob.pk,
                         passkey=self.bobs_passkey.pk,
+                        proposal=self.proposal.pk,
                     )
                     body = {k: v.format(bob=self.bob.pk) for k, v in (data or {}).items()}
                     response = getattr(self.client, method)(path, body)

@@ -15,7 +15,7 @@ from django_otp_webauthn import views as plugin_views
 from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import people, second_factor, session_keys, signin
-from accounts.models import SealedTOTPDevice
+from accounts.models import Role, SealedTOTPDevice, Staff
 from audit import chain
 from audit.models import Action, Entry
 from tests.base import PASSWORDS, BaseTestCase
@@ -307,14 +307,17 @@ class StepUpTestCase(PasskeyTestCase):
         authenticator = self.register(self.coordinator)
         self.sign_in(self.coordinator)
         url = f"/staff/people/{self.bob.pk}/role/"
-        self.assertEqual(self.client.post(url, {"role": "auditor"}).status_code, 403)
+        # Refused without a step-up: back to the Staff page with the error, role unchanged.
+        self.client.post(url, {"role": "auditor"})
+        self.assertEqual(Staff.objects.get(pk=self.bob.pk).role, Role.CASEWORKER)
         options = self.post_json(STEP_UP + "begin/").json()
         response = self.post_json(
             STEP_UP + "complete/?next=/staff/people/", authenticator.get(options)
         )
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(response.json()["redirect_url"], "/staff/people/")
-        self.assertRedirects(self.client.post(url, {"role": "auditor"}), "/staff/people/")
+        self.client.post(url, {"role": "auditor"})
+        self.assertEqual(Staff.objects.get(pk=self.bob.pk).role, Role.AUDITOR)
 
     def test_another_staff_members_passkey_does_not_step_up(self):
         self.register(self.alice)
