@@ -72,6 +72,7 @@ class PeopleTestCase(BaseTestCase):
             {"password": "alice-new-pass-99", "code": self.code},
         )
         entry = Entry.objects.order_by("sequence").last()
+        assert entry is not None  # the reset is audited
         self.assertEqual(entry.action, "staff.password-reset")
         self.assertEqual(entry.subjects, [str(self.alice.pk)])
         self.assertFalse(Entry.objects.filter(action="key.revoked").exists())
