@@ -48,7 +48,7 @@ def broker_state() -> str:
 @never_cache
 @require_GET
 def healthz(request):
-    body = {
+    body: dict[str, str | list[str]] = {
         "database": "ok" if database_ok() else "unreachable",
         "cache": cache_state(),
         "broker": broker_state(),

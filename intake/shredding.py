@@ -24,7 +24,12 @@ def shred(report: Report) -> None:
         report.messages.all().delete()
         Report.objects.filter(id=report.id).update(sealed_content=b"", reporter_key=b"")
         audit.record("system", Action.REPORT_SHREDDED, [report.id])
-        transaction.on_commit(lambda: [storage.delete(blob_id) for blob_id in blob_ids])
+
+        def delete_blobs() -> None:
+            for blob_id in blob_ids:
+                storage.delete(blob_id)
+
+        transaction.on_commit(delete_blobs)
 
 
 def shred_withdrawn(grace_days: int) -> int:

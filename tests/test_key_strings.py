@@ -5,6 +5,7 @@ to any of them makes stored data unreadable, so they are pinned here literally."
 
 import uuid
 
+from django.db import models
 from django.test import SimpleTestCase
 
 from accounts import keyring, second_factor, session_keys
@@ -53,15 +54,16 @@ class KeyStringsTestCase(SimpleTestCase):
         self.assertEqual(keys.REPORTER_PURPOSE, b"amanat/reporter-key-pair/v1")
 
     def test_it_finds_each_kind_of_wrapped_key_with_its_own_info(self):
-        expected = {
+        expected: dict[keyring.Kind, tuple[uuid.UUID | str, bytes]] = {
             ReportKey: (REPORT, REPORT_KEY_INFO),
             PersonKey: (PERSON, PERSON_KEY_INFO),
             OrganisationKey: ("index", INDEX_KEY_INFO),
         }
         self.assertEqual(set(keyring.kinds()), set(expected))
         for kind, (subject, info) in expected.items():
-            field = kind._meta.get_field(kind.subject_field).attname
-            row = kind(holder_id=HOLDER, **{field: subject})
+            field = kind._meta.get_field(kind.subject_field)
+            assert isinstance(field, models.Field)  # a column, not a reverse relation
+            row = kind(holder_id=HOLDER, **{field.attname: subject})
             self.assertEqual(row.own_info(), info, kind)
             self.assertEqual(kind.info(subject, HOLDER), info, kind)
 

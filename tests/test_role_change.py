@@ -7,7 +7,7 @@ import importlib
 from django.apps import apps
 
 from accounts import people, services
-from accounts.models import OrganisationKey, Reason, Role
+from accounts.models import OrganisationKey, Reason, Role, Staff
 from audit.models import Action, Entry
 from cases import persons
 from cases import services as cases
@@ -19,6 +19,8 @@ PASSWORDS.setdefault("nur", "nur-intake-pass-6q2v")
 
 
 class RoleChangeTestCase(BaseTestCase):
+    nur: Staff
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()

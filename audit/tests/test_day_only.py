@@ -2,7 +2,7 @@
 audit log: not in its time stamp, and not through its place between timed entries."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -33,7 +33,7 @@ NAMES_A_REPORT = [
 ]
 
 
-def yesterday() -> timezone.datetime:
+def yesterday() -> datetime:
     return chain.midnight(timezone.localdate() - timedelta(days=1))
 
 
@@ -121,6 +121,7 @@ class ChainTestCase(TestCase):
         if connection.vendor != "postgresql":
             self.skipTest("the trigger exists on PostgreSQL only")
         row = chain.record("reporter", Action.CONSENT_CHANGED, [uuid.uuid4()])
+        assert isinstance(row, Waiting)  # a day-only entry waits for the chain
         for sql in ("UPDATE audit_waiting SET actor = 'x'", "DELETE FROM audit_waiting"):
             with self.assertRaises(DatabaseError), transaction.atomic():
                 with connection.cursor() as cursor:

@@ -20,6 +20,7 @@ def clean_image(data: bytes, kind: str) -> bytes:
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     fmt = {"jpeg": "JPEG", "png": "PNG"}[kind]
+    image: Image.Image  # opened as an ImageFile; transposed and converted, a plain Image
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

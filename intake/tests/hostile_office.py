@@ -116,7 +116,7 @@ def docx_hostile() -> bytes:
         "</w15:commentsEx>"
     )
     ctype = "application/vnd.openxmlformats-officedocument."
-    parts = {
+    parts: dict[str, str | bytes] = {
         "[Content_Types].xml": _types(
             {
                 "word/document.xml": ctype + "wordprocessingml.document.main+xml",
@@ -227,7 +227,7 @@ def xlsx_hostile() -> bytes:
         "</externalLink>"
     )
     ctype = "application/vnd.openxmlformats-officedocument."
-    parts = {
+    parts: dict[str, str | bytes] = {
         "[Content_Types].xml": _types(
             {
                 "xl/workbook.xml": ctype + "spreadsheetml.sheet.main+xml",
@@ -344,7 +344,7 @@ def odt_hostile() -> bytes:
     )
     thumbnail = io.BytesIO()
     Image.new("RGB", (8, 8)).save(thumbnail, "PNG")
-    parts = {
+    parts: dict[str, str | bytes] = {
         "mimetype": "application/vnd.oasis.opendocument.text",
         "content.xml": content,
         "meta.xml": meta,

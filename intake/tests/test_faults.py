@@ -152,6 +152,9 @@ class StorageFaultTestCase(BaseTestCase):
 class GunicornFaultTestCase(unittest.TestCase):
     """gunicorn's sync workers on a PostgreSQL cluster and a Redis of the test's own."""
 
+    postgres: servers.PostgresCluster
+    storage: Path
+
     @classmethod
     def setUpClass(cls) -> None:
         cls.postgres = servers.PostgresCluster()
@@ -178,16 +181,20 @@ class GunicornFaultTestCase(unittest.TestCase):
         return server
 
     def count(self, table: str) -> int:
-        return self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+        row = self.db.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+        assert row is not None  # count(*) always returns one row
+        return row[0]
 
     def form(self, server: servers.Gunicorn) -> tuple[dict, str]:
         """The form's fields as a browser has them (token, one-time id) and its cookie."""
         with urllib.request.urlopen(f"{server.base}/en/report/") as page:  # noqa: S310
             html = page.read().decode()
             cookie = page.headers["Set-Cookie"].split(";")[0]
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        form_id = re.search(r'name="form_id" value="([^"]+)"', html).group(1)
-        return report_form_data(csrfmiddlewaretoken=token, form_id=form_id), cookie
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        form_id = re.search(r'name="form_id" value="([^"]+)"', html)
+        assert token is not None and form_id is not None, "the form lost its hidden fields"
+        fields = report_form_data(csrfmiddlewaretoken=token.group(1), form_id=form_id.group(1))
+        return fields, cookie
 
     def post(self, server: servers.Gunicorn, body: bytes, cookie: str, content_type: str):
         request = urllib.request.Request(  # noqa: S310

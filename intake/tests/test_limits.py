@@ -3,6 +3,8 @@ set by a trusted proxy, a Tor circuit's address), a global budget that asks ever
 to come back in a few minutes, wrong receipts counted but a right one always opening,
 and nothing in the cache that names a client."""
 
+from typing import Any
+
 from django.test import SimpleTestCase
 
 from config.tests.test_settings import PRODUCTION_ENV, load_settings
@@ -15,7 +17,8 @@ from tests.scan import cache_contents
 
 class SubmissionLimitTestCase(BaseTestCase):
     def post(self, client: str | None = None, remote: str = "127.0.0.1", **data):
-        extra = {"REMOTE_ADDR": remote}
+        # WSGI environ entries; typed Any as Client.post takes them through **extra.
+        extra: dict[str, Any] = {"REMOTE_ADDR": remote}
         if client is not None:
             extra["HTTP_X_AMANAT_CLIENT"] = client
         return self.client.post("/en/report/", report_form_data(**data), **extra)

@@ -73,8 +73,12 @@ def test_it_keeps_what_the_pdf_page_showed():
     width, height = picture.size
     # The visible line was drawn near the top left: dark pixels there, white elsewhere.
     top = picture.crop((int(width * 0.1), int(height * 0.08), int(width * 0.6), int(height * 0.13)))
-    assert top.getextrema()[0] < 80
-    assert picture.crop((0, int(height * 0.5), width, int(height * 0.6))).getextrema()[0] > 200
+    top_darkest = top.getextrema()[0]
+    below_darkest = picture.crop((0, int(height * 0.5), width, int(height * 0.6))).getextrema()[0]
+    # One band ("L"), so each extreme is a number, not a per-band pair.
+    assert isinstance(top_darkest, int | float) and isinstance(below_darkest, int | float)
+    assert top_darkest < 80
+    assert below_darkest > 200
 
 
 def parts(data: bytes) -> dict[str, bytes]:

@@ -2,6 +2,7 @@
 staff: nothing planted in them reaches the caseworker."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import StreamingHttpResponse
 
 from intake.models import Attachment, Report
 from intake.sanitise import detect
@@ -18,12 +19,13 @@ class HostileUploadsTestCase(BaseTestCase):
     def download_all(self, report: Report) -> list[bytes]:
         """Every file of the report as the staff download view serves it."""
         self.sign_in(self.ines)
-        files = []
+        files: list[bytes] = []
         for attachment in Attachment.objects.filter(report=report):
             url = f"/staff/reports/{report.id}/files/{attachment.id}/"
             response = self.client.get(url)
             self.assertEqual(response.status_code, 200)
-            body = b"".join(response.streaming_content)
+            assert isinstance(response, StreamingHttpResponse)  # the file is streamed
+            body = response.getvalue()
             files.append(body)
         return files
 

@@ -59,9 +59,11 @@ class HoldSlots:
             stdout=subprocess.PIPE,
             env={**os.environ},
         )
+        assert self.process.stdout is not None  # stdout=PIPE
         assert self.process.stdout.readline().strip() == b"held"
 
     def release(self) -> None:
+        assert self.process.stdin is not None  # stdin=PIPE
         self.process.stdin.close()
         self.process.wait(timeout=10)
 
