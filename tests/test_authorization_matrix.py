@@ -31,7 +31,7 @@ ALL_ROLES = [Role.INTAKE, Role.CASEWORKER, Role.REVIEWER, Role.COORDINATOR, Role
 
 
 def staff_views() -> dict[str, object]:
-    views = {}
+    views: dict[str, object] = {}
 
     def walk(patterns, namespace):
         for pattern in patterns:

@@ -41,6 +41,8 @@ class FourEyesBase(BaseTestCase):
 
 
 class TwoCoordinatorsTestCase(FourEyesBase):
+    cora: Staff
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()

@@ -3,11 +3,14 @@ individually assigned case stays, the index key follows the role; one transactio
 audited. Checked with real keys: what a staff member's private key still opens."""
 
 import importlib
+from datetime import timedelta
 
 from django.apps import apps
+from django.utils import timezone
 
 from accounts import people, services
 from accounts.models import OrganisationKey, Reason, Role, Staff
+from audit import chain
 from audit.models import Action, Entry
 from cases import persons
 from cases import services as cases
@@ -55,6 +58,7 @@ class RoleChangeTestCase(BaseTestCase):
         self.assertFalse(self.opens(self.ines, self.other))
         self.assertEqual(list(cases.readable(self.ines)), [self.kept])
         self.assertFalse(OrganisationKey.objects.filter(holder=self.ines.holder).exists())
+        chain.append_waiting(before=timezone.localdate() + timedelta(days=1))  # day-only
         revoked = Entry.objects.get(action=Action.KEY_REVOKED)
         self.assertEqual(revoked.actor, f"staff:{self.coordinator.pk}")
         self.assertEqual(revoked.subjects[0], str(self.ines.pk))

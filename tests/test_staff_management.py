@@ -53,7 +53,7 @@ class Page(HTMLParser):
         if tag == "select":
             self._select = a.get("id")
         elif tag == "option" and self._select and "selected" in a:
-            self.selected[self._select] = a.get("value")
+            self.selected[self._select] = a.get("value") or ""
 
     def handle_endtag(self, tag):
         if tag == "select":

@@ -11,17 +11,20 @@ from django.db import migrations, models
 
 
 def individual_grants_from_the_audit_log(apps, schema_editor):
-    Entry = apps.get_model("audit", "Entry")
+    # Day-only entries (an assignment names a report) wait in audit_waiting until their
+    # day is over, so both the chain and the waiting entries are read.
+    logs = [apps.get_model("audit", "Entry"), apps.get_model("audit", "Waiting")]
     Staff = apps.get_model("accounts", "Staff")
     ReportKey = apps.get_model("intake", "ReportKey")
     staff = {
         str(pk): (holder_id, role)
         for pk, holder_id, role in Staff.objects.values_list("pk", "holder_id", "role")
     }
-    grants = Entry.objects.filter(
-        models.Q(action="report.assigned") | models.Q(action="key.granted", actor="recovery")
-    )
-    for action, subjects in grants.values_list("action", "subjects").iterator():
+    wanted = models.Q(action="report.assigned") | models.Q(action="key.granted", actor="recovery")
+    grants = [
+        row for log in logs for row in log.objects.filter(wanted).values_list("action", "subjects")
+    ]
+    for action, subjects in grants:
         if len(subjects) != 2 or subjects[1] not in staff:
             continue
         holder_id, role = staff[subjects[1]]
@@ -35,7 +38,7 @@ def individual_grants_from_the_audit_log(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0005_wrapped_key_reason"),
-        ("audit", "0004_password_changed"),
+        ("audit", "0006_day_only_entries_wait_for_their_day"),
         ("intake", "0006_used_form_ids"),
     ]
 
