@@ -16,7 +16,7 @@ from . import keyring, services
 from .models import INDEX_KEY_ROLES, BackupCodes, OrganisationKey, Role, SealedTOTPDevice, Staff
 
 
-def _record_dropped(coordinator: Staff, staff: Staff, dropped: list) -> None:
+def _record_dropped(coordinator: Staff, staff: Staff, dropped: list[object]) -> None:
     # Opaque ids only: the reports and persons dropped (an index key is named by the
     # holder it was wrapped to, as its grant is).
     subjects = [s if not isinstance(s, str) else staff.holder_id for s in dropped]

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from .models import Action, Entry, Head, Waiting
@@ -56,7 +56,7 @@ def _stamp(moment: datetime) -> str:
 
 
 def entry_hash(
-    sequence: int, created_at: str, actor: str, action: str, subjects: list, previous: str
+    sequence: int, created_at: str, actor: str, action: str, subjects: list[str], previous: str
 ) -> str:
     canonical = json.dumps(
         [sequence, created_at, actor, action, subjects, previous],
@@ -79,7 +79,7 @@ def _subjects(ids: Iterable[object]) -> list[str]:
     return out
 
 
-def staff_actor(staff) -> str:
+def staff_actor(staff: models.Model) -> str:
     return f"staff:{staff.pk}"
 
 
@@ -130,7 +130,7 @@ def _append_days_before(head: Head, day: date) -> int:
     return len(waiting)
 
 
-def _next(head: Head, created_at: datetime, actor: str, action: str, ids: list) -> Entry:
+def _next(head: Head, created_at: datetime, actor: str, action: str, ids: list[str]) -> Entry:
     """The entry that follows the head (unsaved); the head moves on to it in memory."""
     entry = Entry(
         sequence=head.sequence + 1,
@@ -145,7 +145,7 @@ def _next(head: Head, created_at: datetime, actor: str, action: str, ids: list) 
     return entry
 
 
-def _append(head: Head, created_at: datetime, actor: str, action: str, ids: list) -> Entry:
+def _append(head: Head, created_at: datetime, actor: str, action: str, ids: list[str]) -> Entry:
     entry = _next(head, created_at, actor, action, ids)
     entry.save()
     head.save(update_fields=["sequence", "hash"])

@@ -16,6 +16,7 @@ from accounts import approvals, services
 from accounts import login as staff_login
 from accounts.models import OrganisationKey, Proposal, Role, SealedTOTPDevice, Staff
 from audit.models import Action, Entry
+from crypto import recovery
 from tests.base import PASSWORDS, BaseTestCase
 
 FIRST = "nur-first-pass-from-cora-42"
@@ -218,7 +219,7 @@ class OneCoordinatorTestCase(FourEyesBase):
 
     def test_it_refuses_shares_of_another_organisation(self):
         proposal = self.propose_account()
-        _key, others = approvals.recovery.generate(3, 5)
+        _key, others = recovery.generate(3, 5)
         response = self.shares_approve(proposal, others[:3], password=FIRST)
         self.assertContains(response, "rebuild a different key")
         self.assertFalse(Staff.objects.filter(username="nur").exists())
