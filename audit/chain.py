@@ -32,6 +32,11 @@ TIMED_ACTIONS = frozenset(
         Action.PASSKEY_REGISTERED,
         Action.PASSKEY_REMOVED,
         Action.PASSWORD_CHANGED,
+        # Staff management names staff and proposals, never a report.
+        Action.PASSWORD_RESET,
+        Action.CHANGE_PROPOSED,
+        Action.CHANGE_APPROVED,
+        Action.CHANGE_DECLINED,
         Action.PERSON_OPENED,
         Action.STATUS_RECORDED,
         Action.NOTE_ADDED,
