@@ -19,7 +19,15 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from .hostile_common import AUTHOR, MARKERS, URL, VISIBLE, jpeg_with_gps
-from .hostile_office import docx_hostile, odt_hostile, xlsx_hostile
+from .hostile_office import (
+    docx_hostile,
+    docx_split_fields,
+    docx_vml_links,
+    odt_hostile,
+    odt_inline,
+    xlsx_formulas,
+    xlsx_hostile,
+)
 
 __all__ = [
     "AUTHOR",
@@ -28,12 +36,16 @@ __all__ = [
     "URL",
     "VISIBLE",
     "docx_hostile",
+    "docx_split_fields",
+    "docx_vml_links",
     "jpeg_with_gps",
     "leaks",
     "odt_hostile",
+    "odt_inline",
     "pdf_hostile",
     "pdf_with_author",
     "plain_bytes",
+    "xlsx_formulas",
     "xlsx_hostile",
 ]
 
@@ -151,6 +163,10 @@ CORPUS = {
     "hostile.docx": docx_hostile,
     "hostile.xlsx": xlsx_hostile,
     "hostile.odt": odt_hostile,
+    "fields.docx": docx_split_fields,
+    "vml.docx": docx_vml_links,
+    "formulas.xlsx": xlsx_formulas,
+    "inline.odt": odt_inline,
 }
 
 
@@ -201,6 +217,10 @@ def leaks(data: bytes) -> list[bytes]:
         b"/Metadata",
         b"/Annots",
         b"Exif\x00\x00",
+        b"instrText",
+        b"binary-data",
+        b"WEBSERVICE",
+        b"fullCalcOnLoad",
     ]
     return found + [marker for marker in traces if marker in plain]
 
