@@ -181,3 +181,44 @@ def test_it_drops_macros_and_declares_the_document_plain():
     assert "word/vbaProject.bin" not in cleaned
     assert macro_type not in cleaned["[Content_Types].xml"]
     assert corpus.leaks(sanitise(data)[1]) == []
+
+
+def test_it_drops_field_codes_split_across_runs_and_keeps_their_results():
+    document = parts(sanitise(corpus.docx_split_fields())[1])["word/document.xml"]
+    for trace in (b"instrText", b"fldChar", b"fldSimple", b"instr=", b"PICT", b"UTO", b"ORT"):
+        assert trace not in document, trace
+    assert b"Shown." in document and b"Simple result." in document
+    assert corpus.VISIBLE.encode() in document
+
+
+def test_it_removes_vml_and_drawing_pictures_fetched_from_elsewhere():
+    cleaned = parts(sanitise(corpus.docx_vml_links())[1])
+    document = cleaned["word/document.xml"]
+    assert b"hostile.example" not in document and b"HOSTILE" not in document
+    assert b" src=" not in document and b"o:href" not in document
+    assert b"<v:imagedata" in document  # the shape stays, without its link out
+    assert b"r:link" not in document and b"rIdRemote" not in cleaned["word/_rels/document.xml.rels"]
+
+
+def test_it_drops_excel_formulas_and_recalculation_but_keeps_cached_values():
+    cleaned = parts(sanitise(corpus.xlsx_formulas())[1])
+    sheet, workbook = cleaned["xl/worksheets/sheet1.xml"], cleaned["xl/workbook.xml"]
+    assert b"<f>" not in sheet and b"<f " not in sheet and b"formula" not in sheet
+    assert b"Cached value" in sheet and b"Last seen 2017" in sheet
+    assert b"fullCalcOnLoad" not in workbook and b"definedName" not in workbook
+    assert not any(name.startswith(("xl/connections", "xl/externalLinks")) for name in cleaned)
+
+
+def test_it_drops_inline_data_objects_dde_macros_and_sender_fields_from_odt():
+    content = parts(sanitise(corpus.odt_inline())[1])["content.xml"]
+    for trace in (
+        b"binary-data",
+        b"object-ole",
+        b"draw:plugin",
+        b"dde-connection",
+        b"execute-macro",
+        b"text:script",
+        b"sender-",
+    ):
+        assert trace not in content, trace
+    assert corpus.VISIBLE.encode() in content
