@@ -43,6 +43,8 @@ __all__ = [
     "odt_hostile",
     "odt_inline",
     "pdf_hostile",
+    "pdf_noise",
+    "pdf_slow",
     "pdf_with_author",
     "plain_bytes",
     "xlsx_formulas",
@@ -151,6 +153,48 @@ def pdf_with_author() -> bytes:
     pdf.pages[0].Contents = pdf.make_stream(b"0 0 1 rg 100 100 200 200 re f")
     pdf.docinfo["/Author"] = String(AUTHOR)
     pdf.docinfo["/CreationDate"] = String("D:20240305101500Z")
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def pdf_noise(pages: int = 100) -> bytes:
+    """A small file that renders to a huge one: every page shows the same picture of noise,
+    stored once. Cleaned page by page it would grow hundreds of times (storage amplification)."""
+    import random
+
+    pdf = pikepdf.new()
+    noise = random.Random(8).randbytes(96 * 96)  # noqa: S311 -- test data, not a secret
+    picture = pdf.make_stream(noise)
+    picture.Type, picture.Subtype = Name.XObject, Name.Image
+    picture.Width, picture.Height, picture.BitsPerComponent = 96, 96, 8
+    picture.ColorSpace = Name.DeviceGray
+    picture.Interpolate = True  # smooth, so every rendered pixel differs: JPEG cannot shrink it
+    draw = pdf.make_stream(b"q 612 0 0 792 0 0 cm /Im0 Do Q")
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(612, 792))
+        page = pdf.pages[-1]
+        page.Resources = Dictionary(XObject=Dictionary(Im0=picture))
+        page.Contents = draw
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def pdf_slow(pages: int = 200) -> bytes:
+    """Pages that are slow to draw (60,000 small squares each) but small once drawn: the
+    cleaner works on it for many seconds without reaching any size limit."""
+    import random
+
+    pdf = pikepdf.new()
+    rng = random.Random(1)  # noqa: S311 -- test data, not a secret
+    squares = b" ".join(
+        b"%d %d 3 3 re f" % (rng.randrange(612), rng.randrange(792)) for _ in range(60_000)
+    )
+    draw = pdf.make_stream(b"0.97 g " + squares)
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(612, 792))
+        pdf.pages[-1].Contents = draw
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()

@@ -3,7 +3,11 @@ evidence does, and what the cleaner cannot clean it refuses."""
 
 import io
 import re
+import subprocess
+import sys
+import time
 import zipfile
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -222,3 +226,55 @@ def test_it_drops_inline_data_objects_dde_macros_and_sender_fields_from_odt():
     ):
         assert trace not in content, trace
     assert corpus.VISIBLE.encode() in content
+
+
+def test_it_refuses_a_small_pdf_that_would_grow_hundreds_of_times_once_cleaned():
+    original = corpus.pdf_noise()
+    assert len(original) < 64 * 1024  # 100 pages of noise, each over 150 KB once rendered
+    assert refusal(original) == module.CLEANED_TOO_LARGE
+
+
+def test_it_never_returns_more_than_ten_megabytes_for_a_small_file():
+    assert module.output_cap(26_000) == 2 * 1024 * 1024
+    assert module.output_cap(400_000) == 8_000_000
+    assert module.output_cap(3 * 1024 * 1024) == 10 * 1024 * 1024
+    assert module.output_cap(9 * 1024 * 1024) == 18 * 1024 * 1024  # a photo re-encoded
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in status
+
+
+def test_it_kills_the_cleaner_child_when_its_web_worker_is_killed():
+    script = (
+        "from intake.sanitise import sanitise\n"
+        "from intake.tests.hostile_files import pdf_slow\n"
+        "sanitise(pdf_slow())\n"
+    )
+    root = Path(module.__file__).resolve().parent.parent
+    worker = subprocess.Popen([sys.executable, "-c", script], cwd=root)  # noqa: S603
+    try:
+        deadline = time.monotonic() + 20
+        while not _children(worker.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (child,) = _children(worker.pid)
+        time.sleep(0.5)  # the child is cleaning (it takes many seconds)
+        assert _running(child)
+        worker.kill()  # SIGKILL, as a timeout or the OOM killer does it
+        worker.wait()
+        deadline = time.monotonic() + 3
+        while _running(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(child)
+    finally:
+        worker.kill()
+        worker.wait()
