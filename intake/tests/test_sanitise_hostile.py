@@ -261,7 +261,7 @@ def test_it_kills_the_cleaner_child_when_its_web_worker_is_killed():
         "sanitise(pdf_slow())\n"
     )
     root = Path(module.__file__).resolve().parent.parent
-    worker = subprocess.Popen([sys.executable, "-c", script], cwd=root)  # noqa: S603
+    worker = subprocess.Popen([sys.executable, "-c", script], cwd=root)
     try:
         deadline = time.monotonic() + 20
         while not _children(worker.pid) and time.monotonic() < deadline:
