@@ -271,7 +271,7 @@ def drop_field_codes(root: etree._Element) -> None:
     """
     states: list[str] = []  # one per open field: "code" until its separator, then "result"
     for run in list(root.iter(f"{{{W}}}r")):
-        chars = [c for c in run.iter(f"{{{W}}}fldChar") if c.getparent() is not None]
+        chars = run.findall(f"{{{W}}}fldChar")  # its own, not those of a text box inside
         if chars:
             for char in chars:
                 kind = char.get(f"{{{W}}}fldCharType")

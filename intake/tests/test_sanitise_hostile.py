@@ -278,3 +278,24 @@ def test_it_kills_the_cleaner_child_when_its_web_worker_is_killed():
     finally:
         worker.kill()
         worker.wait()
+
+
+def test_it_keeps_a_text_box_and_what_follows_when_a_field_is_inside_the_box():
+    from intake.cleaning import xml
+
+    field = "".join(
+        f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>{between}'
+        for kind, between in (
+            ("begin", "<w:r><w:instrText>PAGE</w:instrText></w:r>"),
+            ("separate", "<w:r><w:t>In the box.</w:t></w:r>"),
+            ("end", ""),
+        )
+    )
+    document = (
+        f'<w:document xmlns:w="{xml.W}"><w:body><w:p><w:r><w:drawing><w:txbxContent><w:p>'
+        f"{field}</w:p></w:txbxContent></w:drawing></w:r></w:p>"
+        "<w:p><w:r><w:t>After the box.</w:t></w:r></w:p></w:body></w:document>"
+    )
+    cleaned = xml.clean_part("docx", document.encode())
+    assert b"In the box." in cleaned and b"After the box." in cleaned
+    assert b"PAGE" not in cleaned and b"fldChar" not in cleaned
