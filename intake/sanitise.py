@@ -39,11 +39,11 @@ KINDS = {
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # the view's upload limit should be lower; this is a backstop
 MAX_OUTPUT_BYTES = 128 * 1024 * 1024  # a re-encoded PNG may grow; anything bigger is refused
-# Storage: a cleaned file may not be much larger than what was sent. A small PDF of noise
-# rendered page by page would otherwise become a hundred megabytes of sealed storage.
+# Storage: a cleaned file may weigh no more than the largest upload (a photo re-encoded, up to
+# twice its size). A small PDF of noise rendered page by page would otherwise become a hundred
+# megabytes of sealed storage. No multiple of the input: a 5 KB page of text renders to
+# ~450 KB, so any small multiple would refuse genuine letters.
 MAX_CLEAN_BYTES = 10 * 1024 * 1024  # the largest upload accepted
-CLEAN_GROWTH = 20  # a text PDF rendered to pictures grows this much, a photo barely
-CLEAN_ALLOWANCE = 2 * 1024 * 1024  # what any small file may grow to
 # Plenty for evidence. Phones' optional 50-200 MP modes are refused: decoding one takes
 # more memory than the child may use.
 MAX_PIXELS = 40_000_000
@@ -94,10 +94,8 @@ _CHILD_ENV = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}
 
 
 def output_cap(input_bytes: int) -> int:
-    """The most a cleaned file may weigh: 20 times what was sent, at least 2 MB, at most
-    10 MB; but a large photo may always come back at twice its size (re-encoding)."""
-    small = min(MAX_CLEAN_BYTES, max(CLEAN_ALLOWANCE, CLEAN_GROWTH * input_bytes))
-    return max(small, 2 * input_bytes)
+    """The most a cleaned file may weigh: 10 MB, or twice a large photo (re-encoding)."""
+    return max(MAX_CLEAN_BYTES, 2 * input_bytes)
 
 
 class SanitiseError(Exception):

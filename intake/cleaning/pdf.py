@@ -79,8 +79,8 @@ def _open(data: bytes):
     return document
 
 
-def render_pages(data: bytes) -> Iterator[tuple[Any, tuple[float, float]]]:
-    """Yield each page as a Pillow RGB image and its size in points."""
+def render_pages(data: bytes) -> Iterator[tuple[Any, tuple[float, float], int]]:
+    """Yield each page as a Pillow RGB image, its size in points, and the pages left."""
     document = _open(data)
     if len(document) == 0:
         raise Refused(EXIT_UNREADABLE)
@@ -104,7 +104,7 @@ def render_pages(data: bytes) -> Iterator[tuple[Any, tuple[float, float]]]:
         # Annotations are drawn as the page shows them (a stamp, a highlight): pixels only.
         bitmap = page.render(scale=scale, draw_annots=True, may_draw_forms=False)
         image = bitmap.to_pil().convert("RGB")
-        yield image, (width, height)
+        yield image, (width, height), len(document) - index
         bitmap.close()
         page.close()
     document.close()
@@ -116,13 +116,12 @@ def clean_pdf(data: bytes) -> bytes:
 
     out_pdf = pikepdf.new()
     cap, written = output_cap(len(data)), 0
-    for image, (width, height) in render_pages(data):
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=JPEG_QUALITY)
-        written += buffer.tell()
+    for image, (width, height), left in render_pages(data):
+        image, encoded = _encode(image, (cap - written) / left, width)
+        written += len(encoded)
         if written > cap:  # stop now rather than render the rest for nothing
             raise Refused(EXIT_CLEANED_TOO_LARGE)
-        picture = pikepdf.Stream(out_pdf, buffer.getvalue())
+        picture = pikepdf.Stream(out_pdf, encoded)
         picture.Type = Name.XObject
         picture.Subtype = Name.Image
         picture.Width, picture.Height = image.size
@@ -143,6 +142,25 @@ def clean_pdf(data: bytes) -> bytes:
     result = out.getvalue()
     check_allowed(result)
     return result
+
+
+def _encode(image, allowance: float, width_points: float) -> tuple[Any, bytes]:
+    """The page as JPEG, at a lower resolution (down to MIN_DPI) when it would take more
+    than its share of what the file may weigh: a page of text is ~450 KB at 150 dpi."""
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=JPEG_QUALITY)
+    if buffer.tell() <= allowance:
+        return image, buffer.getvalue()
+    smallest = min(1.0, width_points * MIN_DPI / 72 / image.width)
+    # JPEG size falls more slowly than the area: aim below the share.
+    factor = max(smallest, math.sqrt(0.6 * max(allowance, 1) / buffer.tell()))
+    if factor >= 1.0:
+        return image, buffer.getvalue()
+    size = (max(1, round(image.width * factor)), max(1, round(image.height * factor)))
+    image = image.resize(size)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=JPEG_QUALITY)
+    return image, buffer.getvalue()
 
 
 def check_allowed(data: bytes) -> None:

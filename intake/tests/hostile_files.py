@@ -45,6 +45,7 @@ __all__ = [
     "pdf_hostile",
     "pdf_noise",
     "pdf_slow",
+    "pdf_text",
     "pdf_with_author",
     "plain_bytes",
     "xlsx_formulas",
@@ -176,6 +177,23 @@ def pdf_noise(pages: int = 100) -> bytes:
         page = pdf.pages[-1]
         page.Resources = Dictionary(XObject=Dictionary(Im0=picture))
         page.Contents = draw
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def pdf_text(pages: int = 20) -> bytes:
+    """A genuine letter: pages of dense text, a few KB in all, ~450 KB a page once rendered."""
+    pdf = pikepdf.new()
+    font = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    line = b"The court decided on the matter of the family; the letter says so in these words."
+    draw = pdf.make_stream(
+        b"".join(b"BT /F1 11 Tf 60 %d Td (%s) Tj ET\n" % (y, line) for y in range(740, 60, -14))
+    )
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(612, 792))
+        pdf.pages[-1].Resources = Dictionary(Font=Dictionary(F1=font))
+        pdf.pages[-1].Contents = draw
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()

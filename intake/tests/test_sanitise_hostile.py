@@ -235,10 +235,17 @@ def test_it_refuses_a_small_pdf_that_would_grow_hundreds_of_times_once_cleaned()
 
 
 def test_it_never_returns_more_than_ten_megabytes_for_a_small_file():
-    assert module.output_cap(26_000) == 2 * 1024 * 1024
-    assert module.output_cap(400_000) == 8_000_000
-    assert module.output_cap(3 * 1024 * 1024) == 10 * 1024 * 1024
+    assert module.output_cap(26_000) == 10 * 1024 * 1024
     assert module.output_cap(9 * 1024 * 1024) == 18 * 1024 * 1024  # a photo re-encoded
+
+
+def test_it_keeps_a_long_text_pdf_at_a_lower_resolution_within_the_cap():
+    original = corpus.pdf_text(pages=28)  # ~450 KB a page at 150 dpi: 12.5 MB in all
+    _, clean = sanitise(original)
+    assert len(clean) <= module.MAX_CLEAN_BYTES
+    with pikepdf.open(io.BytesIO(clean)) as pdf:
+        assert len(pdf.pages) == 28
+        assert int(pdf.pages[-1].Resources.XObject.Im0.Width) >= 612  # 72 dpi at least
 
 
 def _children(pid: int) -> list[int]:
