@@ -207,11 +207,14 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_HANDLERS = ["intake.uploads.MemoryOnlyUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Uploads are cleaned in sandboxed children (docs/UPLOADS.md): at most CLEANING_SLOTS at once
-# across all web workers (keep it below gunicorn's workers, so some always answer), a short
-# wait for a free slot, and a time budget for all the files of one request.
-CLEANING_SLOTS = env.int("AMANAT_CLEANING_SLOTS", default=max(1, (os.cpu_count() or 2) // 2))
-CLEANING_SLOT_WAIT_SECONDS = env.float("AMANAT_CLEANING_SLOT_WAIT", default=3.0)
+# across all web workers (below gunicorn's 3 workers, so one always answers; raise both
+# together), a wait for a free slot as long as one request may clean (so a reporter queued
+# behind another gets their turn, within gunicorn's 60 s), and a budget for all its files.
+CLEANING_SLOTS = env.int("AMANAT_CLEANING_SLOTS", default=2)
 CLEANING_SECONDS_PER_REQUEST = env.float("AMANAT_CLEANING_SECONDS", default=20.0)
+CLEANING_SLOT_WAIT_SECONDS = env.float(
+    "AMANAT_CLEANING_SLOT_WAIT", default=CLEANING_SECONDS_PER_REQUEST
+)
 CLEANING_SLOTS_DIR = env.path(
     "AMANAT_CLEANING_SLOTS_DIR", default=str(Path(DATA_DIR) / "cleaning-slots")
 )

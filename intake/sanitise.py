@@ -10,6 +10,7 @@ Plain Python on purpose: no Django, so it can run anywhere (views, tasks, tests)
 
 import io
 import math
+import os
 import signal
 import struct
 import subprocess
@@ -38,6 +39,11 @@ KINDS = {
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # the view's upload limit should be lower; this is a backstop
 MAX_OUTPUT_BYTES = 128 * 1024 * 1024  # a re-encoded PNG may grow; anything bigger is refused
+# Storage: a cleaned file may weigh no more than the largest upload (a photo re-encoded, up to
+# twice its size). A small PDF of noise rendered page by page would otherwise become a hundred
+# megabytes of sealed storage. No multiple of the input: a 5 KB page of text renders to
+# ~450 KB, so any small multiple would refuse genuine letters.
+MAX_CLEAN_BYTES = 10 * 1024 * 1024  # the largest upload accepted
 # Plenty for evidence. Phones' optional 50-200 MP modes are refused: decoding one takes
 # more memory than the child may use.
 MAX_PIXELS = 40_000_000
@@ -51,6 +57,7 @@ WALL_SECONDS = 30  # for one file: catches a child that blocks rather than compu
 EXIT_UNREADABLE = 10
 EXIT_TOO_LARGE = 11
 EXIT_ENCRYPTED = 12
+EXIT_CLEANED_TOO_LARGE = 13
 
 # Why a file was refused: a code for the caller to translate, and an English message.
 NOT_ACCEPTED = "not_accepted"
@@ -59,6 +66,7 @@ TOO_LARGE = "too_large"
 TOO_LARGE_OPENED = "too_large_opened"
 ENCRYPTED = "encrypted"
 OVER_BUDGET = "over_budget"
+CLEANED_TOO_LARGE = "cleaned_too_large"
 MESSAGES = {
     NOT_ACCEPTED: "This type of file is not accepted. Please send a photo (JPEG or PNG), a PDF, "
     "or a Word, Excel or OpenDocument file.",
@@ -67,12 +75,14 @@ MESSAGES = {
     TOO_LARGE_OPENED: "This file is too large once opened.",
     ENCRYPTED: "This file is protected by a password. Please send it without the password.",
     OVER_BUDGET: "These files together take too long to clean. Please send fewer or smaller files.",
+    CLEANED_TOO_LARGE: "This file would be too large once cleaned. Please send fewer pages.",
 }
 
 _EXIT_REASONS = {
     EXIT_UNREADABLE: UNREADABLE,
     EXIT_TOO_LARGE: TOO_LARGE_OPENED,
     EXIT_ENCRYPTED: ENCRYPTED,
+    EXIT_CLEANED_TOO_LARGE: CLEANED_TOO_LARGE,
     # killed by its CPU limit, or by the kernel when memory runs out
     -signal.SIGXCPU: TOO_LARGE_OPENED,
     -signal.SIGKILL: TOO_LARGE_OPENED,
@@ -81,6 +91,11 @@ _EXIT_REASONS = {
 _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 # The child gets no environment of ours: it must not see database URLs or other secrets.
 _CHILD_ENV = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}
+
+
+def output_cap(input_bytes: int) -> int:
+    """The most a cleaned file may weigh: 10 MB, or twice a large photo (re-encoding)."""
+    return max(MAX_CLEAN_BYTES, 2 * input_bytes)
 
 
 class SanitiseError(Exception):
@@ -210,6 +225,7 @@ def sanitise(data: bytes, budget: Budget | None = None) -> tuple[str, bytes]:
                 "intake.sanitise_worker",
                 kind,
                 str(cpu_seconds),
+                str(os.getpid()),  # the child dies with us, and checks we are still here
             ],
             input=data,
             stdout=subprocess.PIPE,
@@ -230,8 +246,8 @@ def sanitise(data: bytes, budget: Budget | None = None) -> tuple[str, bytes]:
         raise SanitiseError(TOO_LARGE_OPENED)
     if done.returncode != 0 or not done.stdout:
         raise SanitiseError(_EXIT_REASONS.get(done.returncode, UNREADABLE))
-    if len(done.stdout) > MAX_OUTPUT_BYTES:
-        raise SanitiseError(TOO_LARGE_OPENED)
+    if len(done.stdout) > output_cap(len(data)):
+        raise SanitiseError(CLEANED_TOO_LARGE)
     if detect(done.stdout) != kind:  # e.g. a library printed to stdout: never store garbage
         raise SanitiseError(UNREADABLE)
     return kind, done.stdout

@@ -7,21 +7,27 @@ intake/cleaning/: images.py, pdf.py, office.py (with xml.py).
 """
 
 import ctypes
+import os
 import resource
+import signal
 import sys
 import zipfile
 
 from intake.sanitise import (
+    EXIT_CLEANED_TOO_LARGE,
     EXIT_TOO_LARGE,
     EXIT_UNREADABLE,
     MAX_CPU_SECONDS,
     MAX_INPUT_BYTES,
-    MAX_OUTPUT_BYTES,
     detect,
+    output_cap,
 )
 
+PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
 
-def limit_resources(cpu_seconds: int = MAX_CPU_SECONDS) -> None:
+
+def limit_resources(cpu_seconds: int = MAX_CPU_SECONDS, parent: int = 0) -> None:
     cpu_seconds = max(1, min(cpu_seconds, MAX_CPU_SECONDS))
     limits = {
         resource.RLIMIT_AS: 1024**3,  # a bomb hits MemoryError instead of the machine
@@ -33,7 +39,14 @@ def limit_resources(cpu_seconds: int = MAX_CPU_SECONDS) -> None:
     for which, value in limits.items():
         resource.setrlimit(which, (value, value))
     # Not dumpable: no core dump through a core_pattern pipe, no ptrace by same-user processes.
-    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
+    libc = ctypes.CDLL(None)
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    # Killed with the web worker that started us: otherwise a hostile file keeps a CPU busy,
+    # re-parented, after its worker was killed (timeout, restart, OOM), outside any slot.
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    # The worker may have died before the line above: then we already belong to another.
+    if os.getppid() == 1 or (parent and os.getppid() != parent):
+        os._exit(EXIT_UNREADABLE)
 
 
 def clean(data: bytes, kind: str) -> bytes:
@@ -52,11 +65,12 @@ def clean(data: bytes, kind: str) -> bytes:
 
 def main() -> int:
     try:
-        cpu_seconds = int(sys.argv[2]) if len(sys.argv) == 3 else MAX_CPU_SECONDS
+        cpu_seconds = int(sys.argv[2]) if len(sys.argv) >= 3 else MAX_CPU_SECONDS
+        parent = int(sys.argv[3]) if len(sys.argv) == 4 else 0
     except ValueError:
-        cpu_seconds = 1
-    limit_resources(cpu_seconds)
-    kind = sys.argv[1] if len(sys.argv) in (2, 3) else ""
+        cpu_seconds, parent = 1, 0
+    limit_resources(cpu_seconds, parent)
+    kind = sys.argv[1] if len(sys.argv) in (2, 3, 4) else ""
     data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
     from intake.cleaning.images import Refused
 
@@ -66,8 +80,8 @@ def main() -> int:
         if detect(data) != kind:  # the parent decided; check again rather than trust argv
             raise Refused(EXIT_UNREADABLE)
         out = clean(data, kind)
-        if len(out) > MAX_OUTPUT_BYTES:
-            raise Refused(EXIT_TOO_LARGE)
+        if len(out) > output_cap(len(data)):
+            raise Refused(EXIT_CLEANED_TOO_LARGE)
     except Refused as refusal:
         return refusal.code
     except (MemoryError, zipfile.LargeZipFile):

@@ -56,6 +56,10 @@ REFUSALS = {
     sanitise.OVER_BUDGET: _(
         "the files together take too long to prepare. Send fewer or smaller files."
     ),
+    sanitise.CLEANED_TOO_LARGE: _(
+        "once prepared for safe keeping the file would be too large. Send fewer pages, or "
+        "photos of the pages."
+    ),
 }
 CHOOSE_AGAIN = _("What you wrote is still here; choose your files again before sending.")
 BUSY = _(

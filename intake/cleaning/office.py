@@ -47,7 +47,7 @@ PARTS = {
         r"\[Content_Types\]\.xml",
         r"_rels/\.rels",
         r"docProps/(?:core|app)\.xml",
-        r"xl/(?:workbook|styles|sharedStrings|calcChain|metadata)\.xml",
+        r"xl/(?:workbook|styles|sharedStrings|metadata)\.xml",  # no calcChain: no formulas
         r"xl/tables/table\d{1,4}\.xml",
         r"xl/_rels/workbook\.xml\.rels",
         r"xl/worksheets/sheet\d{1,4}\.xml",

@@ -18,13 +18,23 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from intake.sanitise import EXIT_ENCRYPTED, EXIT_TOO_LARGE, EXIT_UNREADABLE
+from intake.sanitise import (
+    EXIT_CLEANED_TOO_LARGE,
+    EXIT_ENCRYPTED,
+    EXIT_TOO_LARGE,
+    EXIT_UNREADABLE,
+    output_cap,
+)
 
 from .images import Refused
 
 DPI = 150  # readable print, a few hundred KB a page
 MAX_PAGES = 200
 MAX_PAGE_PIXELS = 8_000_000  # a poster-sized page is rendered at a lower resolution instead
+# All pages together: a long document is rendered at a lower resolution rather than refused,
+# down to MIN_DPI; below that it could not be read, so it is refused.
+MAX_DOCUMENT_PIXELS = 150_000_000
+MIN_DPI = 72
 JPEG_QUALITY = 80
 
 # The only keys the rebuilt file may hold, in any object. Anything else means our own build went
@@ -69,25 +79,32 @@ def _open(data: bytes):
     return document
 
 
-def render_pages(data: bytes) -> Iterator[tuple[Any, tuple[float, float]]]:
-    """Yield each page as a Pillow RGB image and its size in points."""
+def render_pages(data: bytes) -> Iterator[tuple[Any, tuple[float, float], int]]:
+    """Yield each page as a Pillow RGB image, its size in points, and the pages left."""
     document = _open(data)
     if len(document) == 0:
         raise Refused(EXIT_UNREADABLE)
     if len(document) > MAX_PAGES:
         raise Refused(EXIT_TOO_LARGE)
+    sizes = [document.get_page_size(index) for index in range(len(document))]
+    if not all(1 <= w <= 14_400 and 1 <= h <= 14_400 for w, h in sizes):
+        raise Refused(EXIT_UNREADABLE)
+    area = sum(w * h for w, h in sizes)  # square points
+    document_scale = min(DPI / 72, math.sqrt(MAX_DOCUMENT_PIXELS / area))
+    if document_scale < MIN_DPI / 72:
+        raise Refused(EXIT_CLEANED_TOO_LARGE)
     for index in range(len(document)):
         page = document[index]
         width, height = page.get_size()  # points, rotation applied
         if not (1 <= width <= 14_400 and 1 <= height <= 14_400):
             raise Refused(EXIT_UNREADABLE)
-        scale = DPI / 72
+        scale = document_scale
         if width * height * scale * scale > MAX_PAGE_PIXELS:
             scale = math.sqrt(MAX_PAGE_PIXELS / (width * height))
         # Annotations are drawn as the page shows them (a stamp, a highlight): pixels only.
         bitmap = page.render(scale=scale, draw_annots=True, may_draw_forms=False)
         image = bitmap.to_pil().convert("RGB")
-        yield image, (width, height)
+        yield image, (width, height), len(document) - index
         bitmap.close()
         page.close()
     document.close()
@@ -98,10 +115,13 @@ def clean_pdf(data: bytes) -> bytes:
     from pikepdf import Array, Dictionary, Name
 
     out_pdf = pikepdf.new()
-    for image, (width, height) in render_pages(data):
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=JPEG_QUALITY)
-        picture = pikepdf.Stream(out_pdf, buffer.getvalue())
+    cap, written = output_cap(len(data)), 0
+    for image, (width, height), left in render_pages(data):
+        image, encoded = _encode(image, (cap - written) / left, width)
+        written += len(encoded)
+        if written > cap:  # stop now rather than render the rest for nothing
+            raise Refused(EXIT_CLEANED_TOO_LARGE)
+        picture = pikepdf.Stream(out_pdf, encoded)
         picture.Type = Name.XObject
         picture.Subtype = Name.Image
         picture.Width, picture.Height = image.size
@@ -122,6 +142,25 @@ def clean_pdf(data: bytes) -> bytes:
     result = out.getvalue()
     check_allowed(result)
     return result
+
+
+def _encode(image, allowance: float, width_points: float) -> tuple[Any, bytes]:
+    """The page as JPEG, at a lower resolution (down to MIN_DPI) when it would take more
+    than its share of what the file may weigh: a page of text is ~450 KB at 150 dpi."""
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=JPEG_QUALITY)
+    if buffer.tell() <= allowance:
+        return image, buffer.getvalue()
+    smallest = min(1.0, width_points * MIN_DPI / 72 / image.width)
+    # JPEG size falls more slowly than the area: aim below the share.
+    factor = max(smallest, math.sqrt(0.6 * max(allowance, 1) / buffer.tell()))
+    if factor >= 1.0:
+        return image, buffer.getvalue()
+    size = (max(1, round(image.width * factor)), max(1, round(image.height * factor)))
+    image = image.resize(size)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=JPEG_QUALITY)
+    return image, buffer.getvalue()
 
 
 def check_allowed(data: bytes) -> None:

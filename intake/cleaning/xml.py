@@ -118,11 +118,44 @@ DROP_ELEMENTS = frozenset(
         (_ODF + "text:1.0", "creator"),
         (W, "mailMerge"),  # a data source's path and query
         (_MS + "word/2010/wordml", "docId"),
+        # Field codes: what Word runs when it updates a field (INCLUDEPICTURE fetches a web
+        # address, DDEAUTO starts a program). Only a field's last result stays, as plain text.
+        (W, "instrText"),
+        (W, "delInstrText"),
+        (W, "fldData"),
+        # Excel formulas: WEBSERVICE, IMAGE or a DDE call would run on opening. The cached
+        # value (<v>) stays. The same for formulas in rules, names and validations.
+        (X, "f"),
+        (X, "calculatedColumnFormula"),
+        (X, "totalsRowFormula"),
+        (X, "definedNames"),
+        (X, "conditionalFormatting"),
+        (X, "dataValidations"),
+        # ODF: inline data we do not re-encode (a photo with its EXIF, an OLE object), objects
+        # and plug-ins, DDE links, macros and scripts, and fields showing the sender's details.
+        (_ODF + "office:1.0", "binary-data"),
+        (_ODF + "drawing:1.0", "object"),
+        (_ODF + "drawing:1.0", "object-ole"),
+        (_ODF + "drawing:1.0", "plugin"),
+        (_ODF + "drawing:1.0", "applet"),
+        (_ODF + "drawing:1.0", "floating-frame"),
+        (_ODF + "office:1.0", "dde-source"),
+        (_ODF + "text:1.0", "dde-connection-decls"),
+        (_ODF + "text:1.0", "dde-connection-decl"),
+        (_ODF + "text:1.0", "dde-connection"),
+        (_ODF + "table:1.0", "dde-links"),
+        (_ODF + "text:1.0", "execute-macro"),
+        (_ODF + "text:1.0", "script"),
+        (_ODF + "office:1.0", "script"),
     }
 )
-UNWRAP_ELEMENTS = frozenset({(W, "ins"), (W, "moveTo")})  # tracked insertions: accepted
-# Field codes that fetch something from elsewhere when Word updates them.
-_RISKY_FIELD = ("INCLUDEPICTURE", "INCLUDETEXT", "HYPERLINK", "LINK", "DDE", "://", "\\\\")
+# ODF fields that show the sender's own details (name, address, telephone...).
+_ODF_SENDER = (_ODF + "text:1.0", "sender-")
+# Tracked insertions are accepted; a simple field keeps its result and loses its code.
+UNWRAP_ELEMENTS = frozenset({(W, "ins"), (W, "moveTo"), (W, "fldSimple")})
+# Attributes that point somewhere (VML's src and o:href, xlink:href, any *link*): removed when
+# they point outside the package, so nothing is fetched when the file is opened.
+_LINK_NAMES = ("src", "href")
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
@@ -171,6 +204,12 @@ def clean_part(kind: str, body: bytes, *, vml: bool = False) -> bytes | None:
     allowed = ELEMENT_NAMESPACES | {None} if vml else ELEMENT_NAMESPACES
     if _namespace(root.tag) not in allowed:
         return None
+    if kind == "docx":
+        drop_field_codes(root)
+    if kind == "xlsx":
+        for calc in root.iter(f"{{{X}}}calcPr"):  # no recalculation on opening
+            for name in ("fullCalcOnLoad", "forceFullCalc"):
+                calc.attrib.pop(name, None)
     clean_tree(root, allowed)
     return serialise(root)
 
@@ -185,7 +224,8 @@ def clean_tree(root: etree._Element, allowed: frozenset = ELEMENT_NAMESPACES) ->
             continue
         qname = etree.QName(element)
         key = (qname.namespace, qname.localname)
-        if qname.namespace not in allowed or key in DROP_ELEMENTS:
+        sender = key[0] == _ODF_SENDER[0] and key[1].startswith(_ODF_SENDER[1])
+        if qname.namespace not in allowed or key in DROP_ELEMENTS or sender:
             _remove(element)  # with all it holds
             continue
         if key in UNWRAP_ELEMENTS or _is_external_link(element):
@@ -194,8 +234,6 @@ def clean_tree(root: etree._Element, allowed: frozenset = ELEMENT_NAMESPACES) ->
             stack.extend(children)
             continue
         _clean_attributes(element)
-        if key == (W, "instrText") and element.text and _risky(element.text):
-            element.text = ""
         if key == (X, "author"):  # Excel notes' authors
             element.text = ""
         stack.extend(element)
@@ -212,15 +250,40 @@ def _clean_attributes(element) -> None:
             del element.attrib[name]
         elif local in BLANK_ATTRIBUTES:
             element.attrib[name] = ""
-        elif local == "instr" and _risky(element.attrib[name]):  # w:fldSimple
-            element.attrib[name] = ""
-        elif qname.namespace == XLINK and local == "href" and _external(element.attrib[name]):
+        elif local == "instr":  # a field's code, kept nowhere
+            del element.attrib[name]
+        elif _is_link_name(local) and _external(element.attrib[name]):
             del element.attrib[name]  # an image or object fetched from elsewhere on opening
 
 
-def _risky(text: str) -> bool:
-    upper = text.upper()
-    return any(word in upper for word in _RISKY_FIELD)
+def _is_link_name(local: str) -> bool:
+    lower = local.lower()
+    return lower in _LINK_NAMES or "link" in lower
+
+
+def drop_field_codes(root: etree._Element) -> None:
+    """Remove every complex field's code, keeping its result runs as plain text.
+
+    A field is `fldChar begin`, the code (instrText, which may be split over any number of
+    runs), `fldChar separate`, the result, `fldChar end`; fields nest. Checking each instrText
+    alone misses a code split across runs, so every run of a code part goes, and the runs that
+    held the markers go too. What stays is what the document showed when it was last saved.
+    """
+    states: list[str] = []  # one per open field: "code" until its separator, then "result"
+    for run in list(root.iter(f"{{{W}}}r")):
+        chars = run.findall(f"{{{W}}}fldChar")  # its own, not those of a text box inside
+        if chars:
+            for char in chars:
+                kind = char.get(f"{{{W}}}fldCharType")
+                if kind == "begin":
+                    states.append("code")
+                elif kind == "separate" and states:
+                    states[-1] = "result"
+                elif kind == "end" and states:
+                    states.pop()
+            _remove(run)
+        elif "code" in states:
+            _remove(run)
 
 
 def _external(href: str) -> bool:

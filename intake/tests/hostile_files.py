@@ -19,7 +19,15 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from .hostile_common import AUTHOR, MARKERS, URL, VISIBLE, jpeg_with_gps
-from .hostile_office import docx_hostile, odt_hostile, xlsx_hostile
+from .hostile_office import (
+    docx_hostile,
+    docx_split_fields,
+    docx_vml_links,
+    odt_hostile,
+    odt_inline,
+    xlsx_formulas,
+    xlsx_hostile,
+)
 
 __all__ = [
     "AUTHOR",
@@ -28,12 +36,19 @@ __all__ = [
     "URL",
     "VISIBLE",
     "docx_hostile",
+    "docx_split_fields",
+    "docx_vml_links",
     "jpeg_with_gps",
     "leaks",
     "odt_hostile",
+    "odt_inline",
     "pdf_hostile",
+    "pdf_noise",
+    "pdf_slow",
+    "pdf_text",
     "pdf_with_author",
     "plain_bytes",
+    "xlsx_formulas",
     "xlsx_hostile",
 ]
 
@@ -144,6 +159,65 @@ def pdf_with_author() -> bytes:
     return out.getvalue()
 
 
+def pdf_noise(pages: int = 100) -> bytes:
+    """A small file that renders to a huge one: every page shows the same picture of noise,
+    stored once. Cleaned page by page it would grow hundreds of times (storage amplification)."""
+    import random
+
+    pdf = pikepdf.new()
+    noise = random.Random(8).randbytes(96 * 96)
+    picture = pdf.make_stream(noise)
+    picture.Type, picture.Subtype = Name.XObject, Name.Image
+    picture.Width, picture.Height, picture.BitsPerComponent = 96, 96, 8
+    picture.ColorSpace = Name.DeviceGray
+    picture.Interpolate = True  # smooth, so every rendered pixel differs: JPEG cannot shrink it
+    draw = pdf.make_stream(b"q 612 0 0 792 0 0 cm /Im0 Do Q")
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(612, 792))
+        page = pdf.pages[-1]
+        page.Resources = Dictionary(XObject=Dictionary(Im0=picture))
+        page.Contents = draw
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def pdf_text(pages: int = 20) -> bytes:
+    """A genuine letter: pages of dense text, a few KB in all, ~450 KB a page once rendered."""
+    pdf = pikepdf.new()
+    font = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    line = b"The court decided on the matter of the family; the letter says so in these words."
+    draw = pdf.make_stream(
+        b"".join(b"BT /F1 11 Tf 60 %d Td (%s) Tj ET\n" % (y, line) for y in range(740, 60, -14))
+    )
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(612, 792))
+        pdf.pages[-1].Resources = Dictionary(Font=Dictionary(F1=font))
+        pdf.pages[-1].Contents = draw
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def pdf_slow(pages: int = 200) -> bytes:
+    """Pages that are slow to draw (60,000 small squares each) but small once drawn: the
+    cleaner works on it for many seconds without reaching any size limit."""
+    import random
+
+    pdf = pikepdf.new()
+    rng = random.Random(1)
+    squares = b" ".join(
+        b"%d %d 3 3 re f" % (rng.randrange(612), rng.randrange(792)) for _ in range(60_000)
+    )
+    draw = pdf.make_stream(b"0.97 g " + squares)
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(612, 792))
+        pdf.pages[-1].Contents = draw
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
 CORPUS = {
     "gps.jpg": jpeg_with_gps,
     "hostile.pdf": pdf_hostile,
@@ -151,6 +225,10 @@ CORPUS = {
     "hostile.docx": docx_hostile,
     "hostile.xlsx": xlsx_hostile,
     "hostile.odt": odt_hostile,
+    "fields.docx": docx_split_fields,
+    "vml.docx": docx_vml_links,
+    "formulas.xlsx": xlsx_formulas,
+    "inline.odt": odt_inline,
 }
 
 
@@ -201,6 +279,10 @@ def leaks(data: bytes) -> list[bytes]:
         b"/Metadata",
         b"/Annots",
         b"Exif\x00\x00",
+        b"instrText",
+        b"binary-data",
+        b"WEBSERVICE",
+        b"fullCalcOnLoad",
     ]
     return found + [marker for marker in traces if marker in plain]
 

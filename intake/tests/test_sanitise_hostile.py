@@ -3,7 +3,11 @@ evidence does, and what the cleaner cannot clean it refuses."""
 
 import io
 import re
+import subprocess
+import sys
+import time
 import zipfile
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -185,3 +189,124 @@ def test_it_drops_macros_and_declares_the_document_plain():
     assert "word/vbaProject.bin" not in cleaned
     assert macro_type not in cleaned["[Content_Types].xml"]
     assert corpus.leaks(sanitise(data)[1]) == []
+
+
+def test_it_drops_field_codes_split_across_runs_and_keeps_their_results():
+    document = parts(sanitise(corpus.docx_split_fields())[1])["word/document.xml"]
+    for trace in (b"instrText", b"fldChar", b"fldSimple", b"instr=", b"PICT", b"UTO", b"ORT"):
+        assert trace not in document, trace
+    assert b"Shown." in document and b"Simple result." in document
+    assert corpus.VISIBLE.encode() in document
+
+
+def test_it_removes_vml_and_drawing_pictures_fetched_from_elsewhere():
+    cleaned = parts(sanitise(corpus.docx_vml_links())[1])
+    document = cleaned["word/document.xml"]
+    assert b"hostile.example" not in document and b"HOSTILE" not in document
+    assert b" src=" not in document and b"o:href" not in document
+    assert b"<v:imagedata" in document  # the shape stays, without its link out
+    assert b"r:link" not in document and b"rIdRemote" not in cleaned["word/_rels/document.xml.rels"]
+
+
+def test_it_drops_excel_formulas_and_recalculation_but_keeps_cached_values():
+    cleaned = parts(sanitise(corpus.xlsx_formulas())[1])
+    sheet, workbook = cleaned["xl/worksheets/sheet1.xml"], cleaned["xl/workbook.xml"]
+    assert b"<f>" not in sheet and b"<f " not in sheet and b"formula" not in sheet
+    assert b"Cached value" in sheet and b"Last seen 2017" in sheet
+    assert b"fullCalcOnLoad" not in workbook and b"definedName" not in workbook
+    assert not any(name.startswith(("xl/connections", "xl/externalLinks")) for name in cleaned)
+
+
+def test_it_drops_inline_data_objects_dde_macros_and_sender_fields_from_odt():
+    content = parts(sanitise(corpus.odt_inline())[1])["content.xml"]
+    for trace in (
+        b"binary-data",
+        b"object-ole",
+        b"draw:plugin",
+        b"dde-connection",
+        b"execute-macro",
+        b"text:script",
+        b"sender-",
+    ):
+        assert trace not in content, trace
+    assert corpus.VISIBLE.encode() in content
+
+
+def test_it_refuses_a_small_pdf_that_would_grow_hundreds_of_times_once_cleaned():
+    original = corpus.pdf_noise()
+    assert len(original) < 64 * 1024  # 100 pages of noise, each over 150 KB once rendered
+    assert refusal(original) == module.CLEANED_TOO_LARGE
+
+
+def test_it_never_returns_more_than_ten_megabytes_for_a_small_file():
+    assert module.output_cap(26_000) == 10 * 1024 * 1024
+    assert module.output_cap(9 * 1024 * 1024) == 18 * 1024 * 1024  # a photo re-encoded
+
+
+def test_it_keeps_a_long_text_pdf_at_a_lower_resolution_within_the_cap():
+    original = corpus.pdf_text(pages=28)  # ~450 KB a page at 150 dpi: 12.5 MB in all
+    _, clean = sanitise(original)
+    assert len(clean) <= module.MAX_CLEAN_BYTES
+    with pikepdf.open(io.BytesIO(clean)) as pdf:
+        assert len(pdf.pages) == 28
+        assert int(pdf.pages[-1].Resources.XObject.Im0.Width) >= 612  # 72 dpi at least
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in status
+
+
+def test_it_kills_the_cleaner_child_when_its_web_worker_is_killed():
+    script = (
+        "from intake.sanitise import sanitise\n"
+        "from intake.tests.hostile_files import pdf_slow\n"
+        "sanitise(pdf_slow())\n"
+    )
+    root = Path(module.__file__).resolve().parent.parent
+    worker = subprocess.Popen([sys.executable, "-c", script], cwd=root)
+    try:
+        deadline = time.monotonic() + 20
+        while not _children(worker.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (child,) = _children(worker.pid)
+        time.sleep(0.5)  # the child is cleaning (it takes many seconds)
+        assert _running(child)
+        worker.kill()  # SIGKILL, as a timeout or the OOM killer does it
+        worker.wait()
+        deadline = time.monotonic() + 3
+        while _running(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(child)
+    finally:
+        worker.kill()
+        worker.wait()
+
+
+def test_it_keeps_a_text_box_and_what_follows_when_a_field_is_inside_the_box():
+    from intake.cleaning import xml
+
+    field = "".join(
+        f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>{between}'
+        for kind, between in (
+            ("begin", "<w:r><w:instrText>PAGE</w:instrText></w:r>"),
+            ("separate", "<w:r><w:t>In the box.</w:t></w:r>"),
+            ("end", ""),
+        )
+    )
+    document = (
+        f'<w:document xmlns:w="{xml.W}"><w:body><w:p><w:r><w:drawing><w:txbxContent><w:p>'
+        f"{field}</w:p></w:txbxContent></w:drawing></w:r></w:p>"
+        "<w:p><w:r><w:t>After the box.</w:t></w:r></w:p></w:body></w:document>"
+    )
+    cleaned = xml.clean_part("docx", document.encode())
+    assert b"In the box." in cleaned and b"After the box." in cleaned
+    assert b"PAGE" not in cleaned and b"fldChar" not in cleaned

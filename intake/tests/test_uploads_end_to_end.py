@@ -58,3 +58,12 @@ class HostileUploadsTestCase(BaseTestCase):
         self.assertEqual([detect(body) for body in files], ["pdf", "pdf"])
         for body in files:
             self.assertEqual(corpus.leaks(body), [])
+
+    def test_it_keeps_no_field_code_link_formula_or_inline_data_up_to_the_staff_download(self):
+        names = ["fields.docx", "vml.docx", "formulas.xlsx", "inline.odt"]
+        data = report_form_data(attachments=[upload(name) for name in names])
+        receipt_in(self.client.post("/en/report/", data))
+        files = self.download_all(Report.objects.get())
+        self.assertEqual(sorted(detect(body) for body in files), ["docx", "docx", "odt", "xlsx"])
+        for body in files:
+            self.assertEqual(corpus.leaks(body), [], detect(body))

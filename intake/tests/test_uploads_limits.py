@@ -5,6 +5,7 @@ import io
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -174,3 +175,34 @@ class UploadLimitsTestCase(BaseTestCase):
         )
         self.assertContains(response, "Many files are being received", status_code=400)
         self.assertContains(response, "A letter came", status_code=400)
+
+
+def test_it_waits_for_a_slot_as_long_as_one_request_may_clean_by_default():
+    assert settings.CLEANING_SLOTS >= 2  # two reporters at once are both served
+    assert settings.CLEANING_SLOT_WAIT_SECONDS >= settings.CLEANING_SECONDS_PER_REQUEST
+
+
+class QueuedUploadTestCase(BaseTestCase):
+    """With the default wait, a reporter behind another one is served, not told "busy"."""
+
+    def test_it_serves_a_reporter_queued_behind_a_slow_one(self):
+        slots_dir = Path(settings.DATA_DIR) / f"test-queue-{os.getpid()}"
+        with override_settings(CLEANING_SLOTS_DIR=slots_dir, CLEANING_SLOTS=1):
+            holder = HoldSlots(slots_dir, 1)  # another reporter's five photos, cleaning
+            self.addCleanup(holder.release)
+            threading.Timer(4, holder.release).start()  # they take 4 s, as 12 MP photos do
+            data = report_form_data(
+                attachments=[SimpleUploadedFile("a.jpg", corpus.jpeg_with_gps())]
+            )
+            receipt_in(self.client.post("/en/report/", data))
+        self.assertEqual(Report.objects.count(), 1)
+
+    def test_it_refuses_a_file_that_would_grow_too_large_in_the_reporters_language(self):
+        data = report_form_data(
+            narrative="Seen at the bazaar",
+            attachments=[SimpleUploadedFile("scan.pdf", corpus.pdf_noise())],
+        )
+        response = self.client.post("/ru/report/", data)
+        self.assertContains(response, "файл станет слишком большим", status_code=400)
+        self.assertContains(response, "Seen at the bazaar", status_code=400)
+        self.assertFalse(Report.objects.exists())
