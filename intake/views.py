@@ -77,6 +77,13 @@ def _receive_report(request, form):
     form_id = request.POST.get("form_id", "")[:64]
     if submission.already_sent(form_id):  # a reload of a page whose report was stored
         return render(request, "intake/already_sent.html", status=409)
+    # Mistakes in the fields cost no attempt: a family correcting the form is not
+    # refused, and an empty flood does not fill the global budget. Files are only
+    # cleaned after admission.
+    _attach_upload_errors(request, form)
+    if not form.is_valid():
+        status = uploads.refused_status(request)
+        return render(request, "intake/report_form.html", {"form": form}, status=status)
     decision = ratelimit.admit_submission(request)
     if decision.admission is ratelimit.Admission.TOO_MANY:
         message = _(
@@ -91,10 +98,6 @@ def _receive_report(request, form):
         )
         # 429, not 503: Django logs every 5xx with its time, and a refusal is no fault.
         return _not_saved(request, form, message, 429, decision.retry_after)
-    _attach_upload_errors(request, form)
-    if not form.is_valid():
-        status = uploads.refused_status(request)
-        return render(request, "intake/report_form.html", {"form": form}, status=status)
     # Files are cleaned only now, once the form is valid and the attempt was counted.
     refused = uploads.clean_attachments(form)
     if refused:
