@@ -76,7 +76,7 @@ def report(request):
 def _receive_report(request, form):
     form_id = request.POST.get("form_id", "")[:64]
     if submission.already_sent(form_id):  # a reload of a page whose report was stored
-        return render(request, "intake/already_sent.html", status=409)
+        return _sent_before(request, form_id)
     # Mistakes in the fields cost no attempt: a family correcting the form is not
     # refused, and an empty flood does not fill the global budget. Files are only
     # cleaned after admission.
@@ -113,7 +113,7 @@ def _receive_report(request, form):
             form_id=c["form_id"],
         )
     except submission.AlreadySent:
-        return render(request, "intake/already_sent.html", status=409)
+        return _sent_before(request, form_id)
     except submission.NotReady:
         message = _(
             "This service cannot receive reports yet. Nothing was saved; please try "
@@ -121,6 +121,16 @@ def _receive_report(request, form):
         )
         return _not_saved(request, form, message, 503)
     return _receipt_page(request, submitted.receipt)
+
+
+def _sent_before(request, form_id: str) -> HttpResponse:
+    """A form sent again: its answer may have been lost (a dropped circuit, a worker
+    killed after the commit), so its receipt is shown again, opened with the form's
+    id that only this page holds. Forms that keep none say "already sent"."""
+    receipt = submission.stored_receipt(form_id)
+    if receipt is None:
+        return render(request, "intake/already_sent.html", status=409)
+    return _receipt_page(request, receipt)
 
 
 _SLOT = "RECEIPT-SLOT"
