@@ -98,7 +98,7 @@ class AlreadySent(Exception):
     """This form's report was stored before (a reload or a second click sends it again)."""
 
 
-def _form_digest(form_id: str) -> uuid.UUID:
+def form_digest(form_id: str) -> uuid.UUID:
     """A keyed hash of the form's one-time id: the id itself is never stored."""
     key = hmac.new(settings.RATELIMIT_SECRET, b"amanat/form-id", hashlib.sha256).digest()
     return uuid.UUID(bytes=hmac.new(key, form_id.encode(), hashlib.sha256).digest()[:16])
@@ -106,7 +106,7 @@ def _form_digest(form_id: str) -> uuid.UUID:
 
 def already_sent(form_id: str) -> bool:
     """Whether a report was stored from this form (a cheap look before any work)."""
-    return bool(form_id) and UsedFormId.objects.filter(digest=_form_digest(form_id)).exists()
+    return bool(form_id) and UsedFormId.objects.filter(digest=form_digest(form_id)).exists()
 
 
 # The form page's id is 16 random bytes (22 characters of URL-safe base64): only an id
@@ -134,7 +134,7 @@ def stored_receipt(form_id: str) -> str | None:
     answer may have been lost; None if the form was not used or keeps no receipt."""
     if len(form_id) < FORM_ID_MIN_LENGTH:
         return None
-    digest = _form_digest(form_id)
+    digest = form_digest(form_id)
     row = UsedFormId.objects.filter(digest=digest).values_list("sealed_receipt", flat=True)
     sealed = row.first()
     if not sealed:
@@ -197,7 +197,7 @@ def submit(
             if form_id:
                 # Two sends of one form at once: the second waits on this unique key
                 # until the first commits, then finds it taken.
-                digest = _form_digest(form_id)
+                digest = form_digest(form_id)
                 UsedFormId.objects.create(
                     digest=digest, sealed_receipt=_seal_receipt(form_id, digest, receipt)
                 )
