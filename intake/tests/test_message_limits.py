@@ -67,3 +67,10 @@ class MessageLimitTestCase(BaseTestCase):
         ids = [p.content.decode().split('name="form_id" value="')[1][:22] for p in pages]
         self.assertNotEqual(ids[0], ids[1])
         self.assertEqual(len(ids[0]), 22)
+
+    def test_the_refusal_speaks_the_reporters_language(self):
+        data = {"receipt": self.receipt, "action": "message", "text": "слова"}
+        with self.settings(INTAKE_MESSAGES_PER_DAY=0):
+            refused = self.client.post("/ru/receipt/", data)
+        self.assertContains(refused, "отправьте это завтра", status_code=429)
+        self.assertContains(refused, "слова", status_code=429)
