@@ -68,7 +68,7 @@ def storage_state() -> str:
 @never_cache
 @require_GET
 def healthz(request):
-    body = {
+    body: dict[str, object] = {
         "database": "ok" if database_ok() else "unreachable",
         "cache": cache_state(),
         "broker": broker_state(),
