@@ -40,14 +40,31 @@ def _meta_name(header: str) -> str:
     return "HTTP_" + header.upper().replace("-", "_")
 
 
+# Tor names each onion circuit by an address in this /64 (HiddenServiceExportCircuitID
+# haproxy): there each address is one circuit and is kept whole.
+_TOR_CIRCUITS = ipaddress.ip_network("fc00:dead:beef:4dad::/64")
+
+
+def _network_of(value: str) -> str:
+    """An IPv6 address stands for its /64: one subscriber gets a whole /64 and could
+    otherwise take a new address for every try. Anything else is kept as it is."""
+    try:
+        ip = ipaddress.ip_address(value)
+    except ValueError:
+        return value
+    if ip.version == 6 and ip.ipv4_mapped is None and ip not in _TOR_CIRCUITS:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return value
+
+
 def client_signal(request: HttpRequest) -> str | None:
     """What tells this client apart, in clear, or None when nothing does. Never store
     it: hash it at once."""
     address = str(request.META.get("REMOTE_ADDR", ""))
     if _trusted_proxy(address):
         value = str(request.META.get(_meta_name(settings.AMANAT_CLIENT_HEADER), "")).strip()
-        return f"proxy:{value[:200]}" if value else None
-    return f"addr:{address}" if address else None
+        return f"proxy:{_network_of(value[:200])}" if value else None
+    return f"addr:{_network_of(address)}" if address else None
 
 
 def day_key(purpose: str, day: str) -> bytes:

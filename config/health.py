@@ -1,8 +1,13 @@
-"""/healthz: whether the database, the cache and the broker answer. No personal data.
+"""/healthz: whether the database, the cache and the broker answer, and whether sealed
+storage takes a write. No personal data.
 
 Any of them down answers 503 and names it, so a monitor sees an outage even while
 the site keeps accepting reports (limits then count per process, notices wait).
 """
+
+import os
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -45,6 +50,21 @@ def broker_state() -> str:
         return "unreachable"
 
 
+def storage_state() -> str:
+    """ "ok" when a small file can be written, flushed to disk and removed in sealed
+    storage; "unreachable" when it is read-only, full or missing and cannot be made."""
+    try:
+        folder = Path(settings.SEALED_STORAGE_DIR)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-") as probe:
+            probe.write(b"\0" * 4096)  # a block: a full disk refuses it at the flush
+            probe.flush()
+            os.fsync(probe.fileno())
+        return "ok"
+    except Exception:  # noqa: BLE001 - any failure means "cannot store attachments"
+        return "unreachable"
+
+
 @never_cache
 @require_GET
 def healthz(request):
@@ -52,6 +72,7 @@ def healthz(request):
         "database": "ok" if database_ok() else "unreachable",
         "cache": cache_state(),
         "broker": broker_state(),
+        "storage": storage_state(),
     }
     down = sorted(name for name, state in body.items() if state == "unreachable")
     body["down"] = down

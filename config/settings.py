@@ -389,7 +389,10 @@ AMANAT_DEMO = DEVELOPMENT
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_request_data": {"()": "config.log_filters.DropRequestData"}},
+    "filters": {
+        "no_request_data": {"()": "config.log_filters.DropRequestData"},
+        "handled_responses": {"()": "config.log_filters.HandledResponses"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
@@ -401,7 +404,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Only unhandled exceptions, without the path: a line per 4xx/5xx dates a visit.
+        "django.request": {
+            "handlers": ["console"],
+            "level": "ERROR",
+            "filters": ["handled_responses"],
+            "propagate": False,
+        },
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "celery": {"handlers": ["console"], "level": "WARNING", "propagate": False},

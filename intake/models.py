@@ -186,6 +186,10 @@ class UsedFormId(models.Model):
 
     digest = models.UUIDField(primary_key=True)
     used_on = models.DateField(default=timezone.localdate)
+    # The receipt, sealed under a key derived from the form's one-time id, which only
+    # the reporter's page holds: a resend of a form whose answer was lost shows the
+    # receipt again. Forgotten with the row.
+    sealed_receipt = models.BinaryField(null=True, editable=False)
 
     def __str__(self) -> str:
         return f"used form {self.digest}"

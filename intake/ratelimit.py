@@ -131,6 +131,24 @@ class Counters:
             self._local[key] = (count, ends)
         return count
 
+    def add(self, name: str, window: int, amount: int) -> int:
+        """Add `amount` in this window; return the total so far."""
+        now = time.time()
+        key, ends = self._key(name, window, now)
+        if self._shared_ok():
+            try:
+                cache.add(key, 0, timeout=window)
+                total = cache.incr(key, amount)
+            except Exception:  # noqa: BLE001 - any cache failure: count here instead
+                self._failed()
+            else:
+                self._answered()
+                return total
+        with self._lock:
+            total = self._local.get(key, (0, ends))[0] + amount
+            self._local[key] = (total, ends)
+        return total
+
 
 def _shared_count(key: str, window: int) -> int:
     count = getattr(cache, "count", None)
@@ -186,6 +204,42 @@ def admit_submission(request) -> Decision:
         # Spread the retries so they do not all come back in the same second.
         return Decision(Admission.BUSY, seconds_left(GLOBAL_WINDOW) + secrets.randbelow(120))
     return Decision(Admission.ACCEPTED)
+
+
+# ---- messages on return visits ----
+
+MESSAGE_WINDOW = 86400  # a day
+
+
+class MessageAdmission(enum.Enum):
+    ACCEPTED = "accepted"
+    TOO_MANY = "too many"  # this client sent more messages than its share this hour
+    ENOUGH_TODAY = "enough today"  # this report received its share of messages or files today
+
+
+def _limit(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def admit_message(request, report_id, upload_bytes: int) -> MessageAdmission:
+    """Count one message attempt on a report opened by its receipt, per client and per
+    report, and the bytes of its files per report; called before any file is cleaned,
+    so one receipt cannot keep the cleaning pool busy or fill the disk. The report is
+    named only by an HMAC under the day key."""
+    who = client(request)
+    if who is not None:
+        if counters.hit(f"message:{who}", CLIENT_WINDOW) > _limit("INTAKE_MESSAGES_PER_HOUR", 30):
+            return MessageAdmission.TOO_MANY
+    report = _opaque(f"report:{report_id}")
+    if counters.hit(f"message:report:{report}", MESSAGE_WINDOW) > _limit(
+        "INTAKE_MESSAGES_PER_DAY", 20
+    ):
+        return MessageAdmission.ENOUGH_TODAY
+    if upload_bytes:
+        total = counters.add(f"message:bytes:{report}", MESSAGE_WINDOW, upload_bytes)
+        if total > _limit("INTAKE_MESSAGE_BYTES_PER_DAY", 100 * 1024 * 1024):
+            return MessageAdmission.ENOUGH_TODAY
+    return MessageAdmission.ACCEPTED
 
 
 # ---- wrong receipts ----

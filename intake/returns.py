@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from audit import chain as audit
 from audit.models import Action
 
 from . import receipts
-from .models import Attachment, Consent, Message, Report, Status
+from .models import Attachment, Consent, Message, Report, Status, UsedFormId
 from .notices import queue_notice
 from .sealing import (
     CleanFile,
@@ -28,6 +28,7 @@ from .sealing import (
     reporter_key_info,
     seal_files,
 )
+from .submission import AlreadySent, already_sent, form_digest
 
 
 def open_with_receipt(receipt: str) -> OpenReport | None:
@@ -73,14 +74,30 @@ def thread(access: OpenReport) -> list[ThreadEntry]:
     return entries
 
 
-def add_message(access: OpenReport, sender: str, text: str, files: list[CleanFile]) -> Message:
-    """A message sealed under the report's key, with optional files."""
+def message_form_id(form_id: str) -> str:
+    """A message form's one-time id, kept apart from the report forms' ids."""
+    return f"message:{form_id}" if form_id else ""
+
+
+def message_sent(form_id: str) -> bool:
+    """Whether a message was stored from this form before (a reload)."""
+    return already_sent(message_form_id(form_id))
+
+
+def add_message(
+    access: OpenReport, sender: str, text: str, files: list[CleanFile], form_id: str = ""
+) -> Message:
+    """A message sealed under the report's key, with optional files. The form's
+    one-time id is used up in the transaction that stores the message, so a reload
+    stores nothing twice (AlreadySent)."""
     report = access.report
     message_id = uuid.uuid4()
     sealed = crypto.seal(access.dek, text.encode("utf-8"), message_aad(message_id, report.id))
     attachments = seal_files(report.id, access.dek, files)
     try:
         with transaction.atomic():
+            if form_id:
+                UsedFormId.objects.create(digest=form_digest(message_form_id(form_id)))
             # The report row is locked so that two messages never take the same place.
             locked = Report.objects.select_for_update(no_key=True).filter(id=report.id)
             list(locked.values_list("id", flat=True))
@@ -93,8 +110,10 @@ def add_message(access: OpenReport, sender: str, text: str, files: list[CleanFil
             Attachment.objects.bulk_create(attachments)
             if sender == Message.Sender.REPORTER:
                 queue_notice(Notification.Kind.REPORTER_MESSAGE, report.id)
-    except BaseException:
+    except BaseException as exc:
         discard_files(attachments)
+        if isinstance(exc, IntegrityError) and message_sent(form_id):
+            raise AlreadySent from None
         raise
     return message
 

@@ -10,6 +10,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -96,7 +98,7 @@ class AlreadySent(Exception):
     """This form's report was stored before (a reload or a second click sends it again)."""
 
 
-def _form_digest(form_id: str) -> uuid.UUID:
+def form_digest(form_id: str) -> uuid.UUID:
     """A keyed hash of the form's one-time id: the id itself is never stored."""
     key = hmac.new(settings.RATELIMIT_SECRET, b"amanat/form-id", hashlib.sha256).digest()
     return uuid.UUID(bytes=hmac.new(key, form_id.encode(), hashlib.sha256).digest()[:16])
@@ -104,7 +106,43 @@ def _form_digest(form_id: str) -> uuid.UUID:
 
 def already_sent(form_id: str) -> bool:
     """Whether a report was stored from this form (a cheap look before any work)."""
-    return bool(form_id) and UsedFormId.objects.filter(digest=_form_digest(form_id)).exists()
+    return bool(form_id) and UsedFormId.objects.filter(digest=form_digest(form_id)).exists()
+
+
+# The form page's id is 16 random bytes (22 characters of URL-safe base64): only an id
+# at least that long seals a receipt, so a key is never derived from a guessable id.
+FORM_ID_MIN_LENGTH = 22
+
+
+def _receipt_key(form_id: str) -> bytes:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"amanat/form-receipt")
+    return hkdf.derive(form_id.encode())
+
+
+def _receipt_aad(digest: uuid.UUID) -> bytes:
+    return crypto.associated_data("used-form-receipt", digest.bytes)
+
+
+def _seal_receipt(form_id: str, digest: uuid.UUID, receipt: str) -> bytes | None:
+    if len(form_id) < FORM_ID_MIN_LENGTH:
+        return None
+    return crypto.seal(_receipt_key(form_id), receipt.encode(), _receipt_aad(digest))
+
+
+def stored_receipt(form_id: str) -> str | None:
+    """The receipt of the report stored from this form, when it was sent before and its
+    answer may have been lost; None if the form was not used or keeps no receipt."""
+    if len(form_id) < FORM_ID_MIN_LENGTH:
+        return None
+    digest = form_digest(form_id)
+    row = UsedFormId.objects.filter(digest=digest).values_list("sealed_receipt", flat=True)
+    sealed = row.first()
+    if not sealed:
+        return None
+    try:
+        return crypto.open_(_receipt_key(form_id), bytes(sealed), _receipt_aad(digest)).decode()
+    except crypto.CryptoError:
+        return None
 
 
 def forget_used_form_ids(keep_days: int = 1) -> int:
@@ -159,7 +197,10 @@ def submit(
             if form_id:
                 # Two sends of one form at once: the second waits on this unique key
                 # until the first commits, then finds it taken.
-                UsedFormId.objects.create(digest=_form_digest(form_id))
+                digest = form_digest(form_id)
+                UsedFormId.objects.create(
+                    digest=digest, sealed_receipt=_seal_receipt(form_id, digest, receipt)
+                )
             report = Report.objects.create(
                 id=report_id,
                 language=language,

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import ratelimit, receipts, returns, submission, uploads
@@ -76,7 +77,14 @@ def report(request):
 def _receive_report(request, form):
     form_id = request.POST.get("form_id", "")[:64]
     if submission.already_sent(form_id):  # a reload of a page whose report was stored
-        return render(request, "intake/already_sent.html", status=409)
+        return _sent_before(request, form_id)
+    # Mistakes in the fields cost no attempt: a family correcting the form is not
+    # refused, and an empty flood does not fill the global budget. Files are only
+    # cleaned after admission.
+    _attach_upload_errors(request, form)
+    if not form.is_valid():
+        status = uploads.refused_status(request)
+        return render(request, "intake/report_form.html", {"form": form}, status=status)
     decision = ratelimit.admit_submission(request)
     if decision.admission is ratelimit.Admission.TOO_MANY:
         message = _(
@@ -91,10 +99,6 @@ def _receive_report(request, form):
         )
         # 429, not 503: Django logs every 5xx with its time, and a refusal is no fault.
         return _not_saved(request, form, message, 429, decision.retry_after)
-    _attach_upload_errors(request, form)
-    if not form.is_valid():
-        status = uploads.refused_status(request)
-        return render(request, "intake/report_form.html", {"form": form}, status=status)
     # Files are cleaned only now, once the form is valid and the attempt was counted.
     refused = uploads.clean_attachments(form)
     if refused:
@@ -110,7 +114,7 @@ def _receive_report(request, form):
             form_id=c["form_id"],
         )
     except submission.AlreadySent:
-        return render(request, "intake/already_sent.html", status=409)
+        return _sent_before(request, form_id)
     except submission.NotReady:
         message = _(
             "This service cannot receive reports yet. Nothing was saved; please try "
@@ -118,6 +122,16 @@ def _receive_report(request, form):
         )
         return _not_saved(request, form, message, 503)
     return _receipt_page(request, submitted.receipt)
+
+
+def _sent_before(request, form_id: str) -> HttpResponse:
+    """A form sent again: its answer may have been lost (a dropped circuit, a worker
+    killed after the commit), so its receipt is shown again, opened with the form's
+    id that only this page holds. Forms that keep none say "already sent"."""
+    receipt = submission.stored_receipt(form_id)
+    if receipt is None:
+        return render(request, "intake/already_sent.html", status=409)
+    return _receipt_page(request, receipt)
 
 
 _SLOT = "RECEIPT-SLOT"
@@ -157,6 +171,9 @@ def _status_page(
         "consent": Consent(access.report.consent).label,
         "thread": returns.thread(access),
         "message_form": forms.get("message") or MessageForm(),
+        # A form shown again keeps its id: nothing was stored from it yet.
+        "message_form_id": (request.POST.get("form_id", "")[:64] if "message" in forms else "")
+        or secrets.token_urlsafe(16),
         "consent_form": forms.get("consent")
         or ConsentForm(initial={"consent": access.report.consent}),
         "withdraw_form": forms.get("withdraw") or WithdrawForm(),
@@ -232,31 +249,7 @@ def _return_visit(request, form, typed: str):
 
     action = request.POST.get("action", "view")
     if action == "message" and access.report.status != Status.WITHDRAWN:
-        message_form = MessageForm(request.POST, request.FILES)
-        _attach_upload_errors(request, message_form)
-        # Files are cleaned only once the receipt and the rest of the form are good.
-        if not message_form.is_valid() or uploads.clean_attachments(message_form):
-            return _status_page(request, access, typed, forms={"message": message_form})
-        try:
-            returns.add_message(
-                access,
-                Message.Sender.REPORTER,
-                message_form.cleaned_data["text"],
-                message_form.cleaned_data["attachments"],
-            )
-        except Exception as exc:  # noqa: BLE001 - the reporter keeps what they typed
-            log.error("a reporter's message could not be stored (%s)", type(exc).__name__)
-            message_form.add_error(
-                None,
-                _(
-                    "Something went wrong on our side and nothing was saved. Please send it "
-                    "again in a few minutes; what you wrote is still here."
-                ),
-            )
-            _files_again(request, message_form)
-            forms = {"message": message_form}
-            return _status_page(request, access, typed, forms=forms, status=503)
-        return _status_page(request, access, typed, _("Thank you. Your information was added."))
+        return _add_message(request, access, typed)
     if action == "consent" and access.report.status != Status.WITHDRAWN:
         consent_form = ConsentForm(request.POST)
         if not consent_form.is_valid():
@@ -275,3 +268,59 @@ def _return_visit(request, form, typed: str):
             _("Your report was withdrawn. Nothing more will be shared, and it will be deleted."),
         )
     return _status_page(request, access, typed)
+
+
+_ADDED_BEFORE = _lazy("This message was already added. It is shown below.")
+
+
+def _add_message(request, access, typed: str):
+    form_id = request.POST.get("form_id", "")[:64]
+    if returns.message_sent(form_id):  # a reload of a page whose message was stored
+        return _status_page(request, access, typed, str(_ADDED_BEFORE))
+    message_form = MessageForm(request.POST, request.FILES)
+    _attach_upload_errors(request, message_form)
+    if not message_form.is_valid():
+        return _status_page(request, access, typed, forms={"message": message_form})
+    upload_bytes = sum(f.size or 0 for f in request.FILES.getlist("attachments"))
+    admission = ratelimit.admit_message(request, access.report.id, upload_bytes)
+    if admission is not ratelimit.MessageAdmission.ACCEPTED:
+        if admission is ratelimit.MessageAdmission.TOO_MANY:
+            refusal = _(
+                "Too many messages were sent from your connection in the last hour. "
+                "Please wait an hour and send it again; what you wrote is still here."
+            )
+        else:
+            refusal = _(
+                "This report received as many messages and files as it can take in one "
+                "day. Please send this tomorrow; what you wrote is still here."
+            )
+        message_form.add_error(None, refusal)
+        _files_again(request, message_form)
+        forms = {"message": message_form}
+        return _status_page(request, access, typed, forms=forms, status=429)
+    # Files are cleaned only once the receipt, the form and the limits are good.
+    if uploads.clean_attachments(message_form):
+        return _status_page(request, access, typed, forms={"message": message_form})
+    try:
+        returns.add_message(
+            access,
+            Message.Sender.REPORTER,
+            message_form.cleaned_data["text"],
+            message_form.cleaned_data["attachments"],
+            form_id=form_id,
+        )
+    except submission.AlreadySent:
+        return _status_page(request, access, typed, str(_ADDED_BEFORE))
+    except Exception as exc:  # noqa: BLE001 - the reporter keeps what they typed
+        log.error("a reporter's message could not be stored (%s)", type(exc).__name__)
+        message_form.add_error(
+            None,
+            _(
+                "Something went wrong on our side and nothing was saved. Please send it "
+                "again in a few minutes; what you wrote is still here."
+            ),
+        )
+        _files_again(request, message_form)
+        forms = {"message": message_form}
+        return _status_page(request, access, typed, forms=forms, status=503)
+    return _status_page(request, access, typed, _("Thank you. Your information was added."))

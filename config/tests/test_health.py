@@ -6,7 +6,7 @@ class HealthTestCase(TestCase):
         response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 200)
         body = response.json()
-        self.assertEqual(set(body), {"database", "cache", "broker", "down"})
+        self.assertEqual(set(body), {"database", "cache", "broker", "storage", "down"})
         self.assertEqual((body["database"], body["down"]), ("ok", []))
 
     def test_it_says_none_when_tasks_run_in_process(self):
@@ -29,6 +29,26 @@ class HealthTestCase(TestCase):
         if settings.CELERY_TASK_ALWAYS_EAGER:
             self.skipTest("no broker configured in this run (set REDIS_URL)")
         self.assertEqual(self.client.get("/healthz").json()["broker"], "ok")
+
+    def test_it_says_storage_is_down_when_sealed_storage_takes_no_write(self):
+        import tempfile
+
+        with tempfile.NamedTemporaryFile() as not_a_folder:
+            for folder in ("/proc/amanat-cannot-write-here", not_a_folder.name):
+                with override_settings(SEALED_STORAGE_DIR=folder):
+                    response = self.client.get("/healthz")
+                self.assertEqual(response.status_code, 503)
+                self.assertEqual(response.json()["storage"], "unreachable")
+                self.assertIn("storage", response.json()["down"])
+
+    def test_its_storage_probe_leaves_no_file_behind(self):
+        import os
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            with override_settings(SEALED_STORAGE_DIR=folder):
+                self.assertEqual(self.client.get("/healthz").json()["storage"], "ok")
+            self.assertEqual(os.listdir(folder), [])
 
     def test_it_is_not_cached_and_refuses_post(self):
         response = self.client.get("/healthz")

@@ -1,9 +1,10 @@
+from django.db import connection
 from django.test import TestCase
 
 from intake import submission
 from intake.models import Report
 from tests.base import BaseTestCase
-from tests.reports import report_form_data
+from tests.reports import receipt_in, report_form_data
 from tests.scan import cache_contents
 
 
@@ -63,8 +64,37 @@ class FormTestCase(BaseTestCase):
         response = self.post(narrative="abc\x00def")
         self.assertContains(response, "Null characters are not allowed", status_code=400)
 
-    def test_it_refuses_a_reload_of_a_sent_form(self):
+    def test_it_shows_the_same_receipt_again_when_a_sent_form_is_sent_again(self):
+        # The first answer may never have arrived (a dropped circuit, a killed worker).
         data = report_form_data()
+        receipt = receipt_in(self.client.post("/en/report/", data))
+        response = self.client.post("/en/report/", data)
+        self.assertContains(response, "This is your receipt")
+        self.assertEqual(receipt_in(response), receipt)
+        self.assertEqual(Report.objects.count(), 1)
+
+    def test_it_keeps_the_resend_receipt_sealed_and_opens_it_only_with_the_form_id(self):
+        from intake import receipts, submission
+        from intake.models import UsedFormId
+
+        data = report_form_data()
+        receipt = receipt_in(self.client.post("/en/report/", data))
+        digits = receipts.normalise(receipt)
+        stored = UsedFormId.objects.get().sealed_receipt
+        assert stored is not None
+        sealed = bytes(stored)
+        for clear in (digits, receipt, data["form_id"]):
+            self.assertNotIn(clear.encode(), sealed)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM intake_usedformid")
+            dump = repr(cursor.fetchall())
+        self.assertNotIn(digits, dump)
+        self.assertNotIn(data["form_id"], dump)
+        self.assertIsNone(submission.stored_receipt(data["form_id"][:-1] + "x"))
+        self.assertEqual(submission.stored_receipt(data["form_id"]), digits)
+
+    def test_a_short_form_id_keeps_no_receipt_and_says_already_sent(self):
+        data = report_form_data(form_id="short")
         self.assertEqual(self.client.post("/en/report/", data).status_code, 200)
         response = self.client.post("/en/report/", data)
         self.assertContains(response, "already sent", status_code=409)

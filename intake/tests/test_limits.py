@@ -69,6 +69,31 @@ class SubmissionLimitTestCase(BaseTestCase):
             busy = self.client.post("/en/report/", {**report_form_data(), "attachments": photo})
         self.assertContains(busy, "choose them again", status_code=429)
 
+    def test_invalid_forms_do_not_fill_the_global_budget(self):
+        with self.settings(INTAKE_SUBMISSIONS_PER_MINUTE=5):
+            for _ in range(30):
+                self.assertEqual(self.client.post("/en/report/", {}).status_code, 400)
+            response = self.client.post("/en/report/", report_form_data())
+        self.assertContains(response, "This is your receipt")
+
+    def test_a_family_correcting_form_mistakes_is_not_refused(self):
+        with self.settings(INTAKE_SUBMISSIONS_PER_HOUR=2):
+            for _ in range(10):
+                wrong = self.post("family", consent="")
+                self.assertEqual(wrong.status_code, 400)
+            response = self.post("family")
+        self.assertContains(response, "This is your receipt")
+
+    def test_an_ipv6_client_is_counted_by_its_64(self):
+        with self.settings(INTAKE_SUBMISSIONS_PER_HOUR=1):
+            self.assertEqual(self.post(remote="2001:db8:1:2::a").status_code, 200)
+            # Another address in the same /64 is the same subscriber.
+            self.assertEqual(self.post(remote="2001:db8:1:2::b").status_code, 429)
+            self.assertEqual(self.post(remote="2001:db8:1:3::a").status_code, 200)
+            # Onion circuits share one /64 in Tor's naming, and each stays apart.
+            self.assertEqual(self.post("fc00:dead:beef:4dad::1").status_code, 200)
+            self.assertEqual(self.post("fc00:dead:beef:4dad::2").status_code, 200)
+
     def test_it_keeps_no_day_key_and_no_client_signal_in_the_cache(self):
         ratelimit.reset()  # as in a fresh process: today's key is made again
         self.post("203.0.113.9")

@@ -7,6 +7,9 @@ import re
 from django.conf import settings
 from django.test import TestCase
 
+from tests.base import BaseTestCase
+from tests.reports import receipt_in, report_form_data
+
 PAGES = ["/en/", "/en/report/", "/en/receipt/", "/ug/report/", "/zh-hans/receipt/"]
 
 
@@ -74,3 +77,15 @@ class PublicPagesTestCase(TestCase):
 
     def test_an_unknown_page_gets_a_plain_404(self):
         self.assertContains(self.client.get("/en/nothing-here/"), "Page not found", status_code=404)
+
+
+class FormActionTestCase(BaseTestCase):
+    def test_every_form_has_an_explicit_action(self):
+        receipt = receipt_in(self.client.post("/en/report/", report_form_data()))
+        bodies = [self.client.get(url).content.decode() for url in PAGES]
+        bodies.append(self.client.post("/en/receipt/", {"receipt": receipt}).content.decode())
+        bodies.append(self.client.post("/en/report/", {}).content.decode())
+        forms = [tag for body in bodies for tag in re.findall(r"<form[^>]*>", body)]
+        self.assertGreaterEqual(len(forms), 6)
+        for tag in forms:
+            self.assertRegex(tag, r'action="/[^"]+"', tag)

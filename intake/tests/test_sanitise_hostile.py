@@ -308,5 +308,6 @@ def test_it_keeps_a_text_box_and_what_follows_when_a_field_is_inside_the_box():
         "<w:p><w:r><w:t>After the box.</w:t></w:r></w:p></w:body></w:document>"
     )
     cleaned = xml.clean_part("docx", document.encode())
+    assert cleaned is not None
     assert b"In the box." in cleaned and b"After the box." in cleaned
     assert b"PAGE" not in cleaned and b"fldChar" not in cleaned
