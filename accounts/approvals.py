@@ -8,8 +8,10 @@ shares) in an organisation with one coordinator.
 A proposal holds no password and no key. The approver types the first password (of a
 new account, or after a reset) and the key material of the grant (the index key)
 is unwrapped from the approving session's key at approval time, so what the
-proposer asked for cannot be used before approval, and the proposer never knows the
-password. Proposals expire; every step is in the audit log.
+proposer asked for cannot be used before approval. Whoever carries out the approval
+(the second coordinator, or with trustees' shares the coordinator who proposed) knows
+the first password until the new member replaces it at first sign-in: a known
+weakness, see docs/THREAT_MODEL.md. Proposals expire; every step is in the audit log.
 """
 
 from __future__ import annotations

@@ -164,16 +164,18 @@ def derivation_slot(client: str) -> Iterator[None]:
     lim = limits()
     if _count(f"signin:client:{client}", lim.client_window) > lim.client_attempts:
         raise TooManyAttempts("client")
-    window = int(time.time()) // lim.global_window
-    if _count(f"signin:all:{window}", lim.global_window) > lim.global_attempts:
-        if _budget_logged[0] != window:  # once per window and process: a flood, not a user
-            _budget_logged[0] = window
-            log.warning("sign-in: all clients' budget is used up; refusing for a while")
-        raise TooManyAttempts("global")
     slot = _semaphore(lim.concurrent)
     if not slot.acquire(timeout=lim.concurrent_wait):
         raise TooManyAttempts("busy")
     try:
+        # Counted only for a derivation about to run: attempts turned away above cost
+        # nothing, so they must not use up everyone's budget either.
+        window = int(time.time()) // lim.global_window
+        if _count(f"signin:all:{window}", lim.global_window) > lim.global_attempts:
+            if _budget_logged[0] != window:  # once per window and process: a flood
+                _budget_logged[0] = window
+                log.warning("sign-in: all clients' budget is used up; refusing for a while")
+            raise TooManyAttempts("global")
         yield
     finally:
         slot.release()

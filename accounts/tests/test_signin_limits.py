@@ -106,6 +106,19 @@ class SignInLimitsTestCase(BaseTestCase):
         self.assertEqual(counted, 4)
         self.assertEqual(statuses, [400] * 4 + [429] * 8)
 
+    @override_settings(STAFF_SIGNIN_LIMITS={"global_attempts": 1, "concurrent_wait": 0})
+    def test_attempts_turned_away_while_busy_leave_the_budget_to_the_real_user(self):
+        slot = throttle._semaphore(throttle.limits().concurrent)
+        slot.acquire()  # a derivation is running: the crowd below is turned away at once
+        try:
+            statuses = [self.attempt(f"192.0.2.{n}").status_code for n in range(12)]
+        finally:
+            slot.release()
+        self.assertEqual(statuses, [429] * 12)
+        self.assertEqual(self.derivations, [])
+        response = self.attempt(ALICE_AT_HOME, password=PASSWORDS["alice"])
+        self.assertEqual(response.status_code, 302)
+
     @override_settings(STAFF_SIGNIN_LIMITS={"client_attempts": 1})
     def test_the_password_change_says_try_later_when_flooded(self):
         self.sign_in(self.alice)  # uses up the one attempt of this client
