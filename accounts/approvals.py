@@ -101,15 +101,16 @@ def _check_target(proposer: Staff, staff: Staff) -> None:
 
 
 def change_role(proposer: Staff, proposer_key: crypto.PrivateKey, staff: Staff, role: str) -> bool:
-    """A role that grants no key is changed at once (True); one that does is proposed
-    (False)."""
+    """A role that grants no key is changed at once (True); one that does, or one that
+    takes a coordinator's role away, is proposed (False)."""
     _check_coordinator(proposer)
     _check_target(proposer, staff)
     if role not in Role.values:
         raise Refused("Choose one of the roles.")
     if role == staff.role:
         raise Refused(f"{staff.username} already has this role.")
-    if not role_needs_approval(role):
+    # Demoting a coordinator removes one of the people who approve: never one alone.
+    if not role_needs_approval(role) and staff.role != Role.COORDINATOR:
         people.change_role(proposer, proposer_key, staff, role)
         return True
     _refuse_duplicate(kind=Proposal.Kind.ROLE, target=staff)

@@ -81,7 +81,8 @@ class TwoCoordinatorsTestCase(FourEyesBase):
         self.assertEqual(nur.role, Role.INTAKE)
         self.assertTrue(nur.must_change_password)
         self.assertTrue(has_index_key(nur))
-        staff_login.check_password("nur", FIRST)
+        # From another client: the failed try above slowed down only its own (account, client).
+        staff_login.check_password("nur", FIRST, "nurs-own-client")
         self.assertNotContains(self.client.get("/staff/people/"), "Pending:")
 
     def test_it_refuses_the_proposers_own_approval(self):
@@ -184,6 +185,17 @@ class TwoCoordinatorsTestCase(FourEyesBase):
         )
         self.assertContains(response, "Enter a valid username", status_code=400)
         self.assertFalse(Proposal.objects.exists())
+
+    # One coordinator must not be able to make themselves the only one.
+    def test_it_keeps_a_coordinators_demotion_pending(self):
+        response = self.client.post(
+            f"/staff/people/{self.cora.pk}/role/",
+            {"role": "auditor", "code": self.code},
+            follow=True,
+        )
+        self.assertContains(response, "Proposed: cora becomes")
+        self.assertEqual(Staff.objects.get(pk=self.cora.pk).role, Role.COORDINATOR)
+        self.assertTrue(has_index_key(self.cora))
 
     def test_it_changes_a_role_that_grants_nothing_at_once(self):
         self.client.post(
