@@ -207,7 +207,6 @@ def where_time_goes(env: dict[str, str], fields: dict, cookie: str, n: int = 400
     timed(views, "render", "render the receipt page")
     timed(forms.ReportForm, "is_valid", "validate the form")
     timed(views.ratelimit, "admit_submission", "Redis: rate limits (global budget)")
-    timed(views.submission, "already_sent", "database: was this form stored before")
 
     app = WSGIHandler()
     body_fields = {k: v for k, v in fields.items() if k != "form_id"}

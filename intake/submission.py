@@ -58,12 +58,14 @@ class Recipient:
 # Every submission needs this list, and building it through the ORM (a join and a
 # union) cost three times the query itself, so it is plain SQL, valid on SQLite and
 # PostgreSQL. Each half starts from a small table (staff, the organisation).
+# The public keys themselves (about 1.2 KB each) are read only for fingerprints this
+# process has not parsed yet, so a submission reads ids and fingerprints alone.
 _HOLDERS_SQL = """
-    SELECT h.id, h.kind, h.fingerprint, h.public_key
+    SELECT h.id, h.kind, h.fingerprint
       FROM {holder} h JOIN {staff} s ON s.holder_id = h.id
      WHERE s.role = %s AND s.is_active
     UNION ALL
-    SELECT h.id, h.kind, h.fingerprint, h.public_key
+    SELECT h.id, h.kind, h.fingerprint
       FROM {holder} h JOIN {organisation} o ON o.recovery_holder_id = h.id
 """
 
@@ -78,11 +80,17 @@ def intake_holders() -> list[Recipient]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [Role.INTAKE])
         rows = cursor.fetchall()
-    if not any(kind == KeyHolder.Kind.RECOVERY for _, kind, _, _ in rows):
+    if not any(kind == KeyHolder.Kind.RECOVERY for _, kind, _ in rows):
         raise NotReady("run `manage.py bootstrap` before accepting reports")
+    unknown = [holder_id for holder_id, _, fingerprint in rows if fingerprint not in _public_keys]
+    if unknown:
+        for fingerprint, public_key in KeyHolder.objects.filter(id__in=unknown).values_list(
+            "fingerprint", "public_key"
+        ):
+            _public(fingerprint, public_key)
     return [
-        Recipient(holder_id=_uuid(holder_id), public=_public(fingerprint, public_key))
-        for holder_id, _, fingerprint, public_key in rows
+        Recipient(holder_id=_uuid(holder_id), public=_public_keys[fingerprint])
+        for holder_id, _, fingerprint in rows
     ]
 
 

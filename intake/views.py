@@ -76,8 +76,9 @@ def report(request):
 
 def _receive_report(request, form):
     form_id = request.POST.get("form_id", "")[:64]
-    if submission.already_sent(form_id):  # a reload of a page whose report was stored
-        return _sent_before(request, form_id)
+    # A form sent again (a reload, a second click, an answer lost on the way) is
+    # recognised where its report would be stored, by the form id's unique key: a
+    # separate look before would cost every first send a query.
     # Mistakes in the fields cost no attempt: a family correcting the form is not
     # refused, and an empty flood does not fill the global budget. Files are only
     # cleaned after admission.
