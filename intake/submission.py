@@ -87,7 +87,7 @@ def intake_holders() -> list[Recipient]:
         for fingerprint, public_key in KeyHolder.objects.filter(id__in=unknown).values_list(
             "fingerprint", "public_key"
         ):
-            _public(fingerprint, public_key)
+            _public(fingerprint, bytes(public_key))
     return [
         Recipient(holder_id=_uuid(holder_id), public=_public_keys[fingerprint])
         for holder_id, _, fingerprint in rows
