@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint check-python catalogs browser clean
+AXE := node_modules/axe-core/axe.min.js
 
 check-python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Amanat needs Python 3.11"'
@@ -25,6 +26,12 @@ browser:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# axe-core (npm, pinned in package-lock.json) checks every page's accessibility in the
+# browser tests.
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
 # The embedded default: SQLite in data/, no broker (tasks run in-process), demo data.
 run: $(STAMP) catalogs
 	mkdir -p data
@@ -41,8 +48,8 @@ lint: $(STAMP)
 	AMANAT_ENV=test $(VENV)/bin/mypy .
 
 # SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set.
-test: $(STAMP) lint catalogs browser
+test: $(STAMP) lint catalogs browser $(AXE)
 	$(PY) -m pytest
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) data .pytest_cache node_modules
