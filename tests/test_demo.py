@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Model
 from django.test import TestCase, override_settings
 
 import crypto
@@ -161,12 +162,12 @@ class DemoTestCase(TestCase):
         self.assertEqual(leaks, [])
 
     def test_it_adds_nothing_the_second_time(self) -> None:
-        models = [Organisation, Staff, SealedTOTPDevice, Report, ReportKey, Message]
-        models += [Person, PersonReport, StatusEvent, Note]
-        before = {model.__name__: model.objects.count() for model in models}
+        models: list[type[Model]] = [Organisation, Staff, SealedTOTPDevice, Report, ReportKey]
+        models += [Message, Person, PersonReport, StatusEvent, Note, Entry]
+        before = {model.__name__: model._default_manager.count() for model in models}
         out = io.StringIO()
         call_command("demo", stdout=out)
-        after = {model.__name__: model.objects.count() for model in models}
+        after = {model.__name__: model._default_manager.count() for model in models}
         self.assertEqual(before, after)
         self.assertIn("exists already", out.getvalue())
         # The logins and passwords are shown again: the same ones as the first time.
@@ -189,8 +190,17 @@ class DemoTestCase(TestCase):
         self.assertIn("Ербол Қайратұлы", inbox)
         self.assertNotIn("Rustem Oraz", inbox)  # triaged, not assigned
         self.assertNotIn("Зульфия", inbox)  # not triaged
-        assigned = ReportKey.objects.filter(holder_id=caseworker.holder_id).first()
-        self.assertEqual(self.client.get(f"/staff/reports/{assigned.report_id}/").status_code, 200)
+        assigned = (
+            ReportKey.objects.filter(holder_id=caseworker.holder_id)
+            .filter(report__status=Status.FOLLOWED)
+            .filter(report__messages__sender=Message.Sender.REPORTER)
+            .first()
+        )
+        assert assigned is not None
+        page = self.client.get(f"/staff/reports/{assigned.report_id}/")
+        self.assertEqual(page.status_code, 200)
+        self.assertEqual(page.context["thread"][0].sender, Message.Sender.STAFF)
+        self.assertEqual(page.context["thread"][1].sender, Message.Sender.REPORTER)
         others = Report.objects.exclude(keys__holder_id=caseworker.holder_id)
         self.assertTrue(others.exists())
         for report in others[:3]:
