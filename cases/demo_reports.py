@@ -204,6 +204,7 @@ REPORTS: list[DemoReport] = [
             "relatives_at_home": "yes",
         },
         triage="aygul-en",
+        assign=True,
     ),
     DemoReport(
         key="dilmurat",
