@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -155,7 +155,7 @@ def _work_on(desk: _Desk, entry: DemoReport, people: dict[str, Person]) -> None:
             persons.add_note(holder, opened_person, entry.note)
 
 
-def _date_message(message_id: uuid.UUID, day: object) -> None:
+def _date_message(message_id: uuid.UUID, day: date) -> None:
     Message.objects.filter(id=message_id).update(sent_on=day)
 
 
