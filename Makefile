@@ -4,9 +4,15 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# `make run PORT=8001` when 8000 is taken. Checked by make itself (no shell quoting).
+PORT ?= 8000
+PORT_NON_DIGITS := $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,$(subst 5,,$(subst 6,,$(subst 7,,$(subst 8,,$(subst 9,,$(PORT)))))))))))
 
-.PHONY: run test lint check-python catalogs browser clean
+.PHONY: run test lint check-python check-port catalogs browser screenshots clean
 AXE := node_modules/axe-core/axe.min.js
+
+check-port:
+	@$(if $(filter-out 1,$(words $(PORT)))$(strip $(PORT_NON_DIGITS)),$(error PORT must be a number, e.g. make run PORT=8001))
 
 check-python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Amanat needs Python 3.11"'
@@ -33,11 +39,11 @@ $(AXE): package.json package-lock.json
 	touch $(AXE)
 
 # The embedded default: SQLite in data/, no broker (tasks run in-process), demo data.
-run: $(STAMP) catalogs
+run: check-port $(STAMP) catalogs
 	mkdir -p data
 	AMANAT_ENV=development $(PY) manage.py migrate --no-input
 	AMANAT_ENV=development $(PY) manage.py demo
-	AMANAT_ENV=development $(PY) manage.py runserver 127.0.0.1:8000
+	AMANAT_ENV=development $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Types (pyproject.toml [tool.mypy]): strict on crypto/ and the sign-in path. The
 # Django plugin loads the settings, in test mode so that no secrets are needed.
