@@ -57,5 +57,10 @@ lint: $(STAMP)
 test: $(STAMP) lint catalogs browser $(AXE)
 	$(PY) -m pytest
 
+# Screenshots of the main pages (desktop and phone width) for the README, from a
+# throw-away demo site: docs/screenshots/*.png.
+screenshots: $(STAMP) catalogs browser
+	$(PY) -m tests.e2e.screenshots
+
 clean:
 	rm -rf $(VENV) data .pytest_cache node_modules
