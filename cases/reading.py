@@ -67,6 +67,12 @@ def _empty(value: object) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
+def _number(value: object) -> int:
+    if isinstance(value, int | str):
+        return int(value)
+    raise TypeError("not a number")
+
+
 def partial_date(value: object) -> str:
     """A date as precise as the reporter knew it: "1978", "April 2017", "April 3, 2017",
     in the active language's formats. Anything else reads as text."""
@@ -76,11 +82,13 @@ def partial_date(value: object) -> str:
     precision = value.get("precision") or ("day" if day else "month" if month else "year")
     try:
         if precision == "day":
-            return date_format(datetime.date(int(year), int(month), int(day)), "DATE_FORMAT")
+            return date_format(
+                datetime.date(_number(year), _number(month), _number(day)), "DATE_FORMAT"
+            )
         if precision == "month":
-            return date_format(datetime.date(int(year), int(month), 1), "YEAR_MONTH_FORMAT")
+            return date_format(datetime.date(_number(year), _number(month), 1), "YEAR_MONTH_FORMAT")
         if precision == "year":
-            return str(int(year))
+            return str(_number(year))
     except (TypeError, ValueError, OverflowError):
         pass
     return _mapping_words(value)
@@ -120,7 +128,7 @@ def name_rows(names: object) -> list[Row]:
     """The missing person's names as written, each with its script in words."""
     if not isinstance(names, list):
         return [] if _empty(names) else [Row(str(_label("name_1")), words(names), AUTO)]
-    rows = []
+    rows: list[Row] = []
     for entry in names:
         if isinstance(entry, Mapping):
             name, script = entry.get("name"), entry.get("script")
@@ -355,9 +363,8 @@ def _label_of(choices: Iterable[tuple[str, Any]], value: str) -> str:
 
 
 def metadata(report: Any) -> list[Row]:
-    """The report's clear workflow fields in words."""
+    """The report's clear workflow fields in words (the page's title gives its day)."""
     rows = [
-        Row(gettext("Received"), date_format(report.received_on, "DATE_FORMAT")),
         Row(gettext("Status"), _label_of(Status.choices, report.status)),
         Row(gettext("Consent"), _label_of(Consent.choices, report.consent)),
         Row(gettext("Language of the report"), language_name(report.language)),

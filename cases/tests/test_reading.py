@@ -12,7 +12,7 @@ from cases import reading
 
 
 def content(**changes) -> dict:
-    data = {
+    data: dict[str, dict] = {
         "missing": {
             "names": [
                 {"name": "Abdurehim Tursun", "script": "latin"},
@@ -202,7 +202,7 @@ class ReadingTestCase(SimpleTestCase):
         )
         self.assertEqual(meta["Language of the report"], "Uyghur")
         self.assertEqual(meta["Region"], "Kashgar prefecture")
-        self.assertEqual(meta["Received"], "March 2, 2026")
+        self.assertEqual(len(meta), 4)
 
     def test_it_names_who_wrote_each_message_and_its_day_in_order(self):
         day = datetime.date
