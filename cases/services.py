@@ -23,7 +23,7 @@ from crypto.stream import iter_decrypt
 from intake import returns, sealing, storage
 from intake.models import Attachment, Message, Report, ReportKey, Status
 
-from . import case_keys
+from . import case_keys, reading
 
 PAGE_SIZE = 50
 ASSIGNABLE_ROLES = (Role.CASEWORKER, Role.REVIEWER)
@@ -38,7 +38,7 @@ def readable(staff: Staff):
     return Report.objects.filter(keys__holder_id=staff.holder_id)
 
 
-def open_report(
+def _unlocked(
     staff: Staff, private_key: crypto.PrivateKey, report_id: uuid.UUID
 ) -> sealing.OpenReport:
     row = (
@@ -48,9 +48,15 @@ def open_report(
     )
     if row is None:
         raise NoAccess("no wrapping for this staff member")
-    dek = _unwrap(row, private_key)
+    return sealing.OpenReport(report=row.report, dek=_unwrap(row, private_key))
+
+
+def open_report(
+    staff: Staff, private_key: crypto.PrivateKey, report_id: uuid.UUID
+) -> sealing.OpenReport:
+    opened = _unlocked(staff, private_key, report_id)
     audit.record(audit.staff_actor(staff), Action.REPORT_OPENED, [report_id])
-    return sealing.OpenReport(report=row.report, dek=dek)
+    return opened
 
 
 def content(opened: sealing.OpenReport) -> dict:
@@ -139,14 +145,16 @@ def files(opened: sealing.OpenReport) -> list[FileInfo]:
     return [_file_info(opened, a) for a in opened.report.attachments.order_by("added_on", "id")]
 
 
-def download(
-    staff: Staff, opened: sealing.OpenReport, attachment_id: uuid.UUID
-) -> tuple[FileInfo, Iterator[bytes]]:
-    """The file's details and its plaintext, decrypted segment by segment as it is sent."""
+def _attachment(opened: sealing.OpenReport, attachment_id: uuid.UUID) -> Attachment:
     attachment = Attachment.objects.filter(id=attachment_id, report=opened.report).first()
     if attachment is None:
         raise NoAccess("no such file in this report")
-    info = _file_info(opened, attachment)
+    return attachment
+
+
+def _plaintext(staff: Staff, opened: sealing.OpenReport, attachment: Attachment) -> Iterator[bytes]:
+    """The file decrypted segment by segment as it is sent; its one audit entry."""
+    attachment_id = attachment.id
     file_key = crypto.open_(
         opened.dek, bytes(attachment.sealed_key), sealing.attachment_aad(attachment_id, "key")
     )
@@ -158,7 +166,36 @@ def download(
         with storage.open_blob(attachment_id) as blob:
             yield from iter_decrypt(file_key, blob, sealing.attachment_aad(attachment_id, "file"))
 
-    return info, chunks()
+    return chunks()
+
+
+def download(
+    staff: Staff, opened: sealing.OpenReport, attachment_id: uuid.UUID
+) -> tuple[FileInfo, Iterator[bytes]]:
+    """The file's details and its plaintext, decrypted segment by segment as it is sent."""
+    attachment = _attachment(opened, attachment_id)
+    info = _file_info(opened, attachment)
+    return info, _plaintext(staff, opened, attachment)
+
+
+class NoPreview(Exception):
+    """The file is not an image re-encoded at intake: it has no inline preview."""
+
+
+def preview(
+    staff: Staff, private_key: crypto.PrivateKey, report_id: uuid.UUID, attachment_id: uuid.UUID
+) -> tuple[str, Iterator[bytes]]:
+    """An image attachment's content type and plaintext, to be shown inline on the report
+    page. Only images qualify: they were decoded and encoded again from their pixels at
+    intake (intake.cleaning.images). The same access rule as a download (a wrapping, or
+    NoAccess), and one audit entry, recorded as a download: the same bytes reach the
+    same browser. No second "report opened" entry: the page that shows it recorded one."""
+    opened = _unlocked(staff, private_key, report_id)
+    attachment = _attachment(opened, attachment_id)
+    content_type = reading.preview_type(_file_info(opened, attachment).kind)
+    if content_type is None:
+        raise NoPreview("only images have a preview")
+    return content_type, _plaintext(staff, opened, attachment)
 
 
 def assign(

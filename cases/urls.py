@@ -8,6 +8,7 @@ urlpatterns = [
     path("overview/", views.overview, name="overview"),
     path("<uuid:report_id>/", views.report, name="report"),
     path("<uuid:report_id>/files/<uuid:file_id>/", views.download, name="download"),
+    path("<uuid:report_id>/files/<uuid:file_id>/preview/", views.preview, name="preview"),
     path("<uuid:report_id>/assign/", views.assign, name="assign"),
     path("<uuid:report_id>/message/", views.message, name="message"),
     path("<uuid:report_id>/triage/", views.triage, name="triage"),

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import StaffRequest, StepUpForm, role_required, staff_required
 from accounts.models import KeyHolder, Role, Staff
 from intake import returns, sealing
-from intake.models import Consent, Report, Status
+from intake.models import Report
 from intake.sanitise import KINDS
 
-from . import persons, services
+from . import persons, reading, services
 from .models import PersonStatus, Verification
 
 
@@ -98,11 +98,11 @@ def _report_page(
     data = services.content(opened)
     context = {
         "report": opened.report,
-        "data": data,
-        "status": Status(opened.report.status).label,
-        "consent": Consent(opened.report.consent).label,
-        "files": services.files(opened),
-        "thread": returns.thread(opened),
+        "sections": reading.sections(data),
+        "elements": reading.wgeid_elements(data),
+        "metadata": reading.metadata(opened.report),
+        "files": reading.file_rows(services.files(opened)),
+        "thread": reading.thread_rows(returns.thread(opened)),
         "can_assign": request.user.role in (Role.INTAKE, Role.COORDINATOR),
         "assign_form": assign_form or AssignForm(request),
         "message_form": message_form or MessageForm(),
@@ -143,6 +143,27 @@ def download(
     content_type, extension, _label = KINDS.get(info.kind, ("application/octet-stream", "bin", ""))
     response = StreamingHttpResponse(chunks, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="file-{file_id.hex[:8]}.{extension}"'
+    return response
+
+
+@require_GET
+@staff_required
+def preview(
+    request: StaffRequest, report_id: uuid.UUID, file_id: uuid.UUID
+) -> StreamingHttpResponse:
+    """An image attachment shown inline on the report page (services.preview)."""
+    try:
+        content_type, chunks = services.preview(
+            request.user, request.private_key, report_id, file_id
+        )
+    except (services.NoAccess, services.NoPreview):
+        raise Http404 from None
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    # Opened on its own, the image is a sandboxed document that may load nothing.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "no-store"
     return response
 
 

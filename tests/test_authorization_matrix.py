@@ -126,6 +126,12 @@ MATRIX = {
     "cases:inbox": ("get", "/staff/reports/", None, signed_in_only),
     "cases:report": ("get", "/staff/reports/{report}/", None, report_holders),
     "cases:download": ("get", "/staff/reports/{report}/files/{file}/", None, report_holders),
+    "cases:preview": (
+        "get",
+        "/staff/reports/{report}/files/{file}/preview/",
+        None,
+        report_holders,
+    ),
     "cases:assign": ("post", "/staff/reports/{report}/assign/", {"caseworker": "{bob}"}, assigners),
     "cases:message": (
         "post",
