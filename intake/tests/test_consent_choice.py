@@ -16,7 +16,9 @@ NOTE = "sends the missing person&#x27;s details to the government concerned"
 
 
 def consent_group(body: str) -> str:
-    match = re.search(r"<fieldset[^>]*>\s*<legend>How may we use your report\?.*?</fieldset>", body, re.S)
+    match = re.search(
+        r"<fieldset[^>]*>\s*<legend>How may we use your report\?.*?</fieldset>", body, re.S
+    )
     assert match, "the page shows no consent group"
     return match.group(0)
 
@@ -62,7 +64,9 @@ class ConsentChoiceTestCase(BaseTestCase):
                 body = self.client.post("/en/receipt/", {"receipt": receipt}).content.decode()
             group = consent_group(body)
             # Read with each UN option, and with no other option.
-            described = re.findall(r'value="([^"]+)"[^>]*aria-describedby="id_consent_un_note"', group)
+            described = re.findall(
+                r'value="([^"]+)"[^>]*aria-describedby="id_consent_un_note"', group
+            )
             self.assertEqual(described, [Consent.UN_CONFIDENTIAL, Consent.UN_NAMED], form_id)
             # Shown right after the last UN option, before the next one.
             after_un = group.split(f'value="{Consent.UN_NAMED}"', 1)[1]

@@ -9,6 +9,7 @@ import re
 from tests.base import BaseTestCase
 from tests.reports import receipt_in, report_form_data
 
+SUFFIX = " \N{EN DASH} Amanat"  # after each step's own title
 REVEALING = re.compile(r"missing|disappear|detain|camp|uyghur|kazakh|police|family", re.I)
 
 
@@ -39,14 +40,14 @@ class PageTitlesTestCase(BaseTestCase):
         self.assertEqual(
             titles,
             {
-                "home": "Start – Amanat",
-                "form": "Form – Amanat",
-                "form with errors": "Form: please check – Amanat",
-                "receipt": "Receipt – Amanat",
-                "noted": "Sent – Amanat",
-                "come back": "Come back – Amanat",
-                "your report": "Your report – Amanat",
-                "not found": "Page not found – Amanat",
+                "home": "Start" + SUFFIX,
+                "form": "Form" + SUFFIX,
+                "form with errors": "Form: please check" + SUFFIX,
+                "receipt": "Receipt" + SUFFIX,
+                "noted": "Sent" + SUFFIX,
+                "come back": "Come back" + SUFFIX,
+                "your report": "Your report" + SUFFIX,
+                "not found": "Page not found" + SUFFIX,
             },
         )
         for step, text in titles.items():
@@ -58,10 +59,10 @@ class PageTitlesTestCase(BaseTestCase):
             titles = self.steps(language)
             self.assertEqual(len(set(titles.values())), len(titles), language)
             for step, text in titles.items():
-                self.assertTrue(text.endswith(" – Amanat"), (language, step))
+                self.assertTrue(text.endswith(SUFFIX), (language, step))
                 if (language, step) != ("tr", "form"):  # "Form" is Turkish too
                     self.assertNotEqual(text, english[step], (language, step))
-        self.assertEqual(self.steps("ug")["form"], "جەدۋەل – Amanat")
+        self.assertEqual(self.steps("ug")["form"], "جەدۋەل" + SUFFIX)
 
 
 class FaviconTestCase(BaseTestCase):
@@ -79,8 +80,8 @@ class FaviconTestCase(BaseTestCase):
         self.assertEqual(response["Location"], "/static/img/favicon.ico")
         icon = self.client.get(response["Location"])
         self.assertEqual(icon.status_code, 200)
-        self.assertEqual(b"".join(icon.streaming_content)[:4], b"\x00\x00\x01\x00")
+        self.assertEqual(icon.getvalue()[:4], b"\x00\x00\x01\x00")
         svg = self.client.get("/static/img/favicon.svg")
         self.assertEqual(svg.status_code, 200)
         self.assertTrue(svg["Content-Type"].startswith("image/svg+xml"))
-        self.assertIn(b"<svg", b"".join(svg.streaming_content))
+        self.assertIn(b"<svg", svg.getvalue())

@@ -51,7 +51,7 @@ class PublicLanguageTestCase(BaseTestCase):
         for code, _name in settings.LANGUAGES:
             body = self.client.get(f"/{code}/report/").content.decode()
             match = re.search(r'<p class="help" id="id_reporter_name_helptext">([^<]+)</p>', body)
-            self.assertIsNotNone(match, code)
+            assert match, code
             helps[code] = match.group(1)
             self.assertIn('aria-describedby="id_reporter_name_helptext"', body, code)
         self.assertEqual(helps["en"], NAME_HELP)

@@ -32,6 +32,12 @@ def links(body: str) -> list[str]:
     return re.findall(r"<a\s[^>]*>", body)
 
 
+def token_in(body: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    assert match, "the page has no form token"
+    return match.group(1)
+
+
 def forms(body: str) -> list[str]:
     return re.findall(r"<form\b.*?</form>", body, re.S)
 
@@ -78,12 +84,10 @@ class ReceiptConfirmTestCase(BaseTestCase):
     def test_it_shows_the_ordinary_page_with_links_after_the_confirmation(self):
         client = Client(enforce_csrf_checks=True)
         form_page = client.get("/kk/report/").content.decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page).group(1)
+        token = token_in(form_page)
         shown = client.post("/kk/report/", {**report_form_data(), "csrfmiddlewaretoken": token})
         self.assertEqual(shown.status_code, 200)
-        page_token = re.search(
-            r'name="csrfmiddlewaretoken" value="([^"]+)"', shown.content.decode()
-        ).group(1)
+        page_token = token_in(shown.content.decode())
         noted = client.post("/kk/receipt/noted/", {"csrfmiddlewaretoken": page_token})
         self.assertEqual(noted.status_code, 200)
         body = noted.content.decode()
