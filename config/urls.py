@@ -6,6 +6,7 @@ from intake import views as intake_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", intake_views.favicon, name="favicon"),
     path("staff/", include("accounts.urls")),
     path("staff/reports/", include("cases.urls")),
     path("staff/audit/", include("audit.urls")),

@@ -175,6 +175,49 @@ def day(label):
     )
 
 
+# Read with each UN option, and shown right after them: what the WGEID does with a case.
+UN_NOTE = _(
+    "The UN Working Group on Enforced or Involuntary Disappearances sends the missing "
+    "person's details to the government concerned, to ask where the person is. Choose "
+    "the first option if that would put anyone at risk."
+)
+
+
+class ConsentRadios(forms.RadioSelect):
+    """The consent options, the safest first. Each UN option is described by the note on
+    what the WGEID does (aria-describedby), and the note is rendered right after the last
+    UN option, so that it is read and seen next to the choices it is about."""
+
+    UN_OPTIONS = (Consent.UN_CONFIDENTIAL.value, Consent.UN_NAMED.value)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        base_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.UN_OPTIONS:
+            option["attrs"]["aria-describedby"] = f"{base_id}_un_note"
+        if value == self.UN_OPTIONS[-1]:
+            option["note"] = UN_NOTE
+            option["note_id"] = f"{base_id}_un_note"
+        return option
+
+
+def consent_field(help_text=""):
+    """How the report may be used: nothing chosen in advance, the reporter picks."""
+    field = Choice(
+        label=_("How may we use your report?"),
+        choices=Consent.choices,
+        widget=ConsentRadios,
+        help_text=help_text,
+        error_messages={
+            "required": _(
+                "Choose how we may use your report: pick one of the options under "
+                "“How may we use your report?”."
+            )
+        },
+    )
+    return field
+
+
 class ReportForm(forms.Form):
     # Guards against a report being sent twice by a reload; not a secret.
     form_id = Text(widget=forms.HiddenInput, max_length=64, required=False)
@@ -225,7 +268,11 @@ class ReportForm(forms.Form):
     witnesses = text(_("Witnesses"), long=True, help_text=_("Who saw or knows what happened."))
 
     # About you
-    reporter_name = text(_("Your name"), required=True)
+    reporter_name = text(
+        _("Your name"),
+        required=True,
+        help_text=_("A first name, or another name we can reach you by, is enough."),
+    )
     relationship = choice(_("Your relationship to the missing person"), RELATIONSHIP, required=True)
     country = text(_("Country where you live"))
     contact = text(
@@ -237,11 +284,10 @@ class ReportForm(forms.Form):
 
     # Files and consent
     attachments = UploadsField(label=_("Photos or documents"), required=False)
-    consent = Choice(
-        label=_("How may we use your report?"),
-        choices=Consent.choices,
-        initial=Consent.UN_CONFIDENTIAL,
-        widget=forms.RadioSelect,
+    consent = consent_field(
+        help_text=_(
+            "Caseworkers only share what you allow. You can change this later with your receipt."
+        )
     )
 
     SECTIONS = [
@@ -410,9 +456,7 @@ class MessageForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    consent = forms.ChoiceField(
-        label=_("How may we use your report?"), choices=Consent.choices, widget=forms.RadioSelect
-    )
+    consent = consent_field()
 
 
 class WithdrawForm(forms.Form):

@@ -6,4 +6,5 @@ app_name = "intake"
 urlpatterns = [
     path("report/", views.report, name="report"),
     path("receipt/", views.receipt, name="receipt"),
+    path("receipt/noted/", views.receipt_noted, name="receipt_noted"),
 ]

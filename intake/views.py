@@ -11,16 +11,17 @@ import logging
 import secrets
 from functools import lru_cache
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import ratelimit, receipts, returns, submission, uploads
-from .context_processors import language_links
 from .forms import ConsentForm, MessageForm, ReceiptForm, ReportForm, WithdrawForm
 from .models import Consent, Message, Status
 from .uploads import upload_errors
@@ -136,29 +137,45 @@ def _sent_before(request, form_id: str) -> HttpResponse:
 
 
 _SLOT = "RECEIPT-SLOT"
+_CSRF_SLOT = "CSRF-SLOT"
 
 
 @lru_cache(maxsize=64)
-def _receipt_page_around(language: str, path: str) -> tuple[str, str] | None:
+def _receipt_page_around(language: str) -> tuple[str, str] | None:
     """The receipt page before and after the receipt. Rendering it cost a tenth of a
-    submission, and it is the same for everyone in a language but for the receipt,
-    so it is rendered once per language and the receipt is put in its place."""
+    submission, and it is the same for everyone in a language but for the receipt and
+    the confirm form's token, so it is rendered once per language and both are put in
+    their places."""
     # Rendered without the request, so nothing of one reporter's request can be kept.
-    context = {"receipt": _SLOT, "language_links": language_links(path)}
+    context = {"receipt": _SLOT, "csrf_token": _CSRF_SLOT}
     page = render_to_string("intake/receipt_shown.html", context)
     before, slot, after = page.partition(_SLOT)
-    if not slot or _SLOT in after:
+    if not slot or _SLOT in after or (before + after).count(_CSRF_SLOT) != 1:
         return None  # a template that shows the receipt other than once: render it whole
     return before, after
 
 
 def _receipt_page(request, receipt: str) -> HttpResponse:
-    parts = _receipt_page_around(get_language(), request.path)
+    parts = _receipt_page_around(get_language())
     if parts is None:
         context = {"receipt": receipts.display(receipt)}
         return render(request, "intake/receipt_shown.html", context)
-    before, after = parts
+    token = get_token(request)
+    before, after = (part.replace(_CSRF_SLOT, token) for part in parts)
     return HttpResponse(before + receipts.display(receipt) + after)
+
+
+@require_http_methods(["GET", "POST"])
+def receipt_noted(request):
+    """After the receipt page: the reporter says they wrote it down, and the ordinary
+    page with its links follows. Nothing here needs or sees the receipt."""
+    return render(request, "intake/receipt_noted.html")
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: answer it, not a 404."""
+    return HttpResponsePermanentRedirect(static("img/favicon.ico"))
 
 
 def _status_page(

@@ -30,11 +30,6 @@ class FormTestCase(BaseTestCase):
             },
         )
 
-    def test_it_defaults_consent_to_un_with_identity_confidential(self):
-        response = self.client.get("/en/report/")
-        self.assertEqual(response.context["form"]["consent"].initial, "un-confidential")
-        self.assertContains(response, "sends the missing person's details to the government")
-
     def test_it_names_the_missing_field_and_keeps_everything_typed(self):
         response = self.post(name_1="", narrative="Seen last at the bazaar", father_name="Tursun")
         self.assertEqual(response.status_code, 400)

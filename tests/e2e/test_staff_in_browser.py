@@ -63,6 +63,7 @@ def test_staff_triage_and_talk_with_the_reporter(organisation, live_server, brow
         "relationship": "sibling",
     }.items():
         family.select_option(f"[name={name}]", value)
+    family.check("[name=consent][value=un-confidential]")  # nothing is chosen in advance
     family.click("button[type=submit]")
     receipt = family.locator(".receipt").inner_text().strip()
 
