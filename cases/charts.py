@@ -82,10 +82,12 @@ def bar_chart(
     def x(position: float) -> float:
         return round(WIDTH - position if rtl else position, 1)
 
-    start, end = ("end", "start") if not rtl else ("start", "end")
+    # Anchors are logical: with the chart's direction set, "end" is the side of a label
+    # next to its bar and "start" the side of a count next to its bar, either way.
+    direction = "rtl" if rtl else "ltr"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" role="img" focusable="false" class="chart" '
+        f'width="100%" role="img" focusable="false" class="chart" direction="{direction}" '
         f'aria-labelledby="{cid}-title {cid}-desc">',
         f'<title id="{cid}-title">{text(title)}</title>',
         f'<desc id="{cid}-desc">{text(description)}</desc>',
@@ -104,7 +106,7 @@ def bar_chart(
         middle = top + ROW / 2 + 4.5  # the text's baseline, near the bar's middle
         out.append(f"<g><title>{text(bar.label)}: {text(bar.shown)}</title>")
         out.append(
-            f'<text x="{x(LABEL_WIDTH)}" y="{middle}" text-anchor="{start}">'
+            f'<text x="{x(LABEL_WIDTH)}" y="{middle}" text-anchor="end">'
             f"{text(_short(bar.label))}</text>"
         )
         length = 0.0
@@ -117,7 +119,7 @@ def bar_chart(
                 f'height="{BAR}" fill="{fill}" stroke="{FILL}" stroke-width="1"/>'
             )
         out.append(
-            f'<text x="{x(base + length + 6)}" y="{middle}" text-anchor="{end}">'
+            f'<text x="{x(base + length + 6)}" y="{middle}" text-anchor="start">'
             f"{text(bar.shown)}</text></g>"
         )
     out.append(

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Max, Min, QuerySet
 from django.db.models.functions import TruncMonth
@@ -128,6 +129,7 @@ class Table:
     slug: str
     title: str
     caption: str
+    group: str  # what a row is: a month, a region...
     figures: list[Figure]
     total: Figure
 
@@ -201,7 +203,9 @@ def _total(count: int) -> Figure:
     return _figure("total", label, count, _is_small(count), False)
 
 
-def _table(slug: str, title: str, caption: str, rows: Iterable[tuple[str, str, int]]) -> Table:
+def _table(
+    slug: str, title: str, caption: str, group: str, rows: Iterable[tuple[str, str, int]]
+) -> Table:
     rows = list(rows)
     counts = [count for _key, _label, count in rows]
     small, withheld = suppress(counts)
@@ -209,10 +213,10 @@ def _table(slug: str, title: str, caption: str, rows: Iterable[tuple[str, str, i
         _figure(key, label, count, small[i], withheld[i])
         for i, (key, label, count) in enumerate(rows)
     ]
-    return Table(slug, title, caption, figures, _total(sum(counts)))
+    return Table(slug, title, caption, group, figures, _total(sum(counts)))
 
 
-def _by(queryset: QuerySet, field: str) -> dict[str, int]:
+def _by(queryset: QuerySet[Any], field: str) -> dict[str, int]:
     return {
         row[field]: row["n"]
         for row in queryset.order_by().values(field).annotate(n=Count("pk")).order_by(field)
@@ -279,18 +283,21 @@ def compute(period: Period | None) -> Statistics:
             "months",
             gettext("Reports per month"),
             gettext("Reports received in each month of the period."),
+            gettext("Month"),
             months,
         ),
         _table(
             "regions",
             gettext("Reports by region"),
             gettext("Reports received in the period, by the region the reporter chose."),
+            gettext("Region"),
             _choices(_by(reports, "region"), Region.choices, other=gettext("Not given")),
         ),
         _table(
             "languages",
             gettext("Reports by language"),
             gettext("Reports received in the period, by the language of the form."),
+            gettext("Language"),
             [
                 (code, language_name(code), count)
                 for code, count in sorted(_by(reports, "language").items())
@@ -300,12 +307,14 @@ def compute(period: Period | None) -> Statistics:
             "consent",
             gettext("Reports by consent level"),
             gettext("Reports received in the period, by what the reporter allows."),
+            gettext("Consent level"),
             _choices(_by(reports, "consent"), CONSENT_NAMES.items()),
         ),
         _table(
             "report-status",
             gettext("Reports by status"),
             gettext("Reports received in the period, by their status today."),
+            gettext("Status"),
             _choices(_by(reports, "status"), Status.choices),
         ),
     ]
@@ -314,12 +323,14 @@ def compute(period: Period | None) -> Statistics:
             "case-status",
             gettext("Cases by status"),
             gettext("Cases opened in the period, by the missing person's status today."),
+            gettext("Status"),
             _choices(_by(persons, "status"), PersonStatus.choices),
         ),
         _table(
             "verification",
             gettext("Cases by verification"),
             gettext("Cases opened in the period, by how far they are verified today."),
+            gettext("Verification"),
             _choices(_by(persons, "verification"), Verification.choices),
         ),
     ]

@@ -112,7 +112,9 @@ class StatisticsTestCase(BaseTestCase):
         known_data_set()
 
     def figures(self, first="2026-01", last="2026-04") -> statistics.Statistics:
-        return statistics.compute(Period(Month.parse(first), Month.parse(last)))
+        start, end = Month.parse(first), Month.parse(last)
+        assert start is not None and end is not None
+        return statistics.compute(Period(start, end))
 
     def test_it_counts_a_known_data_set(self):
         figures = self.figures()
