@@ -12,6 +12,7 @@ such a count back by subtraction, the next smallest count is withheld too
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -216,17 +217,29 @@ def _table(
     return Table(slug, title, caption, group, figures, _total(sum(counts)))
 
 
-def _by(queryset: QuerySet[Any], field: str) -> dict[str, int]:
-    return {
-        row[field]: row["n"]
-        for row in queryset.order_by().values(field).annotate(n=Count("pk")).order_by(field)
-    }
+REPORT_FIELDS = ("region", "language", "consent", "status")
+PERSON_FIELDS = ("status", "verification")
+
+
+def _counts(
+    queryset: QuerySet[Any], fields: tuple[str, ...], **extra: Any
+) -> dict[str, Counter[Any]]:
+    """Counts by each field (and each `extra` expression) alone, from one scan: grouped by
+    all of them together in SQL, then added up here one field at a time."""
+    names = (*fields, *extra)
+    counts: dict[str, Counter[Any]] = {name: Counter() for name in names}
+    grouped = queryset.order_by().annotate(**extra).values(*names).annotate(n=Count("pk"))
+    for row in grouped:
+        for name in names:
+            counts[name][row[name]] += row["n"]
+    return counts
 
 
 def _choices(
-    counts: dict[str, int], names: Iterable[tuple[str, object]], other: str | None = None
+    counts: Mapping[str, int], names: Iterable[tuple[str, object]], other: str | None = None
 ) -> list[tuple[str, str, int]]:
     """Every named choice (zero where none), then any value outside them."""
+    counts = dict(counts)
     rows = [(str(key), str(label), counts.pop(key, 0)) for key, label in names]
     for key in sorted(counts):
         rows.append((key, other if other is not None and not key else key, counts[key]))
@@ -264,13 +277,9 @@ def compute(period: Period | None) -> Statistics:
         reports = reports.filter(received_on__gte=start, received_on__lt=end)
         persons = persons.filter(created_on__gte=start, created_on__lt=end)
 
-    monthly = {
-        Month.of(row["month"]): row["n"]
-        for row in reports.order_by()
-        .annotate(month=TruncMonth("received_on"))
-        .values("month")
-        .annotate(n=Count("pk"))
-    }
+    by = _counts(reports, REPORT_FIELDS, month=TruncMonth("received_on"))
+    person_by = _counts(persons, PERSON_FIELDS)
+    monthly = {Month.of(day): count for day, count in by["month"].items()}
     months: list[tuple[str, str, int]] = []
     if period is not None:
         month = period.first
@@ -291,31 +300,28 @@ def compute(period: Period | None) -> Statistics:
             gettext("Reports by region"),
             gettext("Reports received in the period, by the region the reporter chose."),
             gettext("Region"),
-            _choices(_by(reports, "region"), Region.choices, other=gettext("Not given")),
+            _choices(by["region"], Region.choices, other=gettext("Not given")),
         ),
         _table(
             "languages",
             gettext("Reports by language"),
             gettext("Reports received in the period, by the language of the form."),
             gettext("Language"),
-            [
-                (code, language_name(code), count)
-                for code, count in sorted(_by(reports, "language").items())
-            ],
+            [(code, language_name(code), count) for code, count in sorted(by["language"].items())],
         ),
         _table(
             "consent",
             gettext("Reports by consent level"),
             gettext("Reports received in the period, by what the reporter allows."),
             gettext("Consent level"),
-            _choices(_by(reports, "consent"), CONSENT_NAMES.items()),
+            _choices(by["consent"], CONSENT_NAMES.items()),
         ),
         _table(
             "report-status",
             gettext("Reports by status"),
             gettext("Reports received in the period, by their status today."),
             gettext("Status"),
-            _choices(_by(reports, "status"), Status.choices),
+            _choices(by["status"], Status.choices),
         ),
     ]
     person_tables = [
@@ -324,14 +330,14 @@ def compute(period: Period | None) -> Statistics:
             gettext("Cases by status"),
             gettext("Cases opened in the period, by the missing person's status today."),
             gettext("Status"),
-            _choices(_by(persons, "status"), PersonStatus.choices),
+            _choices(person_by["status"], PersonStatus.choices),
         ),
         _table(
             "verification",
             gettext("Cases by verification"),
             gettext("Cases opened in the period, by how far they are verified today."),
             gettext("Verification"),
-            _choices(_by(persons, "verification"), Verification.choices),
+            _choices(person_by["verification"], Verification.choices),
         ),
     ]
     return Statistics(period, report_tables, person_tables)
