@@ -70,7 +70,7 @@ class Month:
         if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
             return None
         year, month = int(parts[0]), int(parts[1])
-        if len(parts[0]) != 4 or not 1 <= month <= 12 or year < 1900:
+        if len(parts[0]) != 4 or not 1 <= month <= 12 or not 1900 <= year <= 2999:
             return None
         return cls(year, month)
 

@@ -13,6 +13,7 @@ from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_bidi, gettext
 from django.utils.translation import gettext_lazy as _
@@ -112,7 +113,8 @@ def _page(request: StaffRequest, form: PeriodForm, status: int = 200) -> HttpRes
             figures=figures,
             report_charts=_charts(figures.reports),
             person_charts=_charts(figures.persons),
-            query=request.GET.urlencode(),
+            # The download link asks for the same period, and for nothing else.
+            query=urlencode({name: form.data[name] for name in form.fields if form.data.get(name)}),
         )
     return render(request, "cases/statistics.html", context, status=status)
 

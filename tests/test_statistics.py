@@ -297,6 +297,8 @@ class StatisticsTestCase(BaseTestCase):
         cases = [
             ({"from_month": "April"}, "Write the month as year and month, for example 2027-04."),
             ({"to_month": "2026-13"}, "Write the month as year and month, for example 2027-04."),
+            ({"to_month": "9999-12"}, "Write the month as year and month, for example 2027-04."),
+            ({"from_month": "0000-01"}, "Write the month as year and month, for example 2027-04."),
             (
                 {"to_month": "\uff12\uff10\uff12\uff16-04"},  # full-width digits
                 "Write the month as year and month, for example 2027-04.",
@@ -320,10 +322,25 @@ class StatisticsTestCase(BaseTestCase):
                 self.assertNotIn('id="months-table"', response.content.decode())
         self.assertFalse(Entry.objects.filter(action=Action.STATISTICS_VIEWED).exists())
 
+    def test_it_answers_odd_months_with_a_page_never_a_failure(self):
+        self.sign_in(self.coordinator)
+        odd = ["2026-1", "-2026-01", "2026-01-01", " 2026-01 ", "\u0662\u0660\u0662\u0666-01"]
+        odd += ["2999-12", "1900-01", "2026-00", "", "2026-", "\x00", "1e10-01"]
+        for value in odd:
+            for name in ("from_month", "to_month"):
+                for url in (URL, CSV_URL):
+                    response = self.client.get(url, {name: value})
+                    self.assertIn(response.status_code, (200, 400), (url, name, value))
+
     def test_it_labels_the_form_and_points_to_help_and_errors_that_exist(self):
         self.sign_in(self.coordinator)
         content = self.client.get(URL, {"from_month": "nope"}).content.decode()
         self.assertIn('action="/staff/reports/statistics/"', content)
+        content = self.client.get(URL, {**PERIOD, "other": "<x>"}).content.decode()
+        self.assertIn(
+            'href="/staff/reports/statistics/csv/?from_month=2026-01&amp;to_month=2026-04"',
+            content,
+        )
         ids = set(re.findall(r'id="([^"]+)"', content))
         for described in re.findall(r'aria-describedby="([^"]+)"', content):
             for target in described.split():
