@@ -40,6 +40,9 @@ TIMED_ACTIONS = frozenset(
         Action.PERSON_OPENED,
         Action.STATUS_RECORDED,
         Action.NOTE_ADDED,
+        # Statistics are counts over every report: they name none.
+        Action.STATISTICS_VIEWED,
+        Action.STATISTICS_DOWNLOADED,
     }
 )
 REPORTER = "reporter"

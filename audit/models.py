@@ -50,6 +50,8 @@ class Action(models.TextChoices):
     REPORT_WITHDRAWN = "report.withdrawn"
     REPORT_SHREDDED = "report.shredded"
     EXPORT = "export"
+    STATISTICS_VIEWED = "statistics.viewed"
+    STATISTICS_DOWNLOADED = "statistics.downloaded"
 
 
 class Entry(models.Model):

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import statistics_views, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("overview/", views.overview, name="overview"),
+    path("statistics/", statistics_views.statistics_page, name="statistics"),
+    path("statistics/csv/", statistics_views.statistics_csv, name="statistics-csv"),
     path("<uuid:report_id>/", views.report, name="report"),
     path("<uuid:report_id>/files/<uuid:file_id>/", views.download, name="download"),
     path("<uuid:report_id>/files/<uuid:file_id>/preview/", views.preview, name="preview"),

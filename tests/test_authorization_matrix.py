@@ -142,6 +142,8 @@ MATRIX = {
     "audit:log": ("get", "/staff/audit/", None, auditors),
     "staff:people": ("get", "/staff/people/", None, coordinators(200)),
     "cases:overview": ("get", "/staff/reports/overview/", None, coordinators(200)),
+    "cases:statistics": ("get", "/staff/reports/statistics/", None, coordinators(200)),
+    "cases:statistics-csv": ("get", "/staff/reports/statistics/csv/", None, coordinators(200)),
     # Without a fresh code a coordinator is sent back to the Staff page with the error
     # (302); so is the proposer approving their own proposal.
     "staff:change-role": (
