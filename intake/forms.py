@@ -175,6 +175,34 @@ def day(label):
     )
 
 
+def partial_date(form: forms.Form, prefix: str) -> dict | None:
+    """The date typed in `<prefix>_year`, `_month` and `_day` as far as it is known (a
+    year, a month of a year, or a day), or None with an error on the field to fix.
+    Call from `clean()`; the report form and the staff timeline share it."""
+    y = form.cleaned_data.get(f"{prefix}_year")
+    m = form.cleaned_data.get(f"{prefix}_month")
+    d = form.cleaned_data.get(f"{prefix}_day")
+    if y is None:
+        if m or d:
+            form.add_error(f"{prefix}_year", _("Please give the year as well."))
+        return None
+    if d and not m:
+        form.add_error(f"{prefix}_month", _("Please give the month as well, or remove the day."))
+        return None
+    month = int(m) if m else None
+    if d and month:
+        try:
+            value = timezone.datetime(y, month, d).date()
+        except ValueError:
+            form.add_error(f"{prefix}_day", _("This day does not exist in that month."))
+            return None
+        if value > timezone.localdate():
+            form.add_error(f"{prefix}_day", _("This date is in the future."))
+            return None
+    precision = "day" if d else "month" if month else "year"
+    return {"year": y, "month": month, "day": d, "precision": precision}
+
+
 class ReportForm(forms.Form):
     # Guards against a report being sent twice by a reload; not a secret.
     form_id = Text(widget=forms.HiddenInput, max_length=64, required=False)
@@ -297,30 +325,7 @@ class ReportForm(forms.Form):
             yield title, [self[name] for name in names]
 
     def _partial_date(self, prefix: str) -> dict | None:
-        y = self.cleaned_data.get(f"{prefix}_year")
-        m = self.cleaned_data.get(f"{prefix}_month")
-        d = self.cleaned_data.get(f"{prefix}_day")
-        if y is None:
-            if m or d:
-                self.add_error(f"{prefix}_year", _("Please give the year as well."))
-            return None
-        if d and not m:
-            self.add_error(
-                f"{prefix}_month", _("Please give the month as well, or remove the day.")
-            )
-            return None
-        month = int(m) if m else None
-        if d and month:
-            try:
-                value = timezone.datetime(y, month, d).date()
-            except ValueError:
-                self.add_error(f"{prefix}_day", _("This day does not exist in that month."))
-                return None
-            if value > timezone.localdate():
-                self.add_error(f"{prefix}_day", _("This date is in the future."))
-                return None
-        precision = "day" if d else "month" if month else "year"
-        return {"year": y, "month": month, "day": d, "precision": precision}
+        return partial_date(self, prefix)
 
     def clean(self):
         cleaned = super().clean()
