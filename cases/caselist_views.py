@@ -21,6 +21,11 @@ from .models import PersonStatus
 from .workspace import OPEN
 
 
+class CaseworkerField(forms.ModelChoiceField[Staff]):
+    def label_from_instance(self, obj: Staff) -> str:
+        return obj.username
+
+
 class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
@@ -28,7 +33,7 @@ class CaseFilterForm(forms.Form):
         choices=[("", _("Any status")), (OPEN, _("Open cases")), *PersonStatus.choices],
         error_messages={"invalid_choice": _("Choose a status from the list, or any status.")},
     )
-    caseworker = forms.ModelChoiceField(
+    caseworker = CaseworkerField(
         label=_("Caseworker"),
         required=False,
         queryset=Staff.objects.none(),
@@ -50,9 +55,8 @@ class CaseFilterForm(forms.Form):
     def __init__(self, staff: Staff, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["caseworker"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, CaseworkerField)
         field.queryset = caselist.caseworkers(staff)
-        field.label_from_instance = lambda member: member.username
 
 
 @require_GET
@@ -60,8 +64,8 @@ class CaseFilterForm(forms.Form):
 def persons(request: StaffRequest) -> HttpResponse:
     form = CaseFilterForm(request.user, request.GET or None)
     if form.is_bound and not form.is_valid():
-        context = {"form": form, "page": None}
-        return render(request, "cases/case_list.html", context, status=400)
+        refused: dict[str, Any] = {"form": form, "page": None}
+        return render(request, "cases/case_list.html", refused, status=400)
     c = form.cleaned_data if form.is_bound else {}
     page = caselist.cases(
         request.user,
@@ -72,10 +76,10 @@ def persons(request: StaffRequest) -> HttpResponse:
     )
     # The links between pages keep the (valid) filters and nothing else.
     filters = {key: request.GET[key] for key in ("status", "caseworker") if c.get(key)}
-    context = {
+    context: dict[str, Any] = {
         "form": form,
         "page": page,
         "first_url": f"?{urlencode(filters)}" if filters else "",
-        "older_url": f"?{urlencode({**filters, 'before': page.older})}" if page.older else "",
+        "older_url": f"?{urlencode({**filters, 'before': str(page.older)})}" if page.older else "",
     }
     return render(request, "cases/case_list.html", context)

@@ -48,7 +48,7 @@ def home_counts(staff: Staff) -> list[HomeCount]:
         return []
     inbox = reverse("cases:inbox")
     cases = reverse("cases:persons")
-    mine = urlencode({"status": OPEN, "caseworker": staff.pk})
+    mine = urlencode({"status": OPEN, "caseworker": str(staff.pk)})
     return [
         HomeCount(gettext("New reports"), new_reports(staff), f"{inbox}?status={Status.RECEIVED}"),
         HomeCount(gettext("My open cases"), my_open_cases(staff).count(), f"{cases}?{mine}"),

@@ -4,6 +4,8 @@ what the family did, and who reports."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -150,11 +152,11 @@ def text(label, required=False, long=False, help_text=""):
     )
 
 
-def choice(label, choices, required=False):
+def choice(label: Any, choices: Any, required: bool = False) -> Choice:
     return Choice(label=label, choices=choices, required=required)
 
 
-def year(label, required=False):
+def year(label: Any, required: bool = False) -> Number:
     this_year = timezone.localdate().year
     return Number(
         label=label,
@@ -165,7 +167,7 @@ def year(label, required=False):
     )
 
 
-def day(label):
+def day(label: Any) -> Number:
     return Number(
         label=label,
         required=False,

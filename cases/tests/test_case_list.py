@@ -60,7 +60,7 @@ class CaseListTestCase(BaseTestCase):
         self.assertNotContains(page, "Alices Person")
         self.assertNotContains(page, str(self.alices.number) + "</a>")
         # Bob cannot filter by Alice either: she is not a caseworker of anything he holds.
-        page = self.client.get(URL, {"caseworker": self.alice.pk})
+        page = self.client.get(URL, {"caseworker": str(self.alice.pk)})
         self.assertContains(page, "Choose a caseworker from the list", status_code=400)
         self.assertNotContains(page, "Alices Person", status_code=400)
 
@@ -74,7 +74,7 @@ class CaseListTestCase(BaseTestCase):
         missing = self.client.get(URL, {"status": "missing"})
         self.assertContains(missing, "2 cases")
         self.assertNotContains(missing, "Alices Person")
-        hers = self.client.get(URL, {"caseworker": self.alice.pk, "status": "open"})
+        hers = self.client.get(URL, {"caseworker": str(self.alice.pk), "status": "open"})
         self.assertContains(hers, "1 case")
         self.assertContains(hers, "Alices Person")
         self.assertContains(hers, f'<option value="{self.alice.pk}" selected>alice</option>')
@@ -105,7 +105,7 @@ class CaseListTestCase(BaseTestCase):
             self.assertContains(first, f"{newest}</a>")
             second_number = sorted(p.number for p in [self.alices, *self.others])[1]
             self.assertContains(first, f"?status=open&amp;before={second_number}")
-            second = self.client.get(URL, {"status": "open", "before": second_number})
+            second = self.client.get(URL, {"status": "open", "before": str(second_number)})
             self.assertContains(second, "page 2 of 2")
             self.assertContains(second, "Alices Person")  # case 1, the oldest
             self.assertNotContains(second, "Next page")
