@@ -4,7 +4,7 @@ persons this staff member holds."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.http import HttpResponse
@@ -20,8 +20,13 @@ from . import caselist
 from .models import PersonStatus
 from .workspace import OPEN
 
+if TYPE_CHECKING:  # generic only for the type checker
+    StaffChoiceField = forms.ModelChoiceField[Staff]
+else:
+    StaffChoiceField = forms.ModelChoiceField
 
-class CaseworkerField(forms.ModelChoiceField[Staff]):
+
+class CaseworkerField(StaffChoiceField):
     def label_from_instance(self, obj: Staff) -> str:
         return obj.username
 
