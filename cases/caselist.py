@@ -17,7 +17,7 @@ from audit import chain as audit
 from audit.models import Action
 
 from . import persons
-from .models import Person, PersonKey, StatusEvent
+from .models import Person, PersonKey, PersonStatus, StatusEvent, Verification
 from .workspace import CLOSED_STATUSES, OPEN
 
 PAGE_SIZE = 50
@@ -28,6 +28,8 @@ class CaseRow:
     person: Person
     name: str
     script: str
+    status: str  # in words
+    verification: str
     caseworkers: list[str]
     last_on: date | None
     last_precision: str
@@ -105,6 +107,9 @@ def cases(
     ):
         if username:  # the recovery key holds no assignment, but stay safe
             assigned.setdefault(person_id, []).append(username)
+    # Labels looked up once here: a model's get_<field>_display rebuilds the choices on
+    # every call, which costs more than the rest of the row.
+    statuses, verifications = dict(PersonStatus.choices), dict(Verification.choices)
     rows = []
     for person in people:
         key = keyring.unwrap(wraps[person.id], private_key)
@@ -115,6 +120,8 @@ def cases(
                 person=person,
                 name=name.get("name", ""),
                 script=name.get("script", ""),
+                status=str(statuses.get(person.status, person.status)),
+                verification=str(verifications.get(person.verification, person.verification)),
                 caseworkers=assigned.get(person.id, []),
                 last_on=getattr(person, "last_on", None),
                 last_precision=getattr(person, "last_precision", None) or "day",

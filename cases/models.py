@@ -65,6 +65,9 @@ class PersonKey(WrappedKey):
         constraints = [
             models.UniqueConstraint(fields=["person", "holder"], name="one_person_key_per_holder")
         ]
+        # The cases list and its count: the persons one holder holds, read from the index
+        # alone (the wrapped keys make the table itself large).
+        indexes = [models.Index(fields=["holder", "person"], name="person_keys_of_holder")]
 
     def __str__(self) -> str:
         return f"key of {self.person_id} for {self.holder_id}"
