@@ -17,6 +17,7 @@ from audit.models import Action
 from . import passkeys, second_factor, signin, throttle
 from .access import StaffRequest, StepUpForm, end_session, fresh_step_up, safe_next, staff_required
 from .forms import CodeForm, LoginForm, PasswordForm
+from .home import counts as home_counts
 from .login import LoginRefused, TryLater, check_password
 from .login import change_password as change_own_password
 from .models import SealedTOTPDevice
@@ -105,12 +106,15 @@ def enrol_view(request: HttpRequest) -> HttpResponseBase:
 
 @staff_required
 def home(request: StaffRequest) -> HttpResponse:
-    """Notifications carry no content: a kind, a date and an opaque id to follow."""
-    notifications = list(request.user.notifications.filter(read=False)[:50])
-    request.user.notifications.filter(pk__in=[n.pk for n in notifications]).update(read=True)
-    return render(
-        request, "staff/home.html", {"staff": request.user, "notifications": notifications}
-    )
+    """Counts that link into the lists, and the unread notices. A notice carries no
+    content (a kind, a day and an opaque id to follow) and stays unread until the
+    report or case it points to is opened, not merely because this page was shown."""
+    context = {
+        "staff": request.user,
+        "counts": home_counts(request.user),
+        "notifications": list(request.user.notifications.filter(read=False)[:50]),
+    }
+    return render(request, "staff/home.html", context)
 
 
 @require_POST

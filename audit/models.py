@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     REPORT_RECEIVED = "report.received"
     REPORT_OPENED = "report.opened"
     INBOX_VIEWED = "inbox.viewed"
+    CASES_LISTED = "cases.listed"
     REPORT_ASSIGNED = "report.assigned"
     MESSAGE_SENT = "message.sent"
     PERSON_CREATED = "person.created"

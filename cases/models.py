@@ -30,6 +30,14 @@ class PersonStatus(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+class Precision(models.TextChoices):
+    """How much of a date is known: a timeline event may be known to the year only."""
+
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
 class Person(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.PositiveIntegerField(unique=True)  # the case number staff quote
@@ -57,6 +65,9 @@ class PersonKey(WrappedKey):
         constraints = [
             models.UniqueConstraint(fields=["person", "holder"], name="one_person_key_per_holder")
         ]
+        # The cases list and its count: the persons one holder holds, read from the index
+        # alone (the wrapped keys make the table itself large).
+        indexes = [models.Index(fields=["holder", "person"], name="person_keys_of_holder")]
 
     def __str__(self) -> str:
         return f"key of {self.person_id} for {self.holder_id}"
@@ -78,7 +89,10 @@ class StatusEvent(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="timeline")
     status = models.CharField(max_length=16, choices=PersonStatus.choices)
+    # A partial date keeps the first day of its month or year, so events sort by `on`;
+    # `precision` says how much of it is known and how it is shown.
     on = models.DateField()
+    precision = models.CharField(max_length=8, choices=Precision.choices, default=Precision.DAY)
     sealed_source = models.BinaryField()
     recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

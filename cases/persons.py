@@ -21,7 +21,7 @@ from audit.models import Action
 from intake.models import ReportKey
 
 from . import case_keys, services
-from .models import Note, Person, PersonKey, PersonReport, PersonStatus, StatusEvent
+from .models import Note, Person, PersonKey, PersonReport, PersonStatus, Precision, StatusEvent
 
 SCHEMA_VERSION = 1
 
@@ -126,10 +126,19 @@ def name(opened: OpenPerson) -> dict:
 
 
 def record_status(
-    staff: Staff, opened: OpenPerson, status: str, on: date, source: str
+    staff: Staff,
+    opened: OpenPerson,
+    status: str,
+    on: date,
+    source: str,
+    precision: str = Precision.DAY,
 ) -> StatusEvent:
+    """A status on a date known to the day, the month (`on` is its first day) or the
+    year (`on` is 1 January)."""
     if status not in PersonStatus.values:
         raise ValueError("unknown status")
+    if precision not in Precision.values:
+        raise ValueError("unknown precision")
     person = opened.person
     event_id = uuid.uuid4()
     with transaction.atomic():
@@ -138,6 +147,7 @@ def record_status(
             person=person,
             status=status,
             on=on,
+            precision=precision,
             sealed_source=crypto.seal(
                 opened.key, source.encode(), aad(person.id, "status", event_id)
             ),
@@ -168,6 +178,7 @@ def add_note(staff: Staff, opened: OpenPerson, text: str) -> Note:
 class TimelineEntry:
     status: str
     on: date
+    precision: str
     source: str
     recorded_by: str
 
@@ -185,6 +196,7 @@ def timeline(opened: OpenPerson) -> list[TimelineEntry]:
         TimelineEntry(
             status=PersonStatus(event.status).label,
             on=event.on,
+            precision=event.precision,
             source=crypto.open_(
                 opened.key, bytes(event.sealed_source), aad(person.id, "status", event.id)
             ).decode(),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import statistics_views, views
+from . import caselist_views, statistics_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<uuid:report_id>/assign/", views.assign, name="assign"),
     path("<uuid:report_id>/message/", views.message, name="message"),
     path("<uuid:report_id>/triage/", views.triage, name="triage"),
+    path("persons/", caselist_views.persons, name="persons"),
     path("persons/<uuid:person_id>/", views.person, name="person"),
     path("persons/<uuid:person_id>/status/", views.record_status, name="record-status"),
     path("persons/<uuid:person_id>/notes/", views.add_note, name="add-note"),

@@ -3,7 +3,9 @@ wrapping for the report, so a report's existence cannot be guessed either."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -11,15 +13,17 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import StaffRequest, StepUpForm, role_required, staff_required
 from accounts.models import KeyHolder, Role, Staff
+from intake import forms as intake_forms
 from intake import returns, sealing
 from intake.models import Report
 from intake.sanitise import KINDS
 
-from . import persons, reading, services
+from . import persons, reading, services, workspace
 from .models import PersonStatus, Verification
 
 
@@ -58,11 +62,24 @@ class TriageForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=PersonStatus.choices)
-    on = forms.DateField(label="Date (YYYY-MM-DD)")
+    """A status on a date known as far as it is known: a year, a month or a day."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=PersonStatus.choices)
+    on_year = intake_forms.year(_("Year"), required=True)
+    on_year.error_messages["required"] = _("Give at least the year of this status, like 2018.")
+    on_month = intake_forms.choice(_("Month (if known)"), intake_forms.MONTHS)
+    on_day = intake_forms.day(_("Day (if known)"))
     source = forms.CharField(
-        label="Source", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Source"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        known = intake_forms.partial_date(self, "on")
+        if known is not None:
+            cleaned["on"] = datetime.date(known["year"], known["month"] or 1, known["day"] or 1)
+            cleaned["precision"] = known["precision"]
+        return cleaned
 
 
 class NoteForm(forms.Form):
@@ -127,6 +144,7 @@ def overview(request: StaffRequest) -> HttpResponse:
 @require_GET
 @staff_required
 def report(request: StaffRequest, report_id: uuid.UUID) -> HttpResponse:
+    workspace.report_seen(request.user, report_id)  # its notices, if they hold it
     return _report_page(request, _open(request, report_id))
 
 
@@ -255,6 +273,7 @@ def _person_page(
 @require_GET
 @staff_required
 def person(request: StaffRequest, person_id: uuid.UUID) -> HttpResponse:
+    workspace.person_seen(request.user, person_id)  # its notices, if they hold it
     return _person_page(request, _open_person(request, person_id))
 
 
@@ -266,7 +285,7 @@ def record_status(request: StaffRequest, person_id: uuid.UUID) -> HttpResponseBa
     if not form.is_valid():
         return _person_page(request, opened, status_form=form, status=400)
     c = form.cleaned_data
-    persons.record_status(request.user, opened, c["status"], c["on"], c["source"])
+    persons.record_status(request.user, opened, c["status"], c["on"], c["source"], c["precision"])
     messages.success(request, "Added to the timeline.")
     return redirect("cases:person", person_id=person_id)
 

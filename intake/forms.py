@@ -4,6 +4,8 @@ what the family did, and who reports."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -150,11 +152,11 @@ def text(label, required=False, long=False, help_text=""):
     )
 
 
-def choice(label, choices, required=False):
+def choice(label: Any, choices: Any, required: bool = False) -> Choice:
     return Choice(label=label, choices=choices, required=required)
 
 
-def year(label, required=False):
+def year(label: Any, required: bool = False) -> Number:
     this_year = timezone.localdate().year
     return Number(
         label=label,
@@ -165,7 +167,7 @@ def year(label, required=False):
     )
 
 
-def day(label):
+def day(label: Any) -> Number:
     return Number(
         label=label,
         required=False,
@@ -216,6 +218,34 @@ def consent_field(help_text=""):
         },
     )
     return field
+
+
+def partial_date(form: forms.Form, prefix: str) -> dict | None:
+    """The date typed in `<prefix>_year`, `_month` and `_day` as far as it is known (a
+    year, a month of a year, or a day), or None with an error on the field to fix.
+    Call from `clean()`; the report form and the staff timeline share it."""
+    y = form.cleaned_data.get(f"{prefix}_year")
+    m = form.cleaned_data.get(f"{prefix}_month")
+    d = form.cleaned_data.get(f"{prefix}_day")
+    if y is None:
+        if m or d:
+            form.add_error(f"{prefix}_year", _("Please give the year as well."))
+        return None
+    if d and not m:
+        form.add_error(f"{prefix}_month", _("Please give the month as well, or remove the day."))
+        return None
+    month = int(m) if m else None
+    if d and month:
+        try:
+            value = timezone.datetime(y, month, d).date()
+        except ValueError:
+            form.add_error(f"{prefix}_day", _("This day does not exist in that month."))
+            return None
+        if value > timezone.localdate():
+            form.add_error(f"{prefix}_day", _("This date is in the future."))
+            return None
+    precision = "day" if d else "month" if month else "year"
+    return {"year": y, "month": month, "day": d, "precision": precision}
 
 
 class ReportForm(forms.Form):
@@ -343,30 +373,7 @@ class ReportForm(forms.Form):
             yield title, [self[name] for name in names]
 
     def _partial_date(self, prefix: str) -> dict | None:
-        y = self.cleaned_data.get(f"{prefix}_year")
-        m = self.cleaned_data.get(f"{prefix}_month")
-        d = self.cleaned_data.get(f"{prefix}_day")
-        if y is None:
-            if m or d:
-                self.add_error(f"{prefix}_year", _("Please give the year as well."))
-            return None
-        if d and not m:
-            self.add_error(
-                f"{prefix}_month", _("Please give the month as well, or remove the day.")
-            )
-            return None
-        month = int(m) if m else None
-        if d and month:
-            try:
-                value = timezone.datetime(y, month, d).date()
-            except ValueError:
-                self.add_error(f"{prefix}_day", _("This day does not exist in that month."))
-                return None
-            if value > timezone.localdate():
-                self.add_error(f"{prefix}_day", _("This date is in the future."))
-                return None
-        precision = "day" if d else "month" if month else "year"
-        return {"year": y, "month": month, "day": d, "precision": precision}
+        return partial_date(self, prefix)
 
     def clean(self):
         cleaned = super().clean()

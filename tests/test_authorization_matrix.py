@@ -124,6 +124,7 @@ MATRIX = {
     "staff:enrol": ("get", "/staff/enrol/", None, lambda role, holds: 302),
     "staff:logout": ("get", "/staff/logout/", None, lambda role, holds: 405),
     "cases:inbox": ("get", "/staff/reports/", None, signed_in_only),
+    "cases:persons": ("get", "/staff/reports/persons/", None, signed_in_only),
     "cases:report": ("get", "/staff/reports/{report}/", None, report_holders),
     "cases:download": ("get", "/staff/reports/{report}/files/{file}/", None, report_holders),
     "cases:preview": (
@@ -216,7 +217,7 @@ MATRIX = {
     "cases:record-status": (
         "post",
         "/staff/reports/persons/{person}/status/",
-        {"status": "camp", "on": "2020-01-01", "source": "A source"},
+        {"status": "camp", "on_year": "2020", "on_month": "1", "on_day": "1", "source": "A source"},
         messengers,
     ),
     "cases:add-note": (

@@ -64,6 +64,7 @@ class NotificationReadTestCase(BaseTestCase):
         cases.assign(self.ines, self.private_key(self.ines), report.id, self.alice)
         self.sign_in(self.alice)
         self.assertContains(self.client.get("/staff/"), "A case was assigned to you")
+        self.client.get(f"/staff/reports/{report.id}/")
         notice = Notification.objects.get(staff=self.alice)
         self.assertTrue(notice.read)
         timed = [f.name for f in Notification._meta.fields if isinstance(f, models.DateTimeField)]

@@ -251,6 +251,7 @@ class NotificationsTestCase(BaseTestCase):
         self.assertContains(page, "A case was assigned to you")
         self.assertContains(page, f"/staff/reports/{report.id}/")
         self.assertNotContains(page, "Secret Name")
+        self.client.get(f"/staff/reports/{report.id}/")
         self.assertContains(self.client.get("/staff/"), "Nothing new")
 
 

@@ -75,9 +75,25 @@ class PersonsTestCase(BaseTestCase):
         self.sign_in(self.alice)
         url = f"/staff/reports/persons/{person.id}/status/"
         self.client.post(
-            url, {"status": "camp", "on": "2019-03-01", "source": "A released detainee"}
+            url,
+            {
+                "status": "camp",
+                "on_year": "2019",
+                "on_month": "3",
+                "on_day": "1",
+                "source": "A released detainee",
+            },
         )
-        self.client.post(url, {"status": "detained", "on": "2018-05-01", "source": "Family call"})
+        self.client.post(
+            url,
+            {
+                "status": "detained",
+                "on_year": "2018",
+                "on_month": "5",
+                "on_day": "1",
+                "source": "Family call",
+            },
+        )
         person.refresh_from_db()
         self.assertEqual(person.status, "camp")  # the latest by date, not by entry
         event = StatusEvent.objects.get(status="camp")
@@ -92,7 +108,13 @@ class PersonsTestCase(BaseTestCase):
         self.sign_in(self.alice)
         response = self.client.post(
             f"/staff/reports/persons/{person.id}/status/",
-            {"status": "camp", "on": "2019-02-30", "source": "kept source"},
+            {
+                "status": "camp",
+                "on_year": "2019",
+                "on_month": "2",
+                "on_day": "30",
+                "source": "kept source",
+            },
         )
         self.assertContains(response, "kept source", status_code=400)
         self.assertFalse(StatusEvent.objects.exists())
