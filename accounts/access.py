@@ -26,6 +26,7 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 import crypto
 
@@ -144,8 +145,10 @@ class StepUpForm(forms.Form):
     """A form that is valid only with a fresh second factor. The code is checked last,
     once every other field is valid, so a typing mistake elsewhere spends no code."""
 
-    code = forms.CharField(label="Code from your authenticator app", max_length=8, required=False)
-    step_up_error = "This needs a fresh code from your authenticator app (or a passkey)."
+    code = forms.CharField(
+        label=_("Code from your authenticator app"), max_length=8, required=False
+    )
+    step_up_error = _("This needs a fresh code from your authenticator app (or a passkey).")
 
     def __init__(self, request: StaffRequest, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
