@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django import forms
 from django.conf import settings
@@ -32,6 +32,9 @@ import crypto
 
 from . import second_factor, session_keys
 from .models import SealedTOTPDevice, Staff
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 IDLE_SECONDS = 30 * 60
 MAX_SECONDS = 12 * 60 * 60
@@ -148,7 +151,9 @@ class StepUpForm(forms.Form):
     code = forms.CharField(
         label=_("Code from your authenticator app"), max_length=8, required=False
     )
-    step_up_error = _("This needs a fresh code from your authenticator app (or a passkey).")
+    step_up_error: _StrOrPromise = _(
+        "This needs a fresh code from your authenticator app (or a passkey)."
+    )
 
     def __init__(self, request: StaffRequest, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -73,7 +73,9 @@ def untranslated(sources: Iterable[str], locales: Iterable[str] = LOCALES) -> li
             if entry is None:
                 problems.append(f"{where} is missing")
                 continue
-            strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+            raw = entry.string
+            forms = raw if isinstance(raw, (tuple, list)) else [raw]
+            strings = [str(s or "") for s in forms]
             if not all(strings):
                 problems.append(f"{where} has an empty translation")
             elif entry.fuzzy:
