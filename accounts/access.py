@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django import forms
 from django.conf import settings
@@ -26,11 +26,15 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 import crypto
 
 from . import second_factor, session_keys
 from .models import SealedTOTPDevice, Staff
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 IDLE_SECONDS = 30 * 60
 MAX_SECONDS = 12 * 60 * 60
@@ -144,8 +148,12 @@ class StepUpForm(forms.Form):
     """A form that is valid only with a fresh second factor. The code is checked last,
     once every other field is valid, so a typing mistake elsewhere spends no code."""
 
-    code = forms.CharField(label="Code from your authenticator app", max_length=8, required=False)
-    step_up_error = "This needs a fresh code from your authenticator app (or a passkey)."
+    code = forms.CharField(
+        label=_("Code from your authenticator app"), max_length=8, required=False
+    )
+    step_up_error: _StrOrPromise = _(
+        "This needs a fresh code from your authenticator app (or a passkey)."
+    )
 
     def __init__(self, request: StaffRequest, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

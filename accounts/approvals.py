@@ -24,6 +24,7 @@ from django.contrib.auth import password_validation
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 import crypto
 from audit import chain as audit
@@ -62,7 +63,7 @@ def coordinators_count() -> int:
 
 def _check_coordinator(staff: Staff) -> None:
     if staff.role != Role.COORDINATOR or not staff.is_active:
-        raise Refused("Only an active coordinator can do this.")
+        raise Refused(_("Only an active coordinator can do this."))
 
 
 def _propose(proposer: Staff, **fields: object) -> Proposal:
@@ -81,23 +82,23 @@ def _propose(proposer: Staff, **fields: object) -> Proposal:
 
 def _refuse_duplicate(**match: object) -> None:
     if pending().filter(**match).exists():
-        raise Refused("The same change is already waiting for approval.")
+        raise Refused(_("The same change is already waiting for approval."))
 
 
 def propose_new_account(proposer: Staff, username: str, role: str) -> Proposal:
     if role not in Role.values:
-        raise Refused("Choose one of the roles.")
+        raise Refused(_("Choose one of the roles."))
     if Staff.objects.filter(username=username).exists():
-        raise Refused("This login is taken.")
+        raise Refused(_("This login is taken."))
     _refuse_duplicate(kind=Proposal.Kind.NEW_ACCOUNT, username=username)
     return _propose(proposer, kind=Proposal.Kind.NEW_ACCOUNT, username=username, role=role)
 
 
 def _check_target(proposer: Staff, staff: Staff) -> None:
     if staff.pk == proposer.pk:
-        raise Refused("Ask another coordinator to change your own account.")
+        raise Refused(_("Ask another coordinator to change your own account."))
     if not staff.is_active:
-        raise Refused("This account is deactivated.")
+        raise Refused(_("This account is deactivated."))
 
 
 def change_role(proposer: Staff, proposer_key: crypto.PrivateKey, staff: Staff, role: str) -> bool:
@@ -106,9 +107,9 @@ def change_role(proposer: Staff, proposer_key: crypto.PrivateKey, staff: Staff, 
     _check_coordinator(proposer)
     _check_target(proposer, staff)
     if role not in Role.values:
-        raise Refused("Choose one of the roles.")
+        raise Refused(_("Choose one of the roles."))
     if role == staff.role:
-        raise Refused(f"{staff.username} already has this role.")
+        raise Refused(_("%(login)s already has this role.") % {"login": staff.username})
     # Demoting a coordinator removes one of the people who approve: never one alone.
     if not role_needs_approval(role) and staff.role != Role.COORDINATOR:
         people.change_role(proposer, proposer_key, staff, role)
@@ -134,12 +135,12 @@ def _locked(proposal_id: uuid.UUID) -> Proposal:
         .first()
     )
     if proposal is None or proposal.outcome != Proposal.Outcome.PENDING:
-        raise Refused("This change is no longer waiting for approval.")
+        raise Refused(_("This change is no longer waiting for approval."))
     if proposal.expires_at <= timezone.now():
-        raise Refused("This proposal has expired. Propose the change again.")
+        raise Refused(_("This proposal has expired. Propose the change again."))
     proposer = proposal.proposed_by
     if not proposer.is_active or proposer.role != Role.COORDINATOR:
-        raise Refused("Whoever proposed this is no longer a coordinator. Propose it again.")
+        raise Refused(_("Whoever proposed this is no longer a coordinator. Propose it again."))
     return proposal
 
 
@@ -156,10 +157,10 @@ def _carry_out(
 ) -> None:
     target = proposal.target
     if target is not None and not target.is_active:
-        raise Refused("This account was deactivated in the meantime.")
+        raise Refused(_("This account was deactivated in the meantime."))
     if proposal.kind == Proposal.Kind.NEW_ACCOUNT:
         if Staff.objects.filter(username=proposal.username).exists():
-            raise Refused("This login was taken in the meantime.")
+            raise Refused(_("This login was taken in the meantime."))
         services.add_staff(
             proposal.username,
             proposal.role,
@@ -193,9 +194,9 @@ def approve(
     with transaction.atomic():
         proposal = _locked(proposal_id)
         if proposal.proposed_by_id == approver.pk:
-            raise Refused("A change needs a second coordinator: you proposed this one.")
+            raise Refused(_("A change needs a second coordinator: you proposed this one."))
         if proposal.target_id == approver.pk:
-            raise Refused("Ask another coordinator to approve a change to your own account.")
+            raise Refused(_("Ask another coordinator to approve a change to your own account."))
         check_password(proposal, password)
         _carry_out(proposal, approver, approver_key, password)
         _decide(proposal, Proposal.Outcome.APPROVED, approver)
@@ -208,9 +209,9 @@ def recovery_key_from(shares: Iterable[str]) -> crypto.PrivateKey:
     try:
         key = recovery.recover(shares)
     except crypto.RecoveryError as exc:
-        raise WrongShares(f"The shares were refused: {exc}.") from None
+        raise WrongShares(_("The shares were refused: %(reason)s.") % {"reason": exc}) from None
     if key.public_key() != services.organisation().recovery_holder.public:
-        raise WrongShares("These shares rebuild a different key than this organisation's.")
+        raise WrongShares(_("These shares rebuild a different key than this organisation's."))
     return key
 
 
@@ -232,7 +233,7 @@ def approve_with_shares(
     with transaction.atomic():
         proposal = _locked(proposal_id)
         if proposal.target_id == executor.pk:
-            raise Refused("A change to your own account needs another coordinator.")
+            raise Refused(_("A change to your own account needs another coordinator."))
         check_password(proposal, password)
         _carry_out(proposal, executor, executor_key, password)
         _decide(proposal, Proposal.Outcome.APPROVED, None)
@@ -252,8 +253,10 @@ def decline(proposal_id: uuid.UUID, coordinator: Staff) -> Proposal:
 
 def describe(proposal: Proposal) -> str:
     """A line for notices and the Staff page: logins and roles only."""
+    names = {"login": proposal.username}
+    if proposal.kind == Proposal.Kind.RESET:
+        return _("a password reset (new key) for %(login)s") % names
+    names["role"] = str(Role(proposal.role).label).lower()
     if proposal.kind == Proposal.Kind.NEW_ACCOUNT:
-        return f"a new {Role(proposal.role).label.lower()} account for {proposal.username}"
-    if proposal.kind == Proposal.Kind.ROLE:
-        return f"{proposal.username} becomes {Role(proposal.role).label.lower()}"
-    return f"a password reset (new key) for {proposal.username}"
+        return _("a new %(role)s account for %(login)s") % names
+    return _("%(login)s becomes %(role)s") % names

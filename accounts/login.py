@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from django.contrib.auth import password_validation
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 import crypto
 from audit import chain as audit
@@ -25,8 +26,8 @@ from crypto import password as password_lock
 from . import throttle
 from .models import Staff
 
-WRONG = "Wrong username or password."
-TRY_LATER = "Too many sign-in attempts right now. Wait a minute, then try again."
+WRONG = _("Wrong username or password.")
+TRY_LATER = _("Too many sign-in attempts right now. Wait a minute, then try again.")
 
 
 class LoginRefused(Exception):

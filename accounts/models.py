@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
@@ -67,6 +68,11 @@ class Staff(AbstractBaseUser):
     # Set when a coordinator chose the password (a new account, a reset): until the
     # staff member picks their own, the staff area shows only the password page.
     must_change_password = models.BooleanField(default=False)
+    # The language of the staff pages for this staff member (accounts.language), one of
+    # settings.LANGUAGES. It never reaches the public side.
+    language = models.CharField(
+        max_length=16, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     USERNAME_FIELD = "username"
     REQUIRED_FIELDS = ["role"]

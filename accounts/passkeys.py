@@ -26,6 +26,8 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_otp_webauthn import exceptions
 from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
@@ -60,19 +62,23 @@ _MALFORMED = (
 class StepUpRequired(exceptions.OTPWebAuthnApiError):
     status_code = 403
     default_code = "step_up_required"
-    default_detail = "Confirm it is you first: a code from your authenticator app, or a passkey."
+    default_detail = _("Confirm it is you first: a code from your authenticator app, or a passkey.")
 
 
 class NoPasskey(exceptions.OTPWebAuthnApiError):
     status_code = 403
     default_code = "no_passkey"
-    default_detail = "You have no passkey yet."
+    default_detail = _("You have no passkey yet.")
 
 
 class TooManyPasskeys(exceptions.OTPWebAuthnApiError):
     status_code = 403
     default_code = "too_many_passkeys"
-    default_detail = f"You have {MAX_PASSKEYS} passkeys already: remove one first."
+
+    def __init__(self) -> None:
+        # Formatted here, in the language of the request, not once at import.
+        text = gettext("You have %(count)s passkeys already: remove one first.")
+        super().__init__(detail=text % {"count": MAX_PASSKEYS})
 
 
 def passkeys_of(staff: Staff) -> QuerySet[WebAuthnCredential]:
@@ -96,7 +102,7 @@ def page_config(request: HttpRequest, *, step_up: bool = False) -> dict:
 
 def _unverifiable() -> exceptions.OTPWebAuthnApiError:
     return exceptions.UnprocessableEntity(
-        code="invalid_response", detail="The passkey's answer could not be verified."
+        code="invalid_response", detail=_("The passkey's answer could not be verified.")
     )
 
 
@@ -106,7 +112,8 @@ class Helper(WebAuthnHelper):
 
     def create_credential(self, user, response, parsed_credential, original_data):
         device = super().create_credential(user, response, parsed_credential, original_data)
-        device.name = f"Passkey added {timezone.now():%Y-%m-%d}"
+        # Stored as shown: in the language of the staff member who added it.
+        device.name = gettext("Passkey added %(day)s") % {"day": f"{timezone.now():%Y-%m-%d}"}
         return device
 
     def register_complete(self, user, state, data):
@@ -121,7 +128,7 @@ class Helper(WebAuthnHelper):
         except IntegrityError as error:
             # A credential id already stored, for this staff member or another one.
             raise exceptions.UnprocessableEntity(
-                code="credential_exists", detail="This passkey is registered already."
+                code="credential_exists", detail=_("This passkey is registered already.")
             ) from error
         except _MALFORMED as error:
             raise _unverifiable() from error

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import approvals
@@ -116,11 +117,15 @@ def people(request: StaffRequest) -> HttpResponseBase:
         except approvals.Refused as refused:
             form.add_error("username", str(refused))
         else:
-            return _back(request, done=f"Proposed: {approvals.describe(proposal)}. {_WAITS}")
+            return _back(request, done=_proposed(approvals.describe(proposal)))
     return _page(request, add_form=form)
 
 
-_WAITS = "It waits for a second coordinator (or the recovery trustees) to approve it."
+def _proposed(change: str) -> str:
+    return _(
+        "Proposed: %(change)s. It waits for a second coordinator (or the recovery "
+        "trustees) to approve it."
+    ) % {"change": change}
 
 
 def _target(pk: int) -> Staff:
@@ -133,16 +138,23 @@ def change_role(request: StaffRequest, pk: int) -> HttpResponseBase:
     staff = _target(pk)
     form = RoleForm(request, request.POST)
     if not form.is_valid():
-        return _back(request, error=f"Role of {staff.username} not changed: {_form_errors(form)}")
+        return _back(request, error=_role_unchanged(staff, _form_errors(form)))
     role = form.cleaned_data["role"]
     try:
         done = approvals.change_role(request.user, request.private_key, staff, role)
     except approvals.Refused as refused:
-        return _back(request, error=f"Role of {staff.username} not changed: {refused}")
-    label = Role(role).label.lower()
+        return _back(request, error=_role_unchanged(staff, str(refused)))
+    names = {"login": staff.username, "role": str(Role(role).label).lower()}
     if done:
-        return _back(request, done=f"{staff.username} is now {label}.")
-    return _back(request, done=f"Proposed: {staff.username} becomes {label}. {_WAITS}")
+        return _back(request, done=_("%(login)s is now %(role)s.") % names)
+    return _back(request, done=_proposed(_("%(login)s becomes %(role)s") % names))
+
+
+def _role_unchanged(staff: Staff, reason: str) -> str:
+    return _("Role of %(login)s not changed: %(reason)s") % {
+        "login": staff.username,
+        "reason": reason,
+    }
 
 
 @require_POST
@@ -151,12 +163,19 @@ def reset_password(request: StaffRequest, pk: int) -> HttpResponseBase:
     staff = _target(pk)
     form = StepUpForm(request, request.POST)
     if not form.is_valid():
-        return _back(request, error=f"No reset proposed for {staff.username}: {_form_errors(form)}")
+        return _back(request, error=_no_reset(staff, _form_errors(form)))
     try:
         proposal = approvals.propose_reset(request.user, staff)
     except approvals.Refused as refused:
-        return _back(request, error=f"No reset proposed for {staff.username}: {refused}")
-    return _back(request, done=f"Proposed: {approvals.describe(proposal)}. {_WAITS}")
+        return _back(request, error=_no_reset(staff, str(refused)))
+    return _back(request, done=_proposed(approvals.describe(proposal)))
+
+
+def _no_reset(staff: Staff, reason: str) -> str:
+    return _("No reset proposed for %(login)s: %(reason)s") % {
+        "login": staff.username,
+        "reason": reason,
+    }
 
 
 @require_POST
@@ -165,19 +184,30 @@ def deactivate(request: StaffRequest, pk: int) -> HttpResponseBase:
     """Taking access away needs no second person: it must be quick when an account is lost."""
     staff = _target(pk)
     if staff.pk == request.user.pk:
-        return _back(request, error="You cannot deactivate your own account.")
+        return _back(request, error=_("You cannot deactivate your own account."))
     form = StepUpForm(request, request.POST)
     if not form.is_valid():
-        return _back(request, error=f"{staff.username} not deactivated: {_form_errors(form)}")
+        return _back(
+            request,
+            error=_("%(login)s not deactivated: %(reason)s")
+            % {"login": staff.username, "reason": _form_errors(form)},
+        )
     people_service.deactivate(request.user, staff)
-    return _back(request, done=f"{staff.username} is deactivated and holds no keys any more.")
+    return _back(
+        request,
+        done=_("%(login)s is deactivated and holds no keys any more.") % {"login": staff.username},
+    )
 
 
 def _approved(proposal: Proposal) -> str:
-    text = f"Approved and done: {approvals.describe(proposal)}."
+    text = _("Approved and done: %(change)s.") % {"change": approvals.describe(proposal)}
     if proposal.needs_password:
-        text += " Give them the first password in person; they must replace it at sign-in."
+        text += " " + _("Give them the first password in person; they must replace it at sign-in.")
     return text
+
+
+def _not_approved(reason: str) -> str:
+    return _("Not approved: %(reason)s") % {"reason": reason}
 
 
 @require_POST
@@ -186,15 +216,15 @@ def approve(request: StaffRequest, proposal_id: uuid.UUID) -> HttpResponseBase:
     proposal = get_object_or_404(Proposal, pk=proposal_id)
     form = ApproveForm(request, request.POST, needs_password=proposal.needs_password)
     if not form.is_valid():
-        return _back(request, error=f"Not approved: {_form_errors(form)}")
+        return _back(request, error=_not_approved(_form_errors(form)))
     try:
         proposal = approvals.approve(
             proposal.pk, request.user, request.private_key, form.cleaned_data["password"]
         )
     except approvals.Refused as refused:
-        return _back(request, error=f"Not approved: {refused}")
+        return _back(request, error=_not_approved(str(refused)))
     except ValidationError as weak:
-        return _back(request, error="Not approved: " + " ".join(weak.messages))
+        return _back(request, error=_not_approved(" ".join(weak.messages)))
     return _back(request, done=_approved(proposal))
 
 
@@ -204,7 +234,7 @@ def approve_with_shares(request: StaffRequest, proposal_id: uuid.UUID) -> HttpRe
     proposal = get_object_or_404(Proposal, pk=proposal_id)
     form = RecoveryApproveForm(request, request.POST, needs_password=proposal.needs_password)
     if not form.is_valid():
-        return _back(request, error=f"Not approved: {_form_errors(form)}")
+        return _back(request, error=_not_approved(_form_errors(form)))
     try:
         proposal = approvals.approve_with_shares(
             proposal.pk,
@@ -214,10 +244,10 @@ def approve_with_shares(request: StaffRequest, proposal_id: uuid.UUID) -> HttpRe
             form.cleaned_data["password"],
         )
     except approvals.Refused as refused:
-        return _back(request, error=f"Not approved: {refused}")
+        return _back(request, error=_not_approved(str(refused)))
     except ValidationError as weak:
-        return _back(request, error="Not approved: " + " ".join(weak.messages))
-    return _back(request, done=_approved(proposal) + " The trustees approved it.")
+        return _back(request, error=_not_approved(" ".join(weak.messages)))
+    return _back(request, done=_approved(proposal) + " " + _("The trustees approved it."))
 
 
 @require_POST
@@ -227,5 +257,7 @@ def decline(request: StaffRequest, proposal_id: uuid.UUID) -> HttpResponseBase:
     try:
         proposal = approvals.decline(proposal.pk, request.user)
     except approvals.Refused as refused:
-        return _back(request, error=f"Not declined: {refused}")
-    return _back(request, done=f"Declined: {approvals.describe(proposal)}.")
+        return _back(request, error=_("Not declined: %(reason)s") % {"reason": refused})
+    return _back(
+        request, done=_("Declined: %(change)s.") % {"change": approvals.describe(proposal)}
+    )

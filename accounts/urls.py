@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("people/proposals/<uuid:proposal_id>/decline/", people_views.decline, name="decline"),
     path("security/", views.security, name="security"),
+    path("security/language/", views.set_language, name="language"),
     path("password/", views.change_password, name="password"),
     path("passkeys/<int:pk>/remove/", views.remove_passkey, name="remove-passkey"),
     # The passkey ceremonies (JSON, for the plugin's scripts) and their messages.

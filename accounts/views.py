@@ -9,6 +9,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import chain as audit
@@ -16,7 +18,7 @@ from audit.models import Action
 
 from . import passkeys, second_factor, signin, throttle
 from .access import StaffRequest, StepUpForm, end_session, fresh_step_up, safe_next, staff_required
-from .forms import CodeForm, LoginForm, PasswordForm
+from .forms import CodeForm, LanguageForm, LoginForm, PasswordForm
 from .home import counts as home_counts
 from .login import LoginRefused, TryLater, check_password
 from .login import change_password as change_own_password
@@ -64,7 +66,7 @@ def verify_view(request: HttpRequest) -> HttpResponseBase:
             signin.finish(request, staff, backup)
             return redirect("staff:home")
         audit.record(audit.staff_actor(staff), Action.LOGIN_FAILED, [staff.pk])
-        form.add_error("code", "This code is wrong or was already used.")
+        form.add_error("code", _("This code is wrong or was already used."))
     context = {
         "form": form,
         "passkey": passkeys.passkeys_of(staff).exists(),
@@ -83,7 +85,7 @@ def enrol_view(request: HttpRequest) -> HttpResponseBase:
         return redirect("staff:verify")
     device = SealedTOTPDevice.objects.filter(user=staff, confirmed=False).first()
     if device is None:
-        device, _ = second_factor.enrol_totp(staff)
+        device, _seed = second_factor.enrol_totp(staff)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if second_factor.verify_totp(device, key, form.cleaned_data["code"]):
@@ -93,7 +95,7 @@ def enrol_view(request: HttpRequest) -> HttpResponseBase:
             signin.finish(request, staff, device)
             audit.record(audit.staff_actor(staff), Action.KEY_GRANTED, [staff.holder_id])
             return render(request, "staff/backup_codes.html", {"codes": codes})
-        form.add_error("code", "This code does not match. Check the time on your phone.")
+        form.add_error("code", _("This code does not match. Check the time on your phone."))
     seed = second_factor.totp_seed(device, key)
     uri = second_factor.totp_uri(staff, seed)
     context = {
@@ -125,7 +127,10 @@ def logout_view(request: HttpRequest) -> HttpResponseBase:
 
 
 def _security_page(
-    request: StaffRequest, form: StepUpForm | None = None, status: int = 200
+    request: StaffRequest,
+    form: StepUpForm | None = None,
+    status: int = 200,
+    language_form: LanguageForm | None = None,
 ) -> HttpResponse:
     mine = passkeys.passkeys_of(request.user).order_by("created_at")
     fresh = fresh_step_up(request)
@@ -136,6 +141,7 @@ def _security_page(
         "form": form or StepUpForm(request),
         "next": safe_next(request),
         "passkey_config": passkeys.page_config(request, step_up=True),
+        "language_form": language_form or LanguageForm(initial={"language": request.user.language}),
     }
     return render(request, "staff/security.html", context, status=status)
 
@@ -149,7 +155,7 @@ def security(request: StaffRequest) -> HttpResponseBase:
         return _security_page(request)
     form = StepUpForm(request, request.POST)
     if form.is_valid():
-        messages.success(request, "Confirmed: for five minutes, key operations need no code.")
+        messages.success(request, _("Confirmed: for five minutes, key operations need no code."))
         return redirect(safe_next(request) or "staff:security")
     return _security_page(request, form, status=403)
 
@@ -165,7 +171,24 @@ def remove_passkey(request: StaffRequest, pk: int) -> HttpResponseBase:
     with transaction.atomic():
         credential.delete()
         audit.record(audit.staff_actor(request.user), Action.PASSKEY_REMOVED, [request.user.pk, pk])
-    messages.success(request, "The passkey was removed.")
+    messages.success(request, _("The passkey was removed."))
+    return redirect("staff:security")
+
+
+@require_POST
+@csp_update({"connect-src": ["'self'"]})  # a refusal shows the security page again
+@staff_required
+def set_language(request: StaffRequest) -> HttpResponseBase:
+    """The language of the staff pages for this staff member, from the next page on.
+    A preference, not a key operation: no code needed, and no audit entry."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return _security_page(request, language_form=form, status=400)
+    staff = request.user
+    staff.language = form.cleaned_data["language"]
+    staff.save(update_fields=["language"])
+    translation.activate(staff.language)  # the notice is already in the new language
+    messages.success(request, _("The staff pages are now in this language."))
     return redirect("staff:security")
 
 
@@ -178,13 +201,13 @@ def change_password(request: StaffRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
-            _, key = check_password(
+            _staff, key = check_password(
                 request.user.username, c["current"], throttle.client_of(request)
             )
         except TryLater as busy:
             form.add_error("current", str(busy))
         except LoginRefused:
-            form.add_error("current", "This is not your current password.")
+            form.add_error("current", _("This is not your current password."))
         else:
             try:
                 change_own_password(request.user, key, c["new"])

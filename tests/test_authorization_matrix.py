@@ -181,6 +181,13 @@ MATRIX = {
         triagers,
     ),
     "staff:security": ("get", "/staff/security/", None, signed_in_only),
+    # Everyone's own language only; an unknown one is refused with the page (400).
+    "staff:language": (
+        "post",
+        "/staff/security/language/",
+        {"language": "xx"},
+        lambda role, holds: 302 if role == ANON else 400,
+    ),
     # Everyone's own password only: there is no one else's to name in the URL.
     "staff:password": ("get", "/staff/password/", None, signed_in_only),
     # Bob's passkey: nobody else may remove it.

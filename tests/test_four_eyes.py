@@ -216,7 +216,7 @@ class OneCoordinatorTestCase(FourEyesBase):
     def test_it_lets_the_trustees_approve_with_their_shares(self):
         proposal = self.propose_account()
         page = self.client.get("/staff/people/")
-        self.assertContains(page, "since this\norganisation has one coordinator")
+        self.assertContains(page, "since this organisation has one coordinator")
         too_few = self.shares_approve(proposal, self.shares[:2], password=FIRST)
         self.assertContains(too_few, "The shares were refused")
         self.assertNotContains(too_few, self.shares[0])
