@@ -1,0 +1,396 @@
+"""The staff inbox: a work queue over the reports a staff member holds.
+
+Filters, sorts, counts and search use the clear workflow fields only (status,
+language, region, consent level, the reporter-replied day, the case number and the
+assignment, which is the reason on a wrapping); nothing sealed is filtered or
+counted. Names are decrypted for the rows of the page shown, with the staff
+member's own wrappings, as before.
+
+Pages are keyset pages: the next page starts after the last row shown, so a page
+deep in 100,000 reports costs what the first one does. On PostgreSQL the page's ids
+and the counts come from covering indexes (intake.models.Report.Meta).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count as CountOf
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+import crypto
+from accounts.models import KeyHolder, Reason, Staff
+from audit import chain as audit
+from audit.models import Action
+from intake import sealing
+from intake.models import Consent, Region, Report, ReportKey, Status
+
+from . import services
+from .models import PersonReport
+
+PAGE_SIZE = 50
+MAX_CASE_NUMBER = 2_147_483_647  # the largest case number the database can hold
+MIN_PREFIX = 4  # hex characters of a report id, at least
+
+
+class Sort:
+    RECEIVED = "received"
+    ACTIVITY = "activity"
+    CHOICES = (
+        (RECEIVED, pgettext_lazy("inbox sort", "Received, newest first")),
+        (ACTIVITY, pgettext_lazy("inbox sort", "Last activity, most recent first")),
+    )
+    FIELD = {RECEIVED: "received_on", ACTIVITY: "active_on"}
+
+
+# Short names for the consent levels: the reporter's own wording is a sentence.
+CONSENT_SHORT = {
+    Consent.INTERNAL: _("Organisation only"),
+    Consent.UN_CONFIDENTIAL: _("UN, reporter confidential"),
+    Consent.UN_NAMED: _("UN, reporter named"),
+    Consent.PARTNERS: _("Partners, without names"),
+    Consent.PUBLISH_NAME: _("Name may be published"),
+    Consent.PUBLIC: _("Full public use"),
+}
+ASSIGNED_CHOICES = (("me", _("Assigned to me")), ("none", _("Not assigned to anyone")))
+REPLIED_CHOICES = (("1", _("Reporter replied, not yet read")),)
+
+# Every filter is a whitelist: these are its only values.
+CHOICES: dict[str, tuple[tuple[str, object], ...]] = {
+    "status": tuple(Status.choices),
+    "language": tuple(settings.LANGUAGES),
+    "region": tuple(Region.choices),
+    "consent": tuple(CONSENT_SHORT.items()),
+    "assigned": ASSIGNED_CHOICES,
+    "replied": REPLIED_CHOICES,
+}
+FILTERS = tuple(CHOICES)
+
+
+@dataclass(frozen=True)
+class Search:
+    """What the search box asked for: a case number or a report id prefix."""
+
+    number: int | None = None
+    prefix: str = ""
+
+    def __bool__(self) -> bool:
+        return self.number is not None or bool(self.prefix)
+
+
+class BadSearch(ValueError):
+    pass
+
+
+def parse_search(text: str) -> Search:
+    """ "42" or "#42": case 42. Four or more hex characters: a report id prefix."""
+    text = text.strip()
+    if not text:
+        return Search()
+    number = re.fullmatch(r"#?\s*(\d{1,10})", text)
+    if number:
+        value = int(number.group(1))
+        if 1 <= value <= MAX_CASE_NUMBER:
+            return Search(number=value)
+        raise BadSearch(_("Case numbers start at 1. Check the number."))
+    prefix = text.lower().replace("-", "")
+    if re.fullmatch(rf"[0-9a-f]{{{MIN_PREFIX},32}}", prefix):
+        return Search(prefix=prefix)
+    raise BadSearch(
+        _(
+            "Search by case number (42 or #42) or by the first %(count)d or more characters "
+            "of a report id (0-9 and a-f). Search by name is not available."
+        )
+        % {"count": MIN_PREFIX}
+    )
+
+
+@dataclass(frozen=True)
+class Query:
+    """The inbox as asked for: filters (valid values only), sort, search and page."""
+
+    filters: dict[str, str] = field(default_factory=dict)
+    sort: str = Sort.RECEIVED
+    search: Search = Search()
+    before: str = ""  # cursor: the page after this row
+    after: str = ""  # cursor: the page before this row
+    page: int = 1
+
+
+@dataclass
+class Row:
+    report: Report
+    name: str
+    script: str
+    case_number: int | None
+    person_id: uuid.UUID | None
+    assignees: list[str]
+
+
+@dataclass
+class Page:
+    rows: list[Row]
+    total: int
+    number: int
+    pages: int
+    older: str  # cursor of the next (older) page, or ""
+    newer: str  # cursor of the previous (newer) page, or ""
+    counts: dict[str, dict[str, int]]
+
+
+def _cursor(report_id: uuid.UUID, day: datetime.date) -> str:
+    return f"{day.isoformat()}_{report_id.hex}"
+
+
+def _parse_cursor(cursor: str) -> tuple[datetime.date, uuid.UUID] | None:
+    try:
+        day, report_id = cursor.split("_")
+        return datetime.date.fromisoformat(day), uuid.UUID(hex=report_id)
+    except ValueError:
+        return None
+
+
+def _assigned_to_anyone() -> Exists:
+    return Exists(
+        ReportKey.objects.filter(
+            report_id=OuterRef("report_id"),
+            reason=Reason.ASSIGNED,
+            holder__kind=KeyHolder.Kind.STAFF,
+        )
+    )
+
+
+def _search_q(search: Search) -> Q:
+    """On ReportKey rows: the reports the search names."""
+    if search.number is not None:
+        return Q(report__person_link__person__number=search.number)
+    if search.prefix:
+        low = uuid.UUID(hex=search.prefix.ljust(32, "0"))
+        high = uuid.UUID(hex=search.prefix.ljust(32, "f"))
+        return Q(report_id__gte=low, report_id__lte=high)
+    return Q()
+
+
+def _held(staff: Staff, query: Query) -> QuerySet[ReportKey]:
+    """The staff member's wrappings of the reports the search names (all, without one)."""
+    return ReportKey.objects.filter(Q(holder_id=staff.holder_id) & _search_q(query.search))
+
+
+def _filter_q(name: str, value: str) -> Q:
+    """One filter on ReportKey rows (the staff member's own)."""
+    if name == "assigned":
+        return Q(reason=Reason.ASSIGNED) if value == "me" else ~_assigned_to_anyone()
+    if name == "replied":
+        return Q(report__replied_on__isnull=False)
+    return Q(**{f"report__{name}": value})
+
+
+# The facts each report is counted by, one grouped query per inbox view.
+_FACTS = ("status", "language", "region", "consent", "mine", "anyone", "replied")
+
+
+def _combinations(staff: Staff, query: Query) -> list[tuple]:
+    """(status, language, region, consent, assigned to me, assigned to anyone,
+    replied, how many) for the staff member's reports, grouped in SQL."""
+    rows = (
+        _held(staff, query)
+        .annotate(
+            mine=Case(When(reason=Reason.ASSIGNED, then=Value(True)), default=Value(False)),
+            anyone=_assigned_to_anyone(),
+            replied=Case(
+                When(report__replied_on__isnull=False, then=Value(True)), default=Value(False)
+            ),
+        )
+        .values_list(
+            "report__status",
+            "report__language",
+            "report__region",
+            "report__consent",
+            "mine",
+            "anyone",
+            "replied",
+        )
+        .annotate(n=CountOf("*"))
+        .order_by()
+    )
+    return list(rows)
+
+
+def _value_of(name: str, facts: dict[str, object]) -> str | None:
+    """The option of filter `name` this combination counts for (None: no option)."""
+    if name == "assigned":
+        if facts["mine"]:
+            return "me"
+        return None if facts["anyone"] else "none"
+    if name == "replied":
+        return "1" if facts["replied"] else None
+    return str(facts[name])
+
+
+def count(staff: Staff, query: Query) -> tuple[int, dict[str, dict[str, int]]]:
+    """How many reports match the query, and for each filter option, how many would
+    match with that option chosen instead (the other filters kept)."""
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FILTERS}
+    total = 0
+    for *values, n in _combinations(staff, query):
+        facts = dict(zip(_FACTS, values, strict=True))
+        options = {name: _value_of(name, facts) for name in FILTERS}
+        missed = [name for name, value in query.filters.items() if options[name] != value]
+        if not missed:
+            total += n
+        for name in FILTERS:
+            if options[name] is not None and (not missed or missed == [name]):
+                counts[name][options[name]] += n
+    return total, {name: dict(counter) for name, counter in counts.items()}
+
+
+def _page_ids(staff: Staff, query: Query) -> tuple[list[tuple[uuid.UUID, datetime.date]], bool]:
+    """The ids (and order days) of one page, from the indexes; and whether there is more
+    in the direction read."""
+    day_field = Sort.FIELD[query.sort]
+    rows = _held(staff, query)
+    for name, value in query.filters.items():
+        rows = rows.filter(_filter_q(name, value))
+    backwards = bool(query.after) and not query.before
+    cursor = _parse_cursor(query.before or query.after)
+    if cursor:
+        day, report_id = cursor
+        if backwards:
+            rows = rows.filter(
+                Q(**{f"report__{day_field}__gt": day})
+                | Q(**{f"report__{day_field}": day, "report_id__gt": report_id})
+            )
+        else:
+            rows = rows.filter(
+                Q(**{f"report__{day_field}__lt": day})
+                | Q(**{f"report__{day_field}": day, "report_id__lt": report_id})
+            )
+    sign = "" if backwards else "-"
+    ids = list(
+        rows.order_by(f"{sign}report__{day_field}", f"{sign}report_id").values_list(
+            "report_id", f"report__{day_field}"
+        )[: PAGE_SIZE + 1]
+    )
+    more = len(ids) > PAGE_SIZE
+    ids = ids[:PAGE_SIZE]
+    return (ids[::-1] if backwards else ids), more
+
+
+def page(staff: Staff, private_key: crypto.PrivateKey, query: Query) -> Page:
+    """One page of the staff member's reports as asked, names decrypted for its rows
+    only, with the counts. Recorded in the audit log as one inbox view (a day only)."""
+    total, counts = count(staff, query)
+    ids, more = _page_ids(staff, query)
+    backwards = bool(query.after) and not query.before
+    report_ids = [report_id for report_id, _day in ids]
+    reports = Report.objects.defer("reporter_public_key", "reporter_key").in_bulk(report_ids)
+    wraps = {
+        row.report_id: row
+        for row in ReportKey.objects.filter(report_id__in=report_ids, holder_id=staff.holder_id)
+    }
+    cases = {
+        link.report_id: link
+        for link in PersonReport.objects.filter(report_id__in=report_ids).select_related("person")
+    }
+    assignees: dict[uuid.UUID, list[str]] = {}
+    for report_id, login in (
+        ReportKey.objects.filter(
+            report_id__in=report_ids,
+            reason=Reason.ASSIGNED,
+            holder__kind=KeyHolder.Kind.STAFF,
+        )
+        .order_by("holder__staff__username")
+        .values_list("report_id", "holder__staff__username")
+    ):
+        assignees.setdefault(report_id, []).append(login)
+    rows = []
+    for report_id in report_ids:
+        report = reports[report_id]
+        opened = sealing.OpenReport(
+            report=report, dek=services._unwrap(wraps[report_id], private_key)
+        )
+        name, script = services.display_name(services.content(opened))
+        link = cases.get(report_id)
+        rows.append(
+            Row(
+                report=report,
+                name=name,
+                script=script,
+                case_number=link.person.number if link else None,
+                person_id=link.person_id if link else None,
+                assignees=assignees.get(report_id, []),
+            )
+        )
+    audit.record(audit.staff_actor(staff), Action.INBOX_VIEWED, report_ids)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    number = min(max(query.page, 1), pages)
+    if not (query.before or query.after):
+        number = 1
+    first, last = ids[:1], ids[-1:]
+    older = _cursor(*last[0]) if last and (more or backwards) else ""
+    newer = _cursor(*first[0]) if first and ((more and backwards) or query.before) else ""
+    return Page(rows, total, number, pages, older, newer, counts)
+
+
+LABELS = {
+    "status": _("Status"),
+    "language": _("Language"),
+    "region": _("Region"),
+    "consent": _("Consent"),
+    "assigned": _("Assignment"),
+    "replied": _("Reporter replied"),
+    "sort": _("Sort"),
+}
+MAX_PAGE = 1_000_000
+
+
+def parse(params: dict[str, str]) -> tuple[Query, dict[str, str]]:
+    """The inbox query from GET parameters, and an error per parameter left out (by
+    name). Unknown values are never used: each filter is a whitelist."""
+    errors: dict[str, str] = {}
+    filters = {}
+    for name in FILTERS:
+        value = params.get(name, "").strip()
+        if not value:
+            continue
+        if value in dict(CHOICES[name]):
+            filters[name] = value
+        else:
+            errors[name] = _(
+                "%(field)s: there is no option “%(value)s”, so this filter was left out. "
+                "Choose one of the options in the list."
+            ) % {"field": LABELS[name], "value": value[:40]}
+    sort = params.get("sort", "").strip() or Sort.RECEIVED
+    if sort not in Sort.FIELD:
+        errors["sort"] = _(
+            "Sort: there is no order “%(value)s”; the reports are shown newest first."
+        ) % {"value": sort[:40]}
+        sort = Sort.RECEIVED
+    try:
+        search = parse_search(params.get("q", "")[:100])
+    except BadSearch as exc:
+        errors["q"] = str(exc)
+        search = Search()
+    try:
+        number = int(params.get("page", "1"))
+    except ValueError:
+        number = 1
+    return (
+        Query(
+            filters=filters,
+            sort=sort,
+            search=search,
+            before=params.get("before", "")[:80],
+            after=params.get("after", "")[:80],
+            page=min(max(number, 1), MAX_PAGE),
+        ),
+        errors,
+    )
