@@ -91,16 +91,20 @@ class BadSearch(ValueError):
 
 
 def parse_search(text: str) -> Search:
-    """ "42" or "#42": case 42. Four or more hex characters: a report id prefix."""
+    """ "#42": case 42. "42": case 42, and with 4 digits or more, also the reports whose
+    id starts with them. Four or more hex characters: a report id prefix."""
     text = text.strip()
     if not text:
         return Search()
-    number = re.fullmatch(r"#?\s*(\d{1,10})", text)
-    if number:
-        value = int(number.group(1))
-        if 1 <= value <= MAX_CASE_NUMBER:
-            return Search(number=value)
-        raise BadSearch(_("Case numbers start at 1. Check the number."))
+    number = re.fullmatch(r"(#?)\s*(\d+)", text)
+    if number and len(number.group(2)) <= 10 and 1 <= int(number.group(2)) <= MAX_CASE_NUMBER:
+        digits = number.group(2)
+        also = digits if not number.group(1) and len(digits) >= MIN_PREFIX else ""
+        return Search(number=int(digits), prefix=also)
+    if number and number.group(1):
+        raise BadSearch(
+            _("Case numbers run from 1 to %(max)d. Check the number.") % {"max": MAX_CASE_NUMBER}
+        )
     prefix = text.lower().replace("-", "")
     if re.fullmatch(rf"[0-9a-f]{{{MIN_PREFIX},32}}", prefix):
         return Search(prefix=prefix)
@@ -170,13 +174,14 @@ def _assigned_to_anyone() -> Exists:
 
 def _search_q(search: Search) -> Q:
     """On ReportKey rows: the reports the search names."""
+    found = Q()
     if search.number is not None:
-        return Q(report__person_link__person__number=search.number)
+        found |= Q(report__person_link__person__number=search.number)
     if search.prefix:
         low = uuid.UUID(hex=search.prefix.ljust(32, "0"))
         high = uuid.UUID(hex=search.prefix.ljust(32, "f"))
-        return Q(report_id__gte=low, report_id__lte=high)
-    return Q()
+        found |= Q(report_id__gte=low, report_id__lte=high)
+    return found
 
 
 def _held(staff: Staff, query: Query) -> QuerySet[ReportKey]:

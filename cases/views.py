@@ -116,6 +116,7 @@ def inbox(request: StaffRequest) -> HttpResponse:
         "errors": errors,
         "kept": urlencode(kept),
         "filtered": bool(kept),
+        "has_filters": bool(query.filters),
         "languages": dict(settings.LANGUAGES),
         "consents": work_queue.CONSENT_SHORT,
     }
