@@ -18,9 +18,13 @@ import math
 import re
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models import Count as CountOf
 from django.utils.translation import gettext_lazy as _
@@ -36,9 +40,12 @@ from intake.models import Consent, Region, Report, ReportKey, Status
 from . import services
 from .models import PersonReport
 
+T = TypeVar("T")
 PAGE_SIZE = 50
 MAX_CASE_NUMBER = 2_147_483_647  # the largest case number the database can hold
 MIN_PREFIX = 4  # hex characters of a report id, at least
+BIG_HOLDING = 5000  # reports held, from which the counts are cached for a little while
+COUNTS_FRESH_FOR = 30  # seconds
 
 
 class Sort:
@@ -137,6 +144,7 @@ class Row:
     case_number: int | None
     person_id: uuid.UUID | None
     assignees: list[str]
+    labels: dict[str, str]  # status, language, region and consent in words
 
 
 @dataclass
@@ -202,7 +210,7 @@ def _filter_q(name: str, value: str) -> Q:
 _FACTS = ("status", "language", "region", "consent", "mine", "anyone", "replied")
 
 
-def _combinations(staff: Staff, query: Query) -> list[tuple]:
+def _combinations(staff: Staff, query: Query, many: bool = False) -> list[tuple]:
     """(status, language, region, consent, assigned to me, assigned to anyone,
     replied, how many) for the staff member's reports, grouped in SQL."""
     rows = (
@@ -226,7 +234,20 @@ def _combinations(staff: Staff, query: Query) -> list[tuple]:
         .annotate(n=CountOf("*"))
         .order_by()
     )
-    return list(rows)
+    if not many or connection.vendor != "postgresql":
+        return [tuple(row) for row in rows]
+    with transaction.atomic():
+        # A grouped scan of many rows looks costly to the planner, which would then
+        # spend far longer compiling it (JIT) than running it.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        return [tuple(row) for row in rows]
+
+
+def _holds_many(staff: Staff) -> bool:
+    """Whether the staff member holds BIG_HOLDING reports or more (read from the index)."""
+    rows = ReportKey.objects.filter(holder_id=staff.holder_id).order_by()
+    return bool(list(rows.values_list("report_id", flat=True)[BIG_HOLDING - 1 : BIG_HOLDING]))
 
 
 def _value_of(name: str, facts: dict[str, object]) -> str | None:
@@ -240,21 +261,72 @@ def _value_of(name: str, facts: dict[str, object]) -> str | None:
     return str(facts[name])
 
 
+Tally = list[tuple[tuple[str | None, ...], int]]  # (option per filter, how many)
+
+
+def _tally(staff: Staff, query: Query, many: bool = False) -> Tally:
+    """For each combination of filter options among the staff member's reports, how
+    many reports have it."""
+    tally: Tally = []
+    for *values, n in _combinations(staff, query, many):
+        facts = dict(zip(_FACTS, values, strict=True))
+        tally.append((tuple(_value_of(name, facts) for name in FILTERS), n))
+    return tally
+
+
+def _cached(key: str, make: Callable[[], T]) -> T:
+    try:
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 - any cache failure: compute without it
+        value = None
+    if value is None:
+        value = make()
+        try:
+            cache.set(key, value, COUNTS_FRESH_FOR)
+        except Exception:  # noqa: BLE001, S110 - any cache failure: the next view computes
+            pass
+    return value
+
+
 def count(staff: Staff, query: Query) -> tuple[int, dict[str, dict[str, int]]]:
     """How many reports match the query, and for each filter option, how many would
-    match with that option chosen instead (the other filters kept)."""
-    counts: dict[str, Counter[str]] = {name: Counter() for name in FILTERS}
+    match with that option chosen instead (the other filters kept).
+
+    For a holding of BIG_HOLDING reports or more, counting them all on each view would
+    cost more than the page itself, so the tally and the counts for each choice of
+    filters are kept in the cache for COUNTS_FRESH_FOR seconds, per holder (counts of
+    clear workflow fields only, nothing sealed). Smaller holdings, and searches, are
+    counted on each view."""
+    if query.search or not _holds_many(staff):
+        return _count(_tally(staff, query), query)
+    holder = staff.holder_id.hex
+    chosen = ",".join(f"{name}={value}" for name, value in sorted(query.filters.items()))
+    return _cached(
+        f"inbox-counts:{holder}:{chosen}",
+        lambda: _count(_cached(f"inbox-tally:{holder}", lambda: _tally(staff, query, True)), query),
+    )
+
+
+def _count(tally: Tally, query: Query) -> tuple[int, dict[str, dict[str, int]]]:
+    active = [(FILTERS.index(name), value) for name, value in query.filters.items()]
+    counts: list[Counter[str]] = [Counter() for _name in FILTERS]
     total = 0
-    for *values, n in _combinations(staff, query):
-        facts = dict(zip(_FACTS, values, strict=True))
-        options = {name: _value_of(name, facts) for name in FILTERS}
-        missed = [name for name, value in query.filters.items() if options[name] != value]
-        if not missed:
-            total += n
-        for name in FILTERS:
-            if options[name] is not None and (not missed or missed == [name]):
-                counts[name][options[name]] += n
-    return total, {name: dict(counter) for name, counter in counts.items()}
+    for options, n in tally:
+        missed = -1
+        for index, value in active:
+            if options[index] != value:
+                if missed >= 0:
+                    break  # misses two filters: counts nowhere
+                missed = index
+        else:
+            if missed < 0:
+                total += n
+                for index, option in enumerate(options):
+                    if option is not None:
+                        counts[index][option] += n
+            elif options[missed] is not None:
+                counts[missed][options[missed]] += n  # type: ignore[index]
+    return total, {name: dict(counts[index]) for index, name in enumerate(FILTERS)}
 
 
 def _page_ids(staff: Staff, query: Query) -> tuple[list[tuple[uuid.UUID, datetime.date]], bool]:
@@ -289,6 +361,13 @@ def _page_ids(staff: Staff, query: Query) -> tuple[list[tuple[uuid.UUID, datetim
     return (ids[::-1] if backwards else ids), more
 
 
+def _labels(report: Report, words: dict[str, dict[str, str]]) -> dict[str, str]:
+    return {
+        name: words[name].get(getattr(report, name), getattr(report, name)) or "—"
+        for name in ("status", "language", "region", "consent")
+    }
+
+
 def page(staff: Staff, private_key: crypto.PrivateKey, query: Query) -> Page:
     """One page of the staff member's reports as asked, names decrypted for its rows
     only, with the counts. Recorded in the audit log as one inbox view (a day only)."""
@@ -316,6 +395,7 @@ def page(staff: Staff, private_key: crypto.PrivateKey, query: Query) -> Page:
         .values_list("report_id", "holder__staff__username")
     ):
         assignees.setdefault(report_id, []).append(login)
+    words = {name: {value: str(label) for value, label in CHOICES[name]} for name in CHOICES}
     rows = []
     for report_id in report_ids:
         report = reports[report_id]
@@ -332,6 +412,7 @@ def page(staff: Staff, private_key: crypto.PrivateKey, query: Query) -> Page:
                 case_number=link.person.number if link else None,
                 person_id=link.person_id if link else None,
                 assignees=assignees.get(report_id, []),
+                labels=_labels(report, words),
             )
         )
     audit.record(audit.staff_actor(staff), Action.INBOX_VIEWED, report_ids)

@@ -7,7 +7,6 @@ import uuid
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -117,8 +116,6 @@ def inbox(request: StaffRequest) -> HttpResponse:
         "kept": urlencode(kept),
         "filtered": bool(kept),
         "has_filters": bool(query.filters),
-        "languages": dict(settings.LANGUAGES),
-        "consents": work_queue.CONSENT_SHORT,
     }
     return render(request, "cases/inbox.html", context)
 
