@@ -85,7 +85,7 @@ def build(opts, services, Role):
     from django.db import connection
 
     import crypto
-    from intake.models import Report, ReportKey
+    from intake.models import Region, Report, ReportKey
 
     result = services.bootstrap("Bench", "coordinator", "coordinator-bench-pass-1")
     ckey = services.unlock_private_key(result.coordinator, "coordinator-bench-pass-1")
@@ -99,7 +99,7 @@ def build(opts, services, Role):
         ),
     ]
     reporter_public = crypto.PrivateKey.generate().public_key()
-    regions = [value for value, _label in Report._meta.get_field("region").choices]
+    regions = list(Region.values)
 
     started = time.perf_counter()
     batch = 2000

@@ -200,7 +200,7 @@ def _held(staff: Staff, query: Query) -> QuerySet[ReportKey]:
 def _filter_q(name: str, value: str) -> Q:
     """One filter on ReportKey rows (the staff member's own)."""
     if name == "assigned":
-        return Q(reason=Reason.ASSIGNED) if value == "me" else ~_assigned_to_anyone()
+        return Q(reason=Reason.ASSIGNED) if value == "me" else ~Q(_assigned_to_anyone())
     if name == "replied":
         return Q(report__replied_on__isnull=False)
     return Q(**{f"report__{name}": value})

@@ -13,6 +13,7 @@ from accounts import services as accounts
 from audit.models import Action, Entry, Waiting
 from cases import inbox, persons
 from cases import services as cases
+from cases.models import Person
 from intake.models import Report
 from tests.base import PASSWORDS, BaseTestCase
 
@@ -35,7 +36,19 @@ def option_counts(response, name: str) -> dict[str, int]:
     }
 
 
+def found(pattern: str, text: str) -> re.Match[str]:
+    match = re.search(pattern, text, re.S)
+    assert match, f"nothing matches {pattern}"
+    return match
+
+
 class InboxFiltersTestCase(BaseTestCase):
+    a1: Report
+    a2: Report
+    b1: Report
+    n1: Report
+    case: Person
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -125,14 +138,14 @@ class InboxFiltersTestCase(BaseTestCase):
     def test_it_shows_the_case_number_the_assignee_and_the_reply_marker(self):
         self.sign_in(self.ines)
         body = self.client.get("/staff/reports/").content.decode()
-        row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*Alice One.*?</tr>", body, re.S).group(0)
+        row = found(r"<tr[^>]*>(?:(?!</tr>).)*Alice One.*?</tr>", body).group(0)
         self.assertIn(f"#{self.case.number}</a>", row)
         self.assertIn(f'href="/staff/reports/persons/{self.case.id}/"', row)
         self.assertIn("alice", row)
-        bob_row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*Bob Only.*?</tr>", body, re.S).group(0)
+        bob_row = found(r"<tr[^>]*>(?:(?!</tr>).)*Bob Only.*?</tr>", body).group(0)
         self.assertIn("bob", bob_row)
         self.assertIn("not linked", bob_row)
-        replied = re.search(r"<tr[^>]*>(?:(?!</tr>).)*Alice Two.*?</tr>", body, re.S).group(0)
+        replied = found(r"<tr[^>]*>(?:(?!</tr>).)*Alice Two.*?</tr>", body).group(0)
         self.assertIn("Replied 2026-02-11, unread", replied)
         self.assertIn('class="replied"', replied)
 
@@ -161,7 +174,7 @@ class InboxFiltersTestCase(BaseTestCase):
             while url:
                 response = self.client.get(url)
                 seen += names(response)
-                pages.append(re.search(r"page (\d+) of (\d+)", response.content.decode()).groups())
+                pages.append(found(r"page (\d+) of (\d+)", response.content.decode()).groups())
                 nxt = re.search(r'href="([^"]+)" rel="next"', response.content.decode())
                 url = html.unescape(nxt.group(1)) if nxt else ""
                 links.append(url)
@@ -169,7 +182,7 @@ class InboxFiltersTestCase(BaseTestCase):
             self.assertEqual(len(seen), 5)
             self.assertEqual(pages, [("1", "3"), ("2", "3"), ("3", "3")])
             self.assertTrue(all("language=ug" in link for link in links[:-1]))
-            prev = re.search(r'href="([^"]+)" rel="prev"', response.content.decode())
+            prev = found(r'href="([^"]+)" rel="prev"', response.content.decode())
             back = self.client.get(html.unescape(prev.group(1)))
             self.assertEqual(names(back), seen[2:4])
             self.assertContains(back, "page 2 of 3")

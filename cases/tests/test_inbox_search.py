@@ -7,6 +7,8 @@ import re
 from accounts import services as accounts
 from cases import inbox, persons
 from cases import services as cases
+from cases.models import Person
+from intake.models import Report
 from tests.base import PASSWORDS, BaseTestCase
 
 from .queue_data import make_report
@@ -17,6 +19,12 @@ def names(response) -> list[str]:
 
 
 class InboxSearchTestCase(BaseTestCase):
+    first: Report
+    second: Report
+    other: Report
+    case: Person
+    other_case: Person
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

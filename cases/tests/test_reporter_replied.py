@@ -4,6 +4,7 @@ holder opens it."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -63,14 +64,12 @@ class ReporterRepliedTestCase(BaseTestCase):
 
     def test_a_later_reply_keeps_the_day_of_the_oldest_unread_one(self):
         self.reply()
-        Report.objects.update(replied_on=timezone.localdate() - timezone.timedelta(days=3))
+        Report.objects.update(replied_on=timezone.localdate() - timedelta(days=3))
         self.reply("Another detail.")
-        self.assertEqual(
-            Report.objects.get().replied_on, timezone.localdate() - timezone.timedelta(days=3)
-        )
+        self.assertEqual(Report.objects.get().replied_on, timezone.localdate() - timedelta(days=3))
 
     def test_a_message_from_staff_is_activity_but_no_reply(self):
-        Report.objects.update(active_on=timezone.localdate() - timezone.timedelta(days=9))
+        Report.objects.update(active_on=timezone.localdate() - timedelta(days=9))
         self.sign_in(self.alice)
         self.client.post(f"/staff/reports/{self.report.id}/message/", {"text": "Any news?"})
         report = Report.objects.get()
