@@ -8,7 +8,7 @@ member's own wrappings, as before.
 
 Pages are keyset pages: the next page starts after the last row shown, so a page
 deep in 100,000 reports costs what the first one does. On PostgreSQL the page's ids
-and the counts come from covering indexes (intake.models.Report.Meta).
+and the counts come from covering indexes (the indexes of intake.models.Report).
 """
 
 from __future__ import annotations
