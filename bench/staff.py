@@ -3,7 +3,10 @@
 Measures, through the real views (Django's test client in this process, against
 PostgreSQL): the inbox page (names decrypted for the page's 50 rows), opening a
 report, and signing in (password unlocks the Argon2id key, then TOTP).
-Run: .venv/bin/python bench/staff.py [--reports 100000]
+The inbox is measured unfiltered, filtered (status and language, and "assigned to me"),
+sorted by last activity, and searched by case number and by report id prefix.
+Run: .venv/bin/python bench/staff.py [--reports 100000] [--db NAME] [--reuse]
+(--reuse keeps a database built by an earlier run and only migrates it).
 Needs PostgreSQL on 127.0.0.1:5432 (trust auth).
 """
 
@@ -23,12 +26,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB = "amanat_bench_staff"
+DB = next(
+    (arg.split("=", 1)[1] for arg in sys.argv if arg.startswith("--db=")), "amanat_bench_staff"
+)
 os.environ.update(
     AMANAT_ENV="test",
     DJANGO_SETTINGS_MODULE="config.settings",
     DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB}",
 )
+LANGUAGES = ["en", "ug", "kk", "ru", "tr", "zh-hans"]
+STATUSES = ["received"] * 5 + ["in-review"] * 3 + ["followed"] * 2 + ["closed"]
+CONSENTS = ["internal", "un-confidential", "un-named", "partners", "publish-name", "public"]
 PASSWORD = {"ines": "ines-bench-pass-123", "cara": "cara-bench-pass-123"}
 
 
@@ -72,34 +80,17 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(len(values) * p / 100))] * 1000
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--reports", type=int, default=100_000)
-    opts = parser.parse_args()
-    for sql in (f"DROP DATABASE IF EXISTS {DB}", f"CREATE DATABASE {DB}"):
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+def build(opts, services, Role):
+    """Bootstrap, two staff members and the sealed reports, with varied workflow fields."""
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()  # the test client's hooks; the database is the real one above
-    call_command("migrate", verbosity=0)
-    from django_otp.oath import totp
 
     import crypto
-    from accounts import second_factor, services
-    from accounts.models import Role
-    from intake.models import Report, ReportKey
+    from intake.models import Region, Report, ReportKey
 
     result = services.bootstrap("Bench", "coordinator", "coordinator-bench-pass-1")
     ckey = services.unlock_private_key(result.coordinator, "coordinator-bench-pass-1")
     ines = services.add_staff("ines", Role.INTAKE, PASSWORD["ines"], result.coordinator, ckey)
-    cara = services.add_staff("cara", Role.CASEWORKER, PASSWORD["cara"], result.coordinator, ckey)
+    services.add_staff("cara", Role.CASEWORKER, PASSWORD["cara"], result.coordinator, ckey)
     holders = [
         (ines.holder_id.hex, bytes(ines.holder.public_key).hex()),
         (
@@ -108,6 +99,7 @@ def main():
         ),
     ]
     reporter_public = crypto.PrivateKey.generate().public_key()
+    regions = list(Region.values)
 
     started = time.perf_counter()
     batch = 2000
@@ -118,9 +110,10 @@ def main():
                 [
                     Report(
                         id=uuid.UUID(r[0]),
-                        language="en",
-                        consent="un-confidential",
-                        region="kashgar",
+                        language=random.choice(LANGUAGES),
+                        consent=random.choice(CONSENTS),
+                        region=random.choice(regions),
+                        status=random.choice(STATUSES),
                         schema_version=1,
                         sealed_content=bytes.fromhex(r[1]),
                         receipt_lookup=uuid.uuid4().hex + uuid.uuid4().hex,
@@ -140,21 +133,81 @@ def main():
                     for h, w in r[3]
                 ]
             )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     print(
         f"Built {opts.reports} sealed reports with their wrappings in "
         f"{time.perf_counter() - started:.0f} s"
     )
+    with connection.cursor() as cursor:
+        # The last day with activity, and an unread reporter reply on one report in 50.
+        cursor.execute(
+            "UPDATE intake_report SET active_on = received_on + (random() * 60)::int, "
+            "replied_on = CASE WHEN random() < 0.02 THEN received_on + 1 END"
+        )
 
-    # The caseworker holds 200 of them (assigned by intake).
+    # The caseworker holds 200 of them (assigned by intake), and 300 cases are opened.
+    from accounts.models import Staff
+    from cases import persons
     from cases import services as cases
 
+    cara = Staff.objects.get(username="cara")
     ines_key = services.unlock_private_key(ines, PASSWORD["ines"])
     for report_id in Report.objects.order_by("?").values_list("id", flat=True)[:200]:
         cases.assign(ines, ines_key, report_id, cara)
+    for report_id in Report.objects.order_by("?").values_list("id", flat=True)[:300]:
+        persons.create_from_report(ines, ines_key, report_id, "unverified")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=100_000)
+    parser.add_argument("--db", default=DB, help="database name (dropped and rebuilt)")
+    parser.add_argument("--reuse", action="store_true", help="keep a database built before")
+    opts = parser.parse_args()
+    exists = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{DB}'",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    fresh = not (opts.reuse and exists)
+    if fresh:
+        for sql in (f"DROP DATABASE IF EXISTS {DB}", f"CREATE DATABASE {DB}"):
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client's hooks; the database is the real one above
+    call_command("migrate", verbosity=0)
+    from django_otp.oath import totp
+
+    from accounts import second_factor, services
+    from accounts.models import Role, SealedTOTPDevice, Staff
+    from cases.models import Person
+    from intake.models import Report
+
+    if fresh:
+        build(opts, services, Role)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    ines, cara = Staff.objects.get(username="ines"), Staff.objects.get(username="cara")
+    total = Report.objects.count()
 
     def sign_in(client, staff):
+        SealedTOTPDevice.objects.filter(user=staff).delete()  # from an earlier run (--reuse)
         _device, secret = second_factor.enrol_totp(staff, confirmed=True)
         import base64
 
@@ -167,40 +220,63 @@ def main():
         assert response.status_code == 302
         return time.perf_counter() - t
 
+    def timed(client, urls, runs):
+        times = []
+        for n in range(runs):
+            url = urls(n)
+            t = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - t)
+            assert response.status_code == 200, (url, response.status_code)
+        return f"p50 {percentile(times, 50):6.1f} p95 {percentile(times, 95):6.1f}"
+
     print(
         f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
         f"PostgreSQL on the same machine; times in ms"
     )
-    for staff, label in (
-        (ines, f"intake (holds all {opts.reports})"),
-        (cara, "caseworker (holds 200)"),
-    ):
+
+    def run(staff, label):
         client = Client()
         login = sign_in(client, staff)
-        pages = max(1, Report.objects.filter(keys__holder=staff.holder).count() // 50)
-        inbox, opened = [], []
-        ids = list(
-            Report.objects.filter(keys__holder=staff.holder).values_list("id", flat=True)[:5000]
-        )
-        for n in range(60):
-            page = 1 if n % 3 == 0 else random.randint(1, pages)
-            t = time.perf_counter()
-            response = client.get(f"/staff/reports/?page={page}")
-            inbox.append(time.perf_counter() - t)
-            assert response.status_code == 200
-        for _ in range(100):
-            t = time.perf_counter()
-            response = client.get(f"/staff/reports/{random.choice(ids)}/")
-            opened.append(time.perf_counter() - t)
-            assert response.status_code == 200
-        print(
-            f"{label:<34} login {login * 1000:6.0f} | inbox p50 {percentile(inbox, 50):6.1f} "
-            f"p95 {percentile(inbox, 95):6.1f} | open report p50 {percentile(opened, 50):6.1f} "
-            f"p95 {percentile(opened, 95):6.1f}"
-        )
+        held = Report.objects.filter(keys__holder=staff.holder)
+        sample = list(held.values_list("id", "received_on", "active_on").order_by("?")[:2000])
+        numbers = list(
+            Person.objects.filter(links__report__keys__holder=staff.holder).values_list(
+                "number", flat=True
+            )
+        ) or [1]
+
+        def deep(n, sort="received"):
+            # One page in three is the first; the others start at a random report.
+            if n % 3 == 0:
+                return f"sort={sort}"
+            report_id, received, active = random.choice(sample)
+            day = received if sort == "received" else active
+            return f"sort={sort}&before={day.isoformat()}_{report_id.hex}&page=2"
+
+        base = "/staff/reports/"
+        lines = {
+            "inbox": lambda n: f"{base}?{deep(n)}",
+            "inbox by last activity": lambda n: f"{base}?{deep(n, 'activity')}",
+            "inbox filtered (status+language)": lambda n: (
+                f"{base}?status=received&language={LANGUAGES[n % 6]}&{deep(n)}"
+            ),
+            "inbox filtered (assigned to me)": lambda n: f"{base}?assigned=me&{deep(n)}",
+            "inbox filtered (replied)": lambda n: f"{base}?replied=1&{deep(n, 'activity')}",
+            "search by case number": lambda n: f"{base}?q=%23{random.choice(numbers)}",
+            "search by report id prefix": lambda n: f"{base}?q={random.choice(sample)[0].hex[:6]}",
+            "open report": lambda n: f"{base}{random.choice(sample)[0]}/",
+        }
+        print(f"{label}: login {login * 1000:.0f}")
+        for name, urls in lines.items():
+            runs = 100 if name == "open report" else 60
+            print(f"  {name:<34} {timed(client, urls, runs)}")
+
+    run(ines, f"intake (holds all {total})")
+    run(cara, "caseworker (holds 200)")
     print(
-        "Targets: inbox p95 < 150 ms, open p95 < 100 ms, login < 1000 ms "
-        "(Argon2id 64 MiB, 3 passes)"
+        "Targets: inbox p95 < 150 ms (every inbox and search line), open p95 < 100 ms, "
+        "login < 1000 ms (Argon2id 64 MiB, 3 passes)"
     )
 
 

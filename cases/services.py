@@ -4,14 +4,13 @@ Every opening is in the audit log."""
 
 from __future__ import annotations
 
-import datetime
 import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.utils import timezone
 
 import crypto
 from accounts import keyring
@@ -25,7 +24,6 @@ from intake.models import Attachment, Message, Report, ReportKey, Status
 
 from . import case_keys, reading
 
-PAGE_SIZE = 50
 ASSIGNABLE_ROLES = (Role.CASEWORKER, Role.REVIEWER)
 
 
@@ -71,57 +69,14 @@ def display_name(data: dict) -> tuple[str, str]:
     return names[0]["name"], names[0]["script"]
 
 
-@dataclass
-class InboxRow:
-    report: Report
-    name: str
-    script: str
-
-
-def _cursor(report: Report) -> str:
-    return f"{report.received_on.isoformat()}_{report.id.hex}"
-
-
-def _after(cursor: str) -> Q:
-    """Rows older than the cursor in the inbox's order (received day, then id, descending)."""
-    try:
-        day, report_id = cursor.split("_")
-        day, report_id = datetime.date.fromisoformat(day), uuid.UUID(report_id)
-    except ValueError:
-        return Q()
-    return Q(received_on__lt=day) | Q(received_on=day, id__lt=report_id)
-
-
-def inbox(
-    staff: Staff, private_key: crypto.PrivateKey, before: str = ""
-) -> tuple[list[InboxRow], str]:
-    """One page of readable reports, names decrypted for that page's rows only.
-
-    Keyset pagination: the next page starts after the last row shown, so a page
-    deep in 100,000 reports costs what the first one does. Returns the rows and
-    the cursor of the next (older) page, or "" at the end.
-    """
-    reports = list(
-        readable(staff)
-        .filter(_after(before) if before else Q())
-        .defer("reporter_public_key", "reporter_key")
-        .order_by("-received_on", "-id")[: PAGE_SIZE + 1]
-    )
-    more = len(reports) > PAGE_SIZE
-    reports = reports[:PAGE_SIZE]
-    ids = [report.id for report in reports]
-    wraps = {
-        row.report_id: row
-        for row in ReportKey.objects.filter(report_id__in=ids, holder_id=staff.holder_id)
-    }
-    rows = []
-    for report in reports:
-        opened = sealing.OpenReport(report=report, dek=_unwrap(wraps[report.id], private_key))
-        name, script = display_name(content(opened))
-        rows.append(InboxRow(report=report, name=name, script=script))
-    if ids:
-        audit.record(audit.staff_actor(staff), Action.INBOX_VIEWED, ids)
-    return rows, _cursor(reports[-1]) if more else ""
+def replies_read(opened: sealing.OpenReport) -> sealing.OpenReport:
+    """A holder opened the report: the reporter's messages are read, and the inbox's
+    "reporter replied" marker goes."""
+    report = opened.report
+    if report.replied_on is not None:
+        Report.objects.filter(id=report.id).update(replied_on=None)
+        report.replied_on = None
+    return opened
 
 
 @dataclass
@@ -218,6 +173,7 @@ def assign(
         Report.objects.filter(id=report_id, status__in=[Status.RECEIVED, Status.IN_REVIEW]).update(
             status=Status.FOLLOWED
         )
+        Report.objects.filter(id=report_id).update(active_on=timezone.localdate())
         Notification.objects.create(
             staff=caseworker, kind=Notification.Kind.ASSIGNED, subject=report_id
         )

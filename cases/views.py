@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -23,6 +24,7 @@ from intake import returns, sealing
 from intake.models import Report
 from intake.sanitise import KINDS
 
+from . import inbox as work_queue
 from . import persons, reading, services, workspace
 from .models import PersonStatus, Verification
 
@@ -97,11 +99,42 @@ class MessageForm(forms.Form):
 @require_GET
 @staff_required
 def inbox(request: StaffRequest) -> HttpResponse:
-    before = request.GET.get("before", "")[:80]
-    rows, older = services.inbox(request.user, request.private_key, before)
-    return render(
-        request, "cases/inbox.html", {"rows": rows, "older": older, "paged": bool(before)}
-    )
+    """The work queue: filters, sort, search, counts and keyset pages (cases.inbox)."""
+    query, errors = work_queue.parse(request.GET)
+    result = work_queue.page(request.user, request.private_key, query)
+    kept = {name: value for name, value in query.filters.items()}
+    if query.sort != work_queue.Sort.RECEIVED:
+        kept["sort"] = query.sort
+    if query.search and "q" not in errors:
+        kept["q"] = request.GET.get("q", "").strip()[:100]
+    filters = [
+        {
+            "name": name,
+            "label": work_queue.LABELS[name],
+            "options": [
+                (value, label, result.counts[name].get(value, 0), query.filters.get(name) == value)
+                for value, label in work_queue.CHOICES[name]
+            ],
+            "error": errors.get(name, ""),
+        }
+        for name in ("status", "language", "region", "consent", "assigned")
+    ]
+    replied_count = result.counts["replied"].get("1", 0)
+    context = {
+        "page": result,
+        "filters": filters,
+        "replied": query.filters.get("replied") == "1",
+        "replied_count": replied_count,
+        "sort": query.sort,
+        "sorts": work_queue.Sort.CHOICES,
+        "q": request.GET.get("q", "").strip()[:100],
+        "search": query.search,
+        "errors": errors,
+        "kept": urlencode(kept),
+        "filtered": bool(kept),
+        "has_filters": bool(query.filters),
+    }
+    return render(request, "cases/inbox.html", context)
 
 
 def _report_page(
@@ -145,7 +178,7 @@ def overview(request: StaffRequest) -> HttpResponse:
 @staff_required
 def report(request: StaffRequest, report_id: uuid.UUID) -> HttpResponse:
     workspace.report_seen(request.user, report_id)  # its notices, if they hold it
-    return _report_page(request, _open(request, report_id))
+    return _report_page(request, services.replies_read(_open(request, report_id)))
 
 
 @require_GET

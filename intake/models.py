@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import WrappedKey
+from accounts.models import Reason, WrappedKey
 
 
 class Consent(models.TextChoices):
@@ -60,6 +60,10 @@ class Region(models.TextChoices):
     ELSEWHERE = "elsewhere", _("Elsewhere in China")
 
 
+# The clear fields the staff inbox filters and counts on (cases.inbox).
+INBOX_FIELDS = ["status", "language", "region", "consent", "replied_on"]
+
+
 class Report(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
@@ -81,14 +85,28 @@ class Report(models.Model):
     # The report is its own outbox entry: intake staff are told of it after commit
     # (intake.notices.dispatch_notices), and a broker outage only delays that.
     announced = models.BooleanField(default=False, db_default=False)
+    # The staff inbox's work queue, days only like everything else a report keeps: the
+    # last day something happened to the report (a message either way, an assignment,
+    # a consent change), and the day of the reporter's oldest message that no holder
+    # has read yet (empty once a holder opens the report).
+    active_on = models.DateField(default=timezone.localdate)
+    replied_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["receipt_lookup"], name="one_report_per_receipt")
         ]
         indexes = [
-            # The staff inbox reads reports newest first, a page at a time (keyset).
-            models.Index(fields=["-received_on", "-id"], name="report_inbox_order"),
+            # The staff inbox reads reports a page at a time (keyset), newest first or
+            # by last activity, filtered on the clear workflow fields, and counts them
+            # per filter: on PostgreSQL both orders cover those fields, so the page's
+            # ids and the counts come from the indexes alone.
+            models.Index(
+                fields=["-received_on", "-id"], include=INBOX_FIELDS, name="report_inbox_order"
+            ),
+            models.Index(
+                fields=["-active_on", "-id"], include=INBOX_FIELDS, name="report_inbox_activity"
+            ),
             models.Index(
                 fields=["id"], condition=models.Q(announced=False), name="report_unannounced"
             ),
@@ -112,6 +130,18 @@ class ReportKey(WrappedKey):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["report", "holder"], name="one_report_key_per_holder")
+        ]
+        indexes = [
+            # A holder's reports with the reason, from the index alone (the inbox's
+            # counts); and the few assigned wrappings (the assignee, "unassigned").
+            models.Index(
+                fields=["holder", "report"], include=["reason"], name="report_key_by_holder"
+            ),
+            models.Index(
+                fields=["report"],
+                condition=models.Q(reason=Reason.ASSIGNED),
+                name="report_key_assigned",
+            ),
         ]
 
     def __str__(self) -> str:

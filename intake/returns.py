@@ -108,8 +108,12 @@ def add_message(
             for row in attachments:
                 row.message = message
             Attachment.objects.bulk_create(attachments)
+            this = Report.objects.filter(id=report.id)
+            this.update(active_on=timezone.localdate())
             if sender == Message.Sender.REPORTER:
                 queue_notice(Notification.Kind.REPORTER_MESSAGE, report.id)
+                # Unread until a holder opens the report; the oldest unread day is kept.
+                this.filter(replied_on__isnull=True).update(replied_on=timezone.localdate())
     except BaseException as exc:
         discard_files(attachments)
         if isinstance(exc, IntegrityError) and message_sent(form_id):
@@ -122,7 +126,9 @@ def change_consent(access: OpenReport, consent: str) -> None:
     if consent not in Consent.values:
         raise ValueError("unknown consent level")
     with transaction.atomic():
-        Report.objects.filter(id=access.report.id).update(consent=consent)
+        Report.objects.filter(id=access.report.id).update(
+            consent=consent, active_on=timezone.localdate()
+        )
         audit.record("reporter", Action.CONSENT_CHANGED, [access.report.id])
     access.report.consent = consent
 
@@ -133,7 +139,7 @@ def withdraw(access: OpenReport) -> None:
     today = timezone.localdate()
     with transaction.atomic():
         Report.objects.filter(id=access.report.id).update(
-            status=Status.WITHDRAWN, consent=Consent.INTERNAL, withdrawn_on=today
+            status=Status.WITHDRAWN, consent=Consent.INTERNAL, withdrawn_on=today, active_on=today
         )
         audit.record("reporter", Action.REPORT_WITHDRAWN, [access.report.id])
     access.report.status = Status.WITHDRAWN
