@@ -32,6 +32,15 @@ def new_reports(staff: Staff) -> int:
     )
 
 
+def unread_replies(staff: Staff) -> int:
+    """Reports this staff member holds with a reporter's reply no holder has read yet."""
+    return (
+        ReportKey.objects.filter(holder_id=staff.holder_id, report__replied_on__isnull=False)
+        .values("report_id")
+        .count()
+    )
+
+
 def my_open_cases(staff: Staff) -> QuerySet[Person]:
     """Persons assigned to this staff member (a wrapping held as an assignment) whose
     case is not closed."""
@@ -42,7 +51,7 @@ def my_open_cases(staff: Staff) -> QuerySet[Person]:
 
 
 def home_counts(staff: Staff) -> list[HomeCount]:
-    """New reports and my open cases, each linking to the list it counts. Auditors hold
+    """New reports, unread replies and my open cases, each linking to the list it counts. Auditors hold
     no reports and get none."""
     if staff.role == Role.AUDITOR:
         return []
@@ -51,6 +60,7 @@ def home_counts(staff: Staff) -> list[HomeCount]:
     mine = urlencode({"status": OPEN, "caseworker": str(staff.pk)})
     return [
         HomeCount(gettext("New reports"), new_reports(staff), f"{inbox}?status={Status.RECEIVED}"),
+        HomeCount(gettext("Unread replies"), unread_replies(staff), f"{inbox}?replied=1"),
         HomeCount(gettext("My open cases"), my_open_cases(staff).count(), f"{cases}?{mine}"),
     ]
 

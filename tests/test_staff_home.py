@@ -1,5 +1,5 @@
 """The staff home counts the work waiting: new reports among those the staff member
-holds, and their own open cases, each a link into the list it counts. Counts come from
+holds, unread replies from reporters, and their own open cases, each a link into the list it counts. Counts come from
 workflow fields and wrappings only; Bob counts nothing of Alice's."""
 
 from __future__ import annotations
@@ -66,6 +66,17 @@ class StaffHomeCountsTestCase(BaseTestCase):
             type(self.person).objects.filter(pk=self.person.pk).update(status=closed)
             self.assertEqual(workspace.my_open_cases(self.alice).count(), 0)
 
+    def test_it_counts_unread_replies_until_a_holder_opens_the_report(self):
+        Report.objects.filter(pk=self.first.pk).update(replied_on=self.first.received_on)
+        page = self.home(self.alice)
+        self.assertEqual(count_on(page, "Unread replies"), 1)
+        self.assertIn(f'href="{reverse("cases:inbox")}?replied=1"', page)
+        self.assertEqual(count_on(self.home(self.bob), "Unread replies"), 0)
+        self.assertEqual(count_on(self.home(self.alice), "Unread replies"), 1)
+        self.client.get(reverse("cases:report", args=[self.first.id]))
+        page = self.client.get("/staff/").content.decode()
+        self.assertEqual(count_on(page, "Unread replies"), 0)
+
     def test_it_shows_an_auditor_no_counts(self):
         from accounts import services as accounts
         from accounts.models import Role
@@ -79,6 +90,6 @@ class StaffHomeCountsTestCase(BaseTestCase):
 
     def test_it_counts_in_sql_without_opening_any_report(self):
         self.sign_in(self.ines)
-        with self.assertNumQueries(2):
+        with self.assertNumQueries(3):
             workspace.home_counts(self.ines)
         self.assertEqual(Report.objects.filter(status="received").count(), 1)
