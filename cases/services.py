@@ -39,8 +39,11 @@ def readable(staff: Staff):
 
 
 def open_report(
-    staff: Staff, private_key: crypto.PrivateKey, report_id: uuid.UUID
+    staff: Staff, private_key: crypto.PrivateKey, report_id: uuid.UUID, record: bool = True
 ) -> sealing.OpenReport:
+    """The report with its data key. `record=False` when the caller records the action
+    the opening is for (a download, a message, an assignment) or records the page
+    where the content is shown (record_opening): one entry per action."""
     row = (
         ReportKey.objects.select_related("report")
         .filter(report_id=report_id, holder_id=staff.holder_id)
@@ -49,8 +52,15 @@ def open_report(
     if row is None:
         raise NoAccess("no wrapping for this staff member")
     dek = _unwrap(row, private_key)
-    audit.record(audit.staff_actor(staff), Action.REPORT_OPENED, [report_id])
+    if record:
+        record_opening(staff, report_id)
     return sealing.OpenReport(report=row.report, dek=dek)
+
+
+def record_opening(staff: Staff, report_id: uuid.UUID) -> None:
+    """A report's content was shown: recorded once per staff member and day, and not
+    after an action on it that day (audit.chain.record_view)."""
+    audit.record_view(audit.staff_actor(staff), Action.REPORT_OPENED, report_id)
 
 
 def content(opened: sealing.OpenReport) -> dict:
@@ -114,7 +124,8 @@ def inbox(
         name, script = display_name(content(opened))
         rows.append(InboxRow(report=report, name=name, script=script))
     if ids:
-        audit.record(audit.staff_actor(staff), Action.INBOX_VIEWED, ids)
+        # One entry per page listed; the same page shown again today adds none.
+        audit.record_listing(audit.staff_actor(staff), Action.INBOX_VIEWED, ids)
     return rows, _cursor(reports[-1]) if more else ""
 
 
@@ -169,7 +180,7 @@ def assign(
     caseworker's public key."""
     if caseworker.role not in ASSIGNABLE_ROLES or not caseworker.is_active:
         raise ValueError("only an active caseworker or reviewer can be assigned")
-    opened = open_report(granter, granter_key, report_id)
+    opened = open_report(granter, granter_key, report_id, record=False)
     with transaction.atomic():
         case_keys.share(
             granter.holder,
