@@ -153,9 +153,11 @@ def record_listing(actor: str, action: str, subjects: Iterable[object]) -> bool:
     same ids listed earlier today. Returns whether it recorded."""
     ids = _subjects(subjects)
     since = midnight(timezone.localdate())
-    if Waiting.objects.filter(actor=actor, action=action, created_at__gte=since).filter(
-        subjects=ids
-    ).exists():
+    if (
+        Waiting.objects.filter(actor=actor, action=action, created_at__gte=since)
+        .filter(subjects=ids)
+        .exists()
+    ):
         return False
     _record(actor, action, ids)
     return True

@@ -165,8 +165,7 @@ class Names:
             login = self.logins.get(pk) or str(_("staff account #%(pk)s") % {"pk": pk})
             return Subject(STAFF, login, value)
         if kind == HOLDER:
-            login = self.holders.get(value)
-            text = login or str(_("key %(prefix)s") % {"prefix": value[:PREFIX]})
+            text = self.holders.get(value) or str(_("key %(prefix)s") % {"prefix": value[:PREFIX]})
             return Subject(HOLDER, text, value)
         if kind == PERSON and value in self.persons:
             return Subject(PERSON, self.persons[value], value)

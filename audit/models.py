@@ -23,7 +23,7 @@ class Action(models.TextChoices):
     ORGANISATION_CREATED = "organisation.created", _("Organisation created")
     STAFF_CREATED = "staff.created", _("Staff account created")
     ROLE_CHANGED = "staff.role-changed", _("Role changed")
-    PASSWORD_RESET = "staff.password-reset", _("Password reset by a coordinator")  # noqa: S105 - an action name
+    PASSWORD_RESET = "staff.password-reset", _("Password reset by a coordinator")
     LOGIN = "login", _("Signed in")
     LOGIN_FAILED = "login.failed", _("Sign-in failed")
     LOGOUT = "logout", _("Signed out")
@@ -32,7 +32,7 @@ class Action(models.TextChoices):
     KEY_REVOKED = "key.revoked", _("Access removed")
     PASSKEY_REGISTERED = "passkey.registered", _("Passkey added")
     PASSKEY_REMOVED = "passkey.removed", _("Passkey removed")
-    PASSWORD_CHANGED = "password.changed", _("Password changed by its owner")  # noqa: S105 - an action name
+    PASSWORD_CHANGED = "password.changed", _("Password changed by its owner")
     CHANGE_PROPOSED = "staff.change-proposed", _("Staff change proposed")
     CHANGE_APPROVED = "staff.change-approved", _("Staff change approved")
     CHANGE_DECLINED = "staff.change-declined", _("Staff change declined")

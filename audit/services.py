@@ -14,7 +14,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Staff
 
@@ -90,7 +91,7 @@ class LogFilter(forms.Form):
         value = str(self.cleaned_data.get("subject") or "").strip().lower()
         if value and not SUBJECT.match(value):
             raise forms.ValidationError(
-                _("A subject id is 32 letters a–f and digits, or a number: use a link from the log.")
+                _("A subject id is 32 letters and digits, or a number: use a link from the log.")
             )
         return value
 

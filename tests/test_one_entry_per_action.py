@@ -90,11 +90,13 @@ class OneEntryPerActionTestCase(BaseTestCase):
         def download() -> None:
             response = self.client.get(url)
             self.assertEqual(response.status_code, 200)
-            b"".join(response.streaming_content)
+            b"".join(response.streaming_content)  # type: ignore[attr-defined]
 
         self.assertEqual(self.added(download), [(self.me(self.ines), Action.ATTACHMENT_DOWNLOADED)])
         # The report page after it: seen with the download today, nothing more.
-        self.assertEqual(self.added(lambda: self.client.get(f"/staff/reports/{self.report.id}/")), [])
+        self.assertEqual(
+            self.added(lambda: self.client.get(f"/staff/reports/{self.report.id}/")), []
+        )
 
     def test_it_records_an_assignment_once_and_the_page_after_it_not_again(self):
         self.sign_in(self.ines)
