@@ -43,6 +43,7 @@ TIMED_ACTIONS = frozenset(
         Action.STAFF_DEACTIVATED,
         Action.CHAIN_VERIFIED,
         Action.AUDIT_DOWNLOADED,
+        Action.AUTHENTICATOR_ENROLLED,
     }
 )
 REPORTER = "reporter"

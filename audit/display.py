@@ -89,6 +89,7 @@ SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
     Action.EXPORT: (ANY,),
     Action.CHAIN_VERIFIED: (),
     Action.AUDIT_DOWNLOADED: (),
+    Action.AUTHENTICATOR_ENROLLED: (STAFF,),
 }
 
 

@@ -54,6 +54,7 @@ class Action(models.TextChoices):
     STAFF_DEACTIVATED = "staff.deactivated", _("Staff account deactivated")
     CHAIN_VERIFIED = "audit.chain-verified", _("Audit chain verified")
     AUDIT_DOWNLOADED = "audit.downloaded", _("Audit log downloaded")
+    AUTHENTICATOR_ENROLLED = "totp.enrolled", _("Authenticator app set up")
 
 
 class Entry(models.Model):

@@ -40,3 +40,20 @@ class ActionLabelsTestCase(BaseTestCase):
         )
         # A deactivation is recorded as what it is, not as keys taken away.
         self.assertFalse(Entry.objects.filter(action=Action.KEY_REVOKED).exists())
+
+    def test_setting_up_the_authenticator_is_recorded_as_that_not_as_a_key_grant(self):
+        from django_otp.oath import totp
+
+        from accounts import second_factor
+        from accounts.models import SealedTOTPDevice
+        from tests.base import PASSWORDS
+
+        self.client.post("/staff/login/", {"username": "bob", "password": PASSWORDS["bob"]})
+        self.assertEqual(self.client.get("/staff/enrol/").status_code, 200)
+        device = SealedTOTPDevice.objects.get(user=self.bob, confirmed=False)
+        seed = second_factor.totp_seed(device, self.private_key(self.bob))
+        response = self.client.post("/staff/enrol/", {"code": f"{totp(seed):06d}"})
+        self.assertEqual(response.status_code, 200)
+        enrolled = Entry.objects.get(action=Action.AUTHENTICATOR_ENROLLED)
+        self.assertEqual(enrolled.subjects, [str(self.bob.pk)])
+        self.assertEqual(display.action_label(enrolled.action), "Authenticator app set up")
