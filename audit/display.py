@@ -11,6 +11,7 @@ person id) through `register_resolver`, called from their AppConfig.ready.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -127,27 +128,37 @@ class Row:
     action: str
     action_label: str
     subjects: tuple[Subject, ...]
+    more: int = 0  # subjects not shown (a page shows the first few; the download has all)
 
 
 class Names:
     """The words for one page of entries, looked up in one query per kind."""
 
-    def __init__(self, entries: Sequence[LogEntry]) -> None:
+    def __init__(self, entries: Sequence[LogEntry], limit: int | None = None) -> None:
+        # Only ids whose kind needs a lookup are looked up: a report needs none (its prefix).
         staff_ids: set[int] = set()
-        uuids: set[str] = set()
+        holder_ids: set[str] = set()
+        person_ids: set[str] = set()
         for entry in entries:
             actor = entry.actor
             if actor.startswith("staff:") and actor[6:].isdigit():
                 staff_ids.add(int(actor[6:]))
-            for value in entry.subjects:
-                if str(value).isdigit():
-                    staff_ids.add(int(value))
-                elif _is_hex_id(str(value)):
-                    uuids.add(str(value))
+            for position, value in enumerate(entry.subjects[:limit]):
+                kind, text = kind_of(entry.action, position), str(value)
+                if kind in (STAFF, ANY) and text.isdigit():
+                    staff_ids.add(int(text))
+                elif kind in (HOLDER, PERSON, ANY) and _is_hex_id(text):
+                    (person_ids if kind == PERSON else holder_ids).add(text)
+                    if kind == ANY:
+                        person_ids.add(text)
+        self.limit = limit
         self.logins = dict(Staff.objects.filter(pk__in=staff_ids).values_list("pk", "username"))
-        holders = Staff.objects.filter(holder_id__in=[uuid.UUID(hex=h) for h in uuids])
+        holders = Staff.objects.filter(holder_id__in=[uuid.UUID(hex=h) for h in holder_ids])
         self.holders = {h.hex: login for h, login in holders.values_list("holder_id", "username")}
-        self.persons = _resolvers["person"](uuids) if "person" in _resolvers else {}
+        resolve = _resolvers.get(PERSON)
+        self.persons = resolve(person_ids) if resolve and person_ids else {}
+        # Words in the current language, translated once per page rather than per id.
+        self.words = {kind: str(word) for kind, word in KIND_WORDS.items()}
 
     def actor(self, actor: str) -> str:
         if actor in FIXED_ACTORS:
@@ -170,7 +181,7 @@ class Names:
             return Subject(HOLDER, text, value)
         if kind == PERSON and value in self.persons:
             return Subject(PERSON, self.persons[value], value)
-        word = KIND_WORDS.get(kind, kind)
+        word = self.words.get(kind, kind)
         return Subject(kind, f"{word} {value[:PREFIX]}", value)
 
     def _guess(self, value: str) -> str:
@@ -187,6 +198,7 @@ class Names:
         moment = timezone.localtime(entry.created_at)
         day_only = keeps_day_only(entry.actor, entry.action)
         action = entry.action
+        shown = entry.subjects[: self.limit]
         return Row(
             sequence=entry.sequence if isinstance(entry, Entry) else None,
             when=moment.strftime("%Y-%m-%d" if day_only else "%Y-%m-%d %H:%M:%S"),
@@ -194,16 +206,21 @@ class Names:
             actor_id=entry.actor,
             action=action,
             action_label=action_label(action),
-            subjects=tuple(self.subject(action, i, str(v)) for i, v in enumerate(entry.subjects)),
+            subjects=tuple(self.subject(action, i, str(v)) for i, v in enumerate(shown)),
+            more=len(entry.subjects) - len(shown),
         )
 
 
+HEX_ID = re.compile(r"\A[0-9a-f]{32}\Z")
+
+
 def _is_hex_id(value: str) -> bool:
-    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+    return HEX_ID.match(value) is not None
 
 
-def rows(entries: Iterable[LogEntry]) -> list[Row]:
-    """The entries in words, with one lookup per kind for all of them."""
+def rows(entries: Iterable[LogEntry], limit: int | None = None) -> list[Row]:
+    """The entries in words, with one lookup per kind for all of them; with a limit,
+    only the first `limit` subjects of each (the rest counted in Row.more)."""
     entries = list(entries)
-    names = Names(entries)
+    names = Names(entries, limit)
     return [names.row(entry) for entry in entries]

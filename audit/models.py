@@ -75,7 +75,9 @@ class Entry(models.Model):
         indexes = [
             models.Index(
                 fields=["action", "created_at", "actor", "subjects"], name="audit_entry_content"
-            )
+            ),
+            # The auditor's commonest question, what one person did, newest first.
+            models.Index(fields=["actor", "-sequence"], name="audit_entry_actor"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,10 +22,11 @@ from accounts.models import Staff
 
 from . import display
 from .chain import midnight
-from .models import Action, Entry, Waiting
+from .models import Action, Entry, Head, Waiting
 
 PAGE_SIZE = 100
-WAITING_SHOWN = 200
+WAITING_SHOWN = 100
+SUBJECTS_SHOWN = 5  # per entry on the page; the download and the subject filter have all
 CSV_BATCH = 1000
 DATE_HELP = _("A day as YYYY-MM-DD, for example 2026-11-29.")
 DATE_ERROR = _("Write the date as YYYY-MM-DD, for example 2026-11-29.")
@@ -131,6 +133,57 @@ def filtered(model: type[Entry] | type[Waiting], filters: dict[str, Any]) -> Que
 
 def chain_entries(filters: dict[str, Any]) -> QuerySet[Entry]:
     return filtered(Entry, filters).order_by("-sequence")
+
+
+@dataclass
+class ChainPage:
+    entries: list[Entry]
+    number: int
+    num_pages: int
+    count: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def chain_page(filters: dict[str, Any], page: str | None) -> ChainPage:
+    """One page of the chain, newest first. Unfiltered, the sequence numbers run without
+    gaps from 1 to the head, so a page is a range of them and the count is the head's:
+    page 2,000 costs what page 1 does. Filtered, a count and an offset."""
+    try:
+        number = max(1, int(page or 1))
+    except ValueError:
+        number = 1
+    if any(filters.values()):
+        rows = chain_entries(filters)
+        count = rows.count()
+        num_pages = max(1, -(-count // PAGE_SIZE))
+        number = min(number, num_pages)
+        start = (number - 1) * PAGE_SIZE
+        return ChainPage(list(rows[start : start + PAGE_SIZE]), number, num_pages, count)
+    count = Head.objects.filter(singleton=True).values_list("sequence", flat=True).first() or 0
+    num_pages = max(1, -(-count // PAGE_SIZE))
+    number = min(number, num_pages)
+    high = count - (number - 1) * PAGE_SIZE
+    entries = Entry.objects.filter(sequence__lte=high, sequence__gt=high - PAGE_SIZE)
+    return ChainPage(list(entries.order_by("-sequence")), number, num_pages, count)
 
 
 def waiting_entries(filters: dict[str, Any]) -> QuerySet[Waiting]:

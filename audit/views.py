@@ -4,7 +4,6 @@ nobody can change it here."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,14 +28,12 @@ def log(request: StaffRequest) -> HttpResponse:
         return render(request, "audit/log.html", context, status=400)
     filters = form.cleaned_data if form.is_bound else {}
     query = form.query() if form.is_bound else {}
-    page = Paginator(services.chain_entries(filters), services.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = services.chain_page(filters, request.GET.get("page"))
     # Today's day-only entries join the chain when the day is over; until then they are
     # shown apart, in an order that says nothing of when they happened.
     waiting = services.waiting_entries(filters)
     waiting_rows = list(waiting[: services.WAITING_SHOWN])
-    rows = display.rows([*waiting_rows, *page.object_list])
+    rows = display.rows([*waiting_rows, *page.entries], limit=services.SUBJECTS_SHOWN)
     context.update(
         page=page,
         rows=rows[len(waiting_rows) :],

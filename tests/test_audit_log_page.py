@@ -60,6 +60,16 @@ class LogViewTestCase(AuditorTestCase):
         assert row is not None
         self.assertEqual(row.group(1), today)
 
+    def test_it_shows_the_first_few_subjects_of_a_long_list_and_counts_the_rest(self):
+        import uuid
+
+        ids = [uuid.uuid4() for _ in range(50)]
+        chain.record(chain.staff_actor(self.alice), Action.INBOX_VIEWED, ids)
+        self.sign_in(self.ada)
+        page = self.page()
+        self.assertIn(f">report {ids[4].hex[:8]}</a> and 45 more", page)
+        self.assertNotIn(ids[5].hex[:8], page)
+
     def test_it_names_a_staff_member_who_is_unknown_by_number_not_by_raw_id(self):
         chain.record("staff:999", Action.LOGIN, [999])
         self.sign_in(self.ada)

@@ -25,7 +25,7 @@ class LogFiltersTestCase(AuditorTestCase):
         actions = chain_actions(page)
         self.assertEqual(actions.count("Staff account created"), 4)  # ines, alice, bob, ada
         self.assertNotIn("Signed in", actions)  # Ada's sign-in is not the coordinator's
-        self.assertIn("4 entries", page)
+        self.assertIn("4 entries match the filters.", page)
 
     def test_it_filters_by_action(self):
         self.sign_in(self.ada)
@@ -108,6 +108,21 @@ class LogFiltersTestCase(AuditorTestCase):
         # A page number out of range or nonsense shows a page, never an error.
         self.page("?page=999")
         self.page("?page=abc")
+
+    def test_it_pages_the_whole_chain_by_sequence_ranges(self):
+        for _ in range(services.PAGE_SIZE + 5):
+            chain.record("system", Action.LOGIN_FAILED)
+        self.sign_in(self.ada)
+        total = Entry.objects.count()
+        first = self.page()
+        self.assertIn(f"{total} entries in the chain.", first)
+        numbers = [int(n) for n in re.findall(r"<tr><td>(\d+)</td>", first)]
+        self.assertEqual(numbers, list(range(total, total - services.PAGE_SIZE, -1)))
+        last = self.page("?page=2")
+        numbers = [int(n) for n in re.findall(r"<tr><td>(\d+)</td>", last)]
+        self.assertEqual(numbers, list(range(total - services.PAGE_SIZE, 0, -1)))
+        self.assertIn('rel="prev"', last)
+        self.assertNotIn('rel="next"', last)
 
     def test_it_counts_entries_in_sql_and_reads_only_one_page(self):
         for _ in range(services.PAGE_SIZE * 2):
