@@ -139,7 +139,8 @@ def main() -> None:
 
     t = time.perf_counter()
     response = client.get("/staff/audit/download/?start=2024-03-01&end=2024-03-31")
-    lines = sum(chunk.count(b"\n") for chunk in response.streaming_content)
+    chunks = response.streaming_content  # type: ignore[attr-defined]
+    lines = sum(chunk.count(b"\n") for chunk in chunks)
     print(f"CSV of a month ({lines} lines): {(time.perf_counter() - t) * 1000:.0f} ms")
 
     times = []
