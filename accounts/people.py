@@ -48,7 +48,7 @@ def deactivate(coordinator: Staff, staff: Staff) -> None:
     with transaction.atomic():
         Staff.objects.filter(pk=staff.pk).update(is_active=False)
         keyring.drop(staff.holder_id)
-        audit.record(audit.staff_actor(coordinator), Action.KEY_REVOKED, [staff.pk])
+        audit.record(audit.staff_actor(coordinator), Action.STAFF_DEACTIVATED, [staff.pk])
 
 
 def reset_password(coordinator: Staff, staff: Staff, new_password: str) -> None:

@@ -93,7 +93,7 @@ def enrol_view(request: HttpRequest) -> HttpResponseBase:
             device.save(update_fields=["confirmed"])
             codes = second_factor.make_backup_codes(staff)
             signin.finish(request, staff, device)
-            audit.record(audit.staff_actor(staff), Action.KEY_GRANTED, [staff.holder_id])
+            audit.record(audit.staff_actor(staff), Action.AUTHENTICATOR_ENROLLED, [staff.pk])
             return render(request, "staff/backup_codes.html", {"codes": codes})
         form.add_error("code", _("This code does not match. Check the time on your phone."))
     seed = second_factor.totp_seed(device, key)

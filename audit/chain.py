@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time
 from django.db import models, transaction
 from django.utils import timezone
 
-from .models import Action, Entry, Head, Waiting
+from .models import Action, ChainCheck, Entry, Head, Waiting
 
 GENESIS = "0" * 64
 
@@ -43,6 +43,10 @@ TIMED_ACTIONS = frozenset(
         # Statistics are counts over every report: they name none.
         Action.STATISTICS_VIEWED,
         Action.STATISTICS_DOWNLOADED,
+        Action.STAFF_DEACTIVATED,
+        Action.CHAIN_VERIFIED,
+        Action.AUDIT_DOWNLOADED,
+        Action.AUTHENTICATOR_ENROLLED,
     }
 )
 REPORTER = "reporter"
@@ -98,7 +102,10 @@ def record(actor: str, action: str, subjects: Iterable[object] = ()) -> Entry | 
     day, until the day is over (append_waiting): appended at once, its place between
     timed entries would give back the time it does not keep.
     """
-    ids = _subjects(subjects)
+    return _record(actor, action, _subjects(subjects))
+
+
+def _record(actor: str, action: str, ids: list[str]) -> Entry | Waiting:
     if keeps_day_only(actor, action):
         return Waiting.objects.create(
             created_at=midnight(timezone.localdate()), actor=actor, action=action, subjects=ids
@@ -107,6 +114,57 @@ def record(actor: str, action: str, subjects: Iterable[object] = ()) -> Entry | 
         head = _locked_head()
         _append_days_before(head, timezone.localdate())
         return _append(head, timezone.now(), actor, action, ids)
+
+
+# A page view is recorded once per staff member, subject and day: the first opening.
+# A reload, or the page shown again after an action on it, adds nothing an auditor
+# needs (the action has its own entry), and the log stays one entry per action. An
+# action on the subject that day also counts as having seen it.
+SEEN_WITH: dict[str, tuple[str, ...]] = {
+    Action.REPORT_OPENED: (
+        Action.REPORT_OPENED,
+        Action.ATTACHMENT_DOWNLOADED,
+        Action.REPORT_ASSIGNED,
+        Action.MESSAGE_SENT,
+    ),
+    Action.PERSON_OPENED: (
+        Action.PERSON_OPENED,
+        Action.PERSON_CREATED,
+        Action.PERSON_LINKED,
+        Action.STATUS_RECORDED,
+        Action.NOTE_ADDED,
+    ),
+}
+
+
+def record_view(actor: str, action: str, subject: object) -> bool:
+    """Record that a staff member opened a report or a case, unless their log names it
+    first among today's views and actions (SEEN_WITH). Returns whether it recorded."""
+    first = _subjects([subject])[0]
+    since = midnight(timezone.localdate())
+    for model in (Waiting, Entry):
+        seen = model.objects.filter(
+            actor=actor, action__in=SEEN_WITH[action], created_at__gte=since, subjects__0=first
+        )
+        if seen.exists():
+            return False
+    record(actor, action, [subject])
+    return True
+
+
+def record_listing(actor: str, action: str, subjects: Iterable[object]) -> bool:
+    """Record a listing (an inbox page) unless the same staff member saw exactly the
+    same ids listed earlier today. Returns whether it recorded."""
+    ids = _subjects(subjects)
+    since = midnight(timezone.localdate())
+    if (
+        Waiting.objects.filter(actor=actor, action=action, created_at__gte=since)
+        .filter(subjects=ids)
+        .exists()
+    ):
+        return False
+    _record(actor, action, ids)
+    return True
 
 
 def append_waiting(before: date | None = None) -> int:
@@ -158,6 +216,24 @@ def _append(head: Head, created_at: datetime, actor: str, action: str, ids: list
     entry.save()
     head.save(update_fields=["sequence", "hash"])
     return entry
+
+
+def check(by: str) -> ChainCheck:
+    """Verify the whole chain and keep the verdict (its day, never its time): run daily
+    by beat ("daily") and on demand by an auditor ("auditor")."""
+    verdict = verify()
+    return ChainCheck.objects.create(
+        day=timezone.localdate(),
+        ok=verdict.ok,
+        entries_checked=verdict.count,
+        broken_at=verdict.broken_at,
+        reason=verdict.reason[:200],
+        by=by,
+    )
+
+
+def last_check() -> ChainCheck | None:
+    return ChainCheck.objects.order_by("-id").first()
 
 
 @dataclass

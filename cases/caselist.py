@@ -128,7 +128,7 @@ def cases(
             )
         )
     if ids:
-        audit.record(audit.staff_actor(staff), Action.CASES_LISTED, ids)
+        audit.record_listing(audit.staff_actor(staff), Action.CASES_LISTED, ids)
     pages = max(1, -(-total // PAGE_SIZE))
     return CasePage(
         rows=rows,

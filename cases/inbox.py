@@ -422,7 +422,8 @@ def page(staff: Staff, private_key: crypto.PrivateKey, query: Query) -> Page:
                 labels=_labels(report, words),
             )
         )
-    audit.record(audit.staff_actor(staff), Action.INBOX_VIEWED, report_ids)
+    if report_ids:  # one entry per page listed; the same page again today adds none
+        audit.record_listing(audit.staff_actor(staff), Action.INBOX_VIEWED, report_ids)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     number = min(max(query.page, 1), pages)
     if not (query.before or query.after):

@@ -44,7 +44,10 @@ class AlreadyLinked(Exception):
     """The report already belongs to a person."""
 
 
-def open_person(staff: Staff, private_key: crypto.PrivateKey, person_id: uuid.UUID) -> OpenPerson:
+def open_person(
+    staff: Staff, private_key: crypto.PrivateKey, person_id: uuid.UUID, record: bool = True
+) -> OpenPerson:
+    """The person with its key; `record=False` as for services.open_report."""
     row = (
         PersonKey.objects.select_related("person")
         .filter(person_id=person_id, holder_id=staff.holder_id)
@@ -53,8 +56,14 @@ def open_person(staff: Staff, private_key: crypto.PrivateKey, person_id: uuid.UU
     if row is None:
         raise services.NoAccess("no wrapping for this staff member")
     key = keyring.unwrap(row, private_key)
-    audit.record(audit.staff_actor(staff), Action.PERSON_OPENED, [person_id])
+    if record:
+        record_opening(staff, person_id)
     return OpenPerson(person=row.person, key=key)
+
+
+def record_opening(staff: Staff, person_id: uuid.UUID) -> None:
+    """A case's content was shown: once per staff member and day (as for reports)."""
+    audit.record_view(audit.staff_actor(staff), Action.PERSON_OPENED, person_id)
 
 
 def _next_number() -> int:
@@ -65,7 +74,7 @@ def create_from_report(
     staff: Staff, private_key: crypto.PrivateKey, report_id: uuid.UUID, verification: str
 ) -> Person:
     """A new person from a report, readable by everyone who holds that report."""
-    opened = services.open_report(staff, private_key, report_id)
+    opened = services.open_report(staff, private_key, report_id, record=False)
     if PersonReport.objects.filter(report_id=report_id).exists():
         raise AlreadyLinked("this report already belongs to a person")
     name, script = services.display_name(services.content(opened))
@@ -103,12 +112,12 @@ def link_report(
 ) -> Person:
     """Link a report to an existing person (a duplicate), found by case number. The
     two cases become one: every holder of either gets every key of both."""
-    opened = services.open_report(staff, private_key, report_id)
+    opened = services.open_report(staff, private_key, report_id, record=False)
     person = Person.objects.filter(number=number).first()
     if person is None:
         raise services.NoAccess("no such case number")
     # Only someone who can open the person links to it.
-    person_key = open_person(staff, private_key, person.id).key
+    person_key = open_person(staff, private_key, person.id, record=False).key
     known = {(PersonKey, person.id): person_key, (ReportKey, report_id): opened.dek}
     with transaction.atomic():
         case_keys.lock(report_id)

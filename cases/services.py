@@ -36,9 +36,12 @@ def readable(staff: Staff):
     return Report.objects.filter(keys__holder_id=staff.holder_id)
 
 
-def _unlocked(
-    staff: Staff, private_key: crypto.PrivateKey, report_id: uuid.UUID
+def open_report(
+    staff: Staff, private_key: crypto.PrivateKey, report_id: uuid.UUID, record: bool = True
 ) -> sealing.OpenReport:
+    """The report with its data key. `record=False` when the caller records the action
+    the opening is for (a download, a message, an assignment) or records the page
+    where the content is shown (record_opening): one entry per action."""
     row = (
         ReportKey.objects.select_related("report")
         .filter(report_id=report_id, holder_id=staff.holder_id)
@@ -46,15 +49,16 @@ def _unlocked(
     )
     if row is None:
         raise NoAccess("no wrapping for this staff member")
-    return sealing.OpenReport(report=row.report, dek=_unwrap(row, private_key))
+    dek = _unwrap(row, private_key)
+    if record:
+        record_opening(staff, report_id)
+    return sealing.OpenReport(report=row.report, dek=dek)
 
 
-def open_report(
-    staff: Staff, private_key: crypto.PrivateKey, report_id: uuid.UUID
-) -> sealing.OpenReport:
-    opened = _unlocked(staff, private_key, report_id)
-    audit.record(audit.staff_actor(staff), Action.REPORT_OPENED, [report_id])
-    return opened
+def record_opening(staff: Staff, report_id: uuid.UUID) -> None:
+    """A report's content was shown: recorded once per staff member and day, and not
+    after an action on it that day (audit.chain.record_view)."""
+    audit.record_view(audit.staff_actor(staff), Action.REPORT_OPENED, report_id)
 
 
 def content(opened: sealing.OpenReport) -> dict:
@@ -145,7 +149,7 @@ def preview(
     intake (intake.cleaning.images). The same access rule as a download (a wrapping, or
     NoAccess), and one audit entry, recorded as a download: the same bytes reach the
     same browser. No second "report opened" entry: the page that shows it recorded one."""
-    opened = _unlocked(staff, private_key, report_id)
+    opened = open_report(staff, private_key, report_id, record=False)
     attachment = _attachment(opened, attachment_id)
     content_type = reading.preview_type(_file_info(opened, attachment).kind)
     if content_type is None:
@@ -161,7 +165,7 @@ def assign(
     caseworker's public key."""
     if caseworker.role not in ASSIGNABLE_ROLES or not caseworker.is_active:
         raise ValueError("only an active caseworker or reviewer can be assigned")
-    opened = open_report(granter, granter_key, report_id)
+    opened = open_report(granter, granter_key, report_id, record=False)
     with transaction.atomic():
         case_keys.share(
             granter.holder,

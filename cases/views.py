@@ -30,8 +30,10 @@ from .models import PersonStatus, Verification
 
 
 def _open(request: StaffRequest, report_id: uuid.UUID) -> sealing.OpenReport:
+    # Not recorded here: _report_page records the opening where the content is shown,
+    # and an action records itself.
     try:
-        return services.open_report(request.user, request.private_key, report_id)
+        return services.open_report(request.user, request.private_key, report_id, record=False)
     except services.NoAccess:
         raise Http404 from None
 
@@ -145,6 +147,7 @@ def _report_page(
     triage_form: TriageForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    services.record_opening(request.user, opened.report.id)
     data = services.content(opened)
     context = {
         "report": opened.report,
@@ -279,7 +282,7 @@ def triage(request: StaffRequest, report_id: uuid.UUID) -> HttpResponseBase:
 
 def _open_person(request: StaffRequest, person_id: uuid.UUID) -> persons.OpenPerson:
     try:
-        return persons.open_person(request.user, request.private_key, person_id)
+        return persons.open_person(request.user, request.private_key, person_id, record=False)
     except services.NoAccess:
         raise Http404 from None
 
@@ -291,6 +294,7 @@ def _person_page(
     note_form: NoteForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    persons.record_opening(request.user, opened.person.id)
     context = {
         "person": opened.person,
         "name": persons.name(opened),

@@ -51,8 +51,8 @@ def my_open_cases(staff: Staff) -> QuerySet[Person]:
 
 
 def home_counts(staff: Staff) -> list[HomeCount]:
-    """New reports, unread replies and my open cases, each linking to the list it counts. Auditors hold
-    no reports and get none."""
+    """New reports, unread replies and my open cases, each linking to the list it
+    counts. Auditors hold no reports and get none."""
     if staff.role == Role.AUDITOR:
         return []
     inbox = reverse("cases:inbox")

@@ -378,6 +378,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.tasks.append_waiting_entries",
         "schedule": 3600.0,
     },
+    "verify-audit-chain": {
+        "task": "audit.tasks.verify_chain",
+        "schedule": 24 * 3600.0,
+    },
     "send-notices": {
         "task": "intake.tasks.send_notices",
         "schedule": 10.0,

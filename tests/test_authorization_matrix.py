@@ -110,6 +110,13 @@ def auditors(role, holds):
     return 200 if role == Role.AUDITOR else 404
 
 
+def auditors_then_back(role, holds):
+    """An auditor's POST answers with a redirect back to the log."""
+    if role == ANON:
+        return 302
+    return 302 if role == Role.AUDITOR else 404
+
+
 def passkey_api(role, holds):
     # The passkey ceremonies answer JSON, never a redirect. Here nobody is half signed in
     # (sign-in), nobody has stepped up (registration) and nobody has a passkey (step-up).
@@ -141,6 +148,8 @@ MATRIX = {
         messengers,
     ),
     "audit:log": ("get", "/staff/audit/", None, auditors),
+    "audit:download": ("get", "/staff/audit/download/", None, auditors),
+    "audit:verify": ("post", "/staff/audit/verify/", None, auditors_then_back),
     "staff:people": ("get", "/staff/people/", None, coordinators(200)),
     "cases:overview": ("get", "/staff/reports/overview/", None, coordinators(200)),
     "cases:statistics": ("get", "/staff/reports/statistics/", None, coordinators(200)),

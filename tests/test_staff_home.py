@@ -1,6 +1,7 @@
 """The staff home counts the work waiting: new reports among those the staff member
-holds, unread replies from reporters, and their own open cases, each a link into the list it counts. Counts come from
-workflow fields and wrappings only; Bob counts nothing of Alice's."""
+holds, unread replies from reporters, and their own open cases, each a link into the
+list it counts. Counts come from workflow fields and wrappings only; Bob counts nothing
+of Alice's."""
 
 from __future__ import annotations
 
