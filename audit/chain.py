@@ -118,22 +118,12 @@ def _record(actor: str, action: str, ids: list[str]) -> Entry | Waiting:
 
 # A page view is recorded once per staff member, subject and day: the first opening.
 # A reload, or the page shown again after an action on it, adds nothing an auditor
-# needs (the action has its own entry), and the log stays one entry per action. An
-# action on the subject that day also counts as having seen it.
+# needs (the action has its own entry), and the log stays one entry per action. Only an
+# earlier opening counts: an action (a download, a preview, a message) does not show the
+# page's content, so it never stands in for the opening that did.
 SEEN_WITH: dict[str, tuple[str, ...]] = {
-    Action.REPORT_OPENED: (
-        Action.REPORT_OPENED,
-        Action.ATTACHMENT_DOWNLOADED,
-        Action.REPORT_ASSIGNED,
-        Action.MESSAGE_SENT,
-    ),
-    Action.PERSON_OPENED: (
-        Action.PERSON_OPENED,
-        Action.PERSON_CREATED,
-        Action.PERSON_LINKED,
-        Action.STATUS_RECORDED,
-        Action.NOTE_ADDED,
-    ),
+    Action.REPORT_OPENED: (Action.REPORT_OPENED,),
+    Action.PERSON_OPENED: (Action.PERSON_OPENED,),
 }
 
 

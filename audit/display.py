@@ -76,6 +76,7 @@ SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
     Action.REPORT_RECEIVED: (REPORT,),
     Action.REPORT_OPENED: (REPORT,),
     Action.INBOX_VIEWED: (REPORT,),
+    Action.CASES_LISTED: (PERSON,),
     Action.REPORT_ASSIGNED: (REPORT, STAFF),
     Action.MESSAGE_SENT: (REPORT, "message"),
     Action.PERSON_CREATED: (PERSON, REPORT),
@@ -84,6 +85,7 @@ SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
     Action.STATUS_RECORDED: (PERSON, "event"),
     Action.NOTE_ADDED: (PERSON, "note"),
     Action.ATTACHMENT_DOWNLOADED: (REPORT, "file"),
+    Action.ATTACHMENT_PREVIEWED: (REPORT, "file"),
     Action.CONSENT_CHANGED: (REPORT,),
     Action.REPORT_WITHDRAWN: (REPORT,),
     Action.REPORT_SHREDDED: (REPORT,),
@@ -91,6 +93,8 @@ SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
     Action.CHAIN_VERIFIED: (),
     Action.AUDIT_DOWNLOADED: (),
     Action.AUTHENTICATOR_ENROLLED: (STAFF,),
+    Action.STATISTICS_VIEWED: (),
+    Action.STATISTICS_DOWNLOADED: (),
 }
 
 

@@ -48,6 +48,7 @@ class Action(models.TextChoices):
     STATUS_RECORDED = "person.status-recorded", _("Status added to a case timeline")
     NOTE_ADDED = "person.note-added", _("Note added to a case")
     ATTACHMENT_DOWNLOADED = "attachment.downloaded", _("File downloaded")
+    ATTACHMENT_PREVIEWED = "attachment.previewed", _("Photo previewed on the report page")
     CONSENT_CHANGED = "report.consent-changed", _("Consent changed by the reporter")
     REPORT_WITHDRAWN = "report.withdrawn", _("Report withdrawn by the reporter")
     REPORT_SHREDDED = "report.shredded", _("Report shredded")

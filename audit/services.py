@@ -47,6 +47,9 @@ def action_choices() -> list[tuple[str, str]]:
     return [("", str(_("Any action"))), *labelled]
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+
+
 class LogFilter(forms.Form):
     actor = forms.ChoiceField(
         label=_("Who"),
@@ -99,6 +102,16 @@ class LogFilter(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        for name in ("start", "end"):
+            day = cleaned.get(name)
+            # The log began in this century; a far date would overflow the day after it.
+            if day and not (FIRST_YEAR <= day.year <= LAST_YEAR):
+                self.add_error(
+                    name,
+                    _("Give a day between the years %(first)s and %(last)s.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                )
+                cleaned.pop(name, None)
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
             self.add_error(

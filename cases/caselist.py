@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 import crypto
 from accounts import keyring
@@ -51,10 +51,13 @@ def held(staff: Staff) -> QuerySet[Person]:
 
 
 def caseworkers(staff: Staff) -> QuerySet[Staff]:
-    """The staff assigned to any of the persons this staff member holds: the choices of
-    the caseworker filter."""
+    """The staff assigned to any of the persons this staff member holds, and the staff
+    member themselves (the home page's "my open cases" filters on them even before a
+    first assignment): the choices of the caseworker filter."""
     assigned = PersonKey.objects.filter(reason=Reason.ASSIGNED, person__in=held(staff))
-    return Staff.objects.filter(holder_id__in=assigned.values("holder_id")).order_by("username")
+    return Staff.objects.filter(
+        Q(holder_id__in=assigned.values("holder_id")) | Q(pk=staff.pk)
+    ).order_by("username")
 
 
 def _filtered(staff: Staff, status: str, caseworker: Staff | None) -> QuerySet[Person]:

@@ -111,15 +111,24 @@ def _attachment(opened: sealing.OpenReport, attachment_id: uuid.UUID) -> Attachm
     return attachment
 
 
-def _plaintext(staff: Staff, opened: sealing.OpenReport, attachment: Attachment) -> Iterator[bytes]:
-    """The file decrypted segment by segment as it is sent; its one audit entry."""
+def _plaintext(
+    staff: Staff,
+    opened: sealing.OpenReport,
+    attachment: Attachment,
+    action: str = Action.ATTACHMENT_DOWNLOADED,
+) -> Iterator[bytes]:
+    """The file decrypted segment by segment as it is sent; its audit entry. Every
+    download is recorded; a preview once per staff member, file and day, since the
+    report page shows it on each view."""
     attachment_id = attachment.id
     file_key = crypto.open_(
         opened.dek, bytes(attachment.sealed_key), sealing.attachment_aad(attachment_id, "key")
     )
-    audit.record(
-        audit.staff_actor(staff), Action.ATTACHMENT_DOWNLOADED, [opened.report.id, attachment_id]
-    )
+    subjects = [opened.report.id, attachment_id]
+    if action == Action.ATTACHMENT_PREVIEWED:
+        audit.record_listing(audit.staff_actor(staff), action, subjects)
+    else:
+        audit.record(audit.staff_actor(staff), action, subjects)
 
     def chunks() -> Iterator[bytes]:
         with storage.open_blob(attachment_id) as blob:
@@ -147,14 +156,14 @@ def preview(
     """An image attachment's content type and plaintext, to be shown inline on the report
     page. Only images qualify: they were decoded and encoded again from their pixels at
     intake (intake.cleaning.images). The same access rule as a download (a wrapping, or
-    NoAccess), and one audit entry, recorded as a download: the same bytes reach the
-    same browser. No second "report opened" entry: the page that shows it recorded one."""
+    NoAccess), recorded as a preview once per staff member, file and day. No "report
+    opened" entry: the page that shows it records its own."""
     opened = open_report(staff, private_key, report_id, record=False)
     attachment = _attachment(opened, attachment_id)
     content_type = reading.preview_type(_file_info(opened, attachment).kind)
     if content_type is None:
         raise NoPreview("only images have a preview")
-    return content_type, _plaintext(staff, opened, attachment)
+    return content_type, _plaintext(staff, opened, attachment, Action.ATTACHMENT_PREVIEWED)
 
 
 def assign(

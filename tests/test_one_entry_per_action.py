@@ -93,10 +93,13 @@ class OneEntryPerActionTestCase(BaseTestCase):
             b"".join(response.streaming_content)  # type: ignore[attr-defined]
 
         self.assertEqual(self.added(download), [(self.me(self.ines), Action.ATTACHMENT_DOWNLOADED)])
-        # The report page after it: seen with the download today, nothing more.
-        self.assertEqual(
-            self.added(lambda: self.client.get(f"/staff/reports/{self.report.id}/")), []
-        )
+        # A download shows the file, not the report: the page after it is the day's
+        # first opening, and only that.
+        page = f"/staff/reports/{self.report.id}/"
+        opening = self.added(lambda: self.client.get(page))
+        self.assertEqual(opening, [(self.me(self.ines), Action.REPORT_OPENED)])
+        self.assertEqual(self.added(download), [(self.me(self.ines), Action.ATTACHMENT_DOWNLOADED)])
+        self.assertEqual(self.added(lambda: self.client.get(page)), [])
 
     def test_it_records_an_assignment_once_and_the_page_after_it_not_again(self):
         self.sign_in(self.ines)
@@ -115,6 +118,7 @@ class OneEntryPerActionTestCase(BaseTestCase):
     def test_it_records_a_message_once_and_the_page_after_it_not_again(self):
         self.sign_in(self.ines)
         url = f"/staff/reports/{self.report.id}/"
+        self.client.get(url)  # the page the message is written on
 
         def message() -> None:
             response = self.client.post(f"{url}message/", {"text": "A question"}, follow=True)
@@ -122,8 +126,10 @@ class OneEntryPerActionTestCase(BaseTestCase):
 
         self.assertEqual(self.added(message), [(self.me(self.ines), Action.MESSAGE_SENT)])
 
-    def test_it_records_triage_as_one_entry_including_the_case_page_it_leads_to(self):
+    def test_it_records_triage_as_one_entry_and_the_case_page_as_its_first_opening(self):
         self.sign_in(self.ines)
+        self.client.get(f"/staff/reports/{self.report.id}/")
+        self.client.get(f"/staff/reports/{self.other.id}/")
 
         def triage() -> None:
             response = self.client.post(
@@ -133,7 +139,14 @@ class OneEntryPerActionTestCase(BaseTestCase):
             )
             self.assertEqual(response.status_code, 200)
 
-        self.assertEqual(self.added(triage), [(self.me(self.ines), Action.PERSON_CREATED)])
+        # The case page it leads to shows the person: the day's first opening of it.
+        self.assertEqual(
+            self.added(triage),
+            [
+                (self.me(self.ines), Action.PERSON_CREATED),
+                (self.me(self.ines), Action.PERSON_OPENED),
+            ],
+        )
         person = Person.objects.get()
         # Linking the other report to the case: one entry, not an opening of each.
         link = self.added(
@@ -150,10 +163,11 @@ class OneEntryPerActionTestCase(BaseTestCase):
         self.client.post(f"/staff/reports/{self.report.id}/triage/", {"verification": "partly"})
         person = Person.objects.get()
         base = f"/staff/reports/persons/{person.id}/"
+        self.client.get(base)  # the page the status and the note are written on
         status = self.added(
             lambda: self.client.post(
                 f"{base}status/",
-                {"status": "detained", "on": "2018-05-01", "source": "A call"},
+                {"status": "detained", "on_year": "2018", "on_month": "5", "source": "A call"},
                 follow=True,
             )
         )

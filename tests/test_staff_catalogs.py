@@ -1,7 +1,7 @@
 """Every string of the staff pages listed here is translated in every catalog.
 
-To bring another part of the staff side under this test, add its templates and
-Python files to STAFF_SOURCES once their strings are in the catalogs.
+The staff side's templates and Python files are found by pattern, so a new page's
+strings are checked as soon as it exists.
 """
 
 from __future__ import annotations
@@ -14,31 +14,27 @@ from django.test import SimpleTestCase
 
 from config.compile_catalogs import compile_all
 
-from .catalogs import LOCALE_DIR, LOCALES, msgids, untranslated
+from .catalogs import LOCALE_DIR, LOCALES, ROOT, msgids, untranslated
 
-STAFF_SOURCES = [
-    *(
-        f"accounts/templates/staff/{name}.html"
-        for name in (
-            "login",
-            "verify",
-            "enrol",
-            "security",
-            "password",
-            "backup_codes",
-            "people",
-            "_errors",
-            "_notices",
-        )
-    ),
-    "accounts/views.py",
-    "accounts/people_views.py",
-    "accounts/forms.py",
-    "accounts/access.py",
-    "accounts/approvals.py",
-    "accounts/passkeys.py",
-    "accounts/login.py",
-]
+
+def _staff_sources() -> list[str]:
+    """Every template of the staff pages and every Python file of the staff-side apps
+    (tests and migrations aside): all their strings must be in every catalog."""
+    patterns = (
+        "accounts/templates/staff/*.html",
+        "cases/templates/cases/*.html",
+        "audit/templates/audit/*.html",
+        "intake/templates/intake/_field.html",
+        "accounts/*.py",
+        "cases/*.py",
+        "audit/*.py",
+    )
+    return sorted(
+        str(path.relative_to(ROOT)) for pattern in patterns for path in ROOT.glob(pattern)
+    )
+
+
+STAFF_SOURCES = _staff_sources()
 
 
 class StaffCatalogsTestCase(SimpleTestCase):

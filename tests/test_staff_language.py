@@ -92,7 +92,7 @@ class StaffLanguageTestCase(BaseTestCase):
         for value in ("xx", "", "en-GB'><script>", "de"):
             response = self.choose(value)
             self.assertEqual(response.status_code, 400, value)
-            self.assertContains(response, 'id="id_language-errors"', status_code=400)
+            self.assertContains(response, 'id="id_language_error"', status_code=400)
             expected = (
                 "Choose the language of the staff pages from the list."
                 if value == ""

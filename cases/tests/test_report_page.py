@@ -136,21 +136,31 @@ class ReportPageTestCase(BaseTestCase):
         width, height = Image.open(io.BytesIO(self.photo)).size
         self.assertEqual(Image.open(io.BytesIO(body)).size, (height, width))
 
-    def test_it_records_one_audit_entry_per_preview(self):
+    def test_it_records_a_preview_once_a_day_as_a_preview(self):
         self.sign_in(self.alice)
         before = set(Waiting.objects.values_list("id", flat=True))
-        self.client.get(self.preview_url(self.report_a, self.image_a)).getvalue()
+        for _view in range(3):  # the report page shows the photo on every view
+            self.client.get(self.preview_url(self.report_a, self.image_a)).getvalue()
         new = Waiting.objects.exclude(id__in=before)
         self.assertEqual(
             list(new.values_list("actor", "action", "subjects")),
             [
                 (
                     f"staff:{self.alice.pk}",
-                    Action.ATTACHMENT_DOWNLOADED,
+                    Action.ATTACHMENT_PREVIEWED,
                     [self.report_a.id.hex, self.image_a.id.hex],
                 )
             ],
         )
+
+    def test_it_still_records_the_opening_after_a_preview(self):
+        # A preview fetched on its own does not stand in for reading the report.
+        self.sign_in(self.alice)
+        self.client.get(self.preview_url(self.report_a, self.image_a)).getvalue()
+        before = set(Waiting.objects.values_list("id", flat=True))
+        self.assertEqual(self.client.get(f"/staff/reports/{self.report_a.id}/").status_code, 200)
+        new = Waiting.objects.exclude(id__in=before).values_list("action", flat=True)
+        self.assertEqual(list(new), [Action.REPORT_OPENED])
 
     def test_it_refuses_a_preview_of_a_file_that_is_not_an_image(self):
         self.sign_in(self.alice)
