@@ -7,7 +7,7 @@ import re
 from django.utils import timezone
 
 from audit import chain
-from audit.models import Action
+from audit.models import Action, Entry
 from audit.tests.auditor import AuditorTestCase
 from cases import persons, services
 from intake.models import Report
@@ -94,3 +94,15 @@ class LogViewTestCase(AuditorTestCase):
     def test_a_coordinator_cannot_read_it_either(self):
         self.sign_in(self.coordinator)
         self.assertEqual(self.client.get("/staff/audit/").status_code, 404)
+
+
+class FarDatesTestCase(AuditorTestCase):
+    def test_it_refuses_a_day_past_the_year_2999_with_a_clear_error(self):
+        self.sign_in(self.ada)
+        for url in ("/staff/audit/", "/staff/audit/download/"):
+            with self.subTest(url=url):
+                before = Entry.objects.filter(action=Action.AUDIT_DOWNLOADED).count()
+                response = self.client.get(url, {"end": "9999-12-31"})
+                self.assertContains(response, "between the years 2000 and 2999", status_code=400)
+                downloads = Entry.objects.filter(action=Action.AUDIT_DOWNLOADED).count()
+                self.assertEqual(downloads, before)  # nothing was downloaded

@@ -56,6 +56,14 @@ class StaffHomeCountsTestCase(BaseTestCase):
         # Ines holds the person's key as the intake team, not as its caseworker.
         self.assertEqual(count_on(self.home(self.ines), "My open cases"), 0)
 
+    def test_it_leads_someone_with_no_case_yet_to_an_empty_list_not_an_error(self):
+        page = self.home(self.bob)
+        link = re.search(r'href="([^"]*caseworker=[^"]*)"', page)
+        assert link, "no link to my open cases"
+        response = self.client.get(link.group(1).replace("&amp;", "&"))
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "Alices Case Name")
+
     def test_it_counts_nothing_of_alices_for_bob(self):
         page = self.home(self.bob)
         self.assertEqual(count_on(page, "New reports"), 0)
