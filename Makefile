@@ -60,6 +60,8 @@ test: $(STAMP) lint catalogs browser $(AXE)
 # Screenshots of the main pages (desktop and phone width) for the README, from a
 # throw-away demo site: docs/screenshots/*.png.
 screenshots: $(STAMP) catalogs browser
+	@fc-list :lang=zh | grep -q . || { echo "Installing Debian's CJK fonts for the Chinese names"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; }
 	$(PY) -m tests.e2e.screenshots
 
 clean:

@@ -25,6 +25,7 @@ SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 FLAGS.append("--disable-background-networking")
+LOGINS = ["coordinator", "intake", "caseworker", "reviewer", "auditor"]  # the demo's order
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
@@ -76,9 +77,9 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     _manage(env, "migrate", "--no-input")
     _manage(env, "demo")
-    passwords = dict(
-        re.findall(r"^(\w+)\s+\w+\s+([0-9a-f]{6}(?:-[0-9a-f]{6}){3})", _manage(env, "demo"), re.M)
-    )
+    show = "from accounts import demo_accounts as d; print(*(d.password(x) for x in d.LOGINS))"
+    shown = _manage(env, "shell", "-c", show).strip().splitlines()[-1]
+    passwords = dict(zip(LOGINS, shown.split(), strict=True))
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         env=env,
