@@ -59,11 +59,13 @@ def test_statistics_as_a_coordinator(organisation, live_server, browser):
     # The hatched bar for April is drawn, at the length of 5.
     assert page.locator("#chart-months-hatch").count() == 1
 
+    # The download covers all time, not the period shown: January 2025 is in it.
     with page.expect_download() as info:
-        page.click("text=Download these figures (CSV)")
+        page.click("text=Download the figures since the first report (CSV)")
     download = info.value
-    assert download.suggested_filename == "amanat-statistics-2026-02-to-2026-04.csv"
+    assert download.suggested_filename.startswith("amanat-statistics-2025-01-to-")
     text = open(download.path(), encoding="utf-8-sig").read()
-    assert "Reports per month,April 2026,< 5" in text
+    assert "Reports per month,January 2025,< 5" in text
+    assert "Reports per month,March 2026,7" in text
 
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
