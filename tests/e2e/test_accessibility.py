@@ -20,6 +20,7 @@ PASSWORDS = {
     "ines": "ines-pass-axe-12345",
     "alice": "alice-pass-axe-12345",
     "ada": "ada-pass-axe-123456",
+    "rui": "rui-pass-axe-123456",
 }
 
 
@@ -76,7 +77,12 @@ def organisation(transactional_db):
     result = services.bootstrap("Axe org", "coordinator", PASSWORDS["coordinator"])
     key = services.unlock_private_key(result.coordinator, PASSWORDS["coordinator"])
     staff = {"coordinator": result.coordinator}
-    for login, role in (("ines", Role.INTAKE), ("alice", Role.CASEWORKER), ("ada", Role.AUDITOR)):
+    for login, role in (
+        ("ines", Role.INTAKE),
+        ("alice", Role.CASEWORKER),
+        ("ada", Role.AUDITOR),
+        ("rui", Role.REVIEWER),
+    ):
         staff[login] = services.add_staff(login, role, PASSWORDS[login], result.coordinator, key)
     return staff
 
@@ -101,6 +107,27 @@ def signed_in(browser, base: str, staff) -> tuple:
     return page, key
 
 
+def first_time(browser, base: str, staff) -> None:
+    """A first sign-in: the enrolment page, then the backup codes shown once."""
+    import base64
+
+    from django_otp.oath import totp
+
+    page = browser.new_context().new_page()
+    page.goto(f"{base}/staff/login/")
+    page.fill("[name=username]", staff.username)
+    page.fill("[name=password]", PASSWORDS[staff.username])
+    page.click("form[method=post] button[type=submit]")
+    assert page.url.endswith("/staff/enrol/"), page.url
+    assert_clean(page, page.url)
+    secret = page.locator("code[dir=ltr]").inner_text().strip()
+    seed = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    page.fill("[name=code]", f"{totp(seed):06d}")
+    page.click("form:has([name=code]) button[type=submit]")
+    assert "Your backup codes" in page.content()
+    assert_clean(page, f"{page.url} (backup codes)")
+
+
 def test_it_finds_no_violation_on_any_staff_page(organisation, live_server, browser):
     base = live_server.url
     reporter = browser.new_context().new_page()
@@ -112,6 +139,7 @@ def test_it_finds_no_violation_on_any_staff_page(organisation, live_server, brow
     assert_clean(anonymous, anonymous.url)
     anonymous.click("form[method=post] button[type=submit]")  # empty: errors shown
     assert_clean(anonymous, f"{anonymous.url} (with errors)")
+    first_time(browser, base, organisation["rui"])
 
     ines, ines_key = signed_in(browser, base, organisation["ines"])
     first, second = Report.objects.order_by("id")[:2]
