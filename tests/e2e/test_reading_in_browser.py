@@ -49,6 +49,7 @@ def test_a_caseworker_reads_a_report_in_words(organisation, live_server, browser
     picture = tmp_path / "photo.jpg"
     picture.write_bytes(photo())
     family.set_input_files("[name=attachments]", str(picture))
+    family.check("[name=consent][value=internal]")  # nothing is chosen in advance
     family.click("button[type=submit]")
     assert family.locator(".receipt").count() == 1
 
