@@ -48,3 +48,19 @@ def page_without_js(browser):
     page.on("request", lambda request: page.requests_seen.append(request.url))
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    """Each browser test starts with no sign-in or submission counted: every test signs
+    in from the same address, and the limits would otherwise add up across tests."""
+    from django.core.cache import cache
+
+    from accounts import throttle
+    from intake import notices, ratelimit
+
+    cache.clear()
+    throttle.forget_local_counters()
+    ratelimit.reset()
+    notices.dispatcher.reset()
+    yield
