@@ -49,6 +49,10 @@ class Person(models.Model):
         max_length=16, choices=PersonStatus.choices, default=PersonStatus.MISSING
     )
     sealed_name = models.BinaryField()
+    # Every name of every linked report (with its script), the father's name, the birth
+    # year and the home county, sealed under the person's key (cases.duplicates): a
+    # proposal opens this one field per candidate instead of each linked report.
+    sealed_identity = models.BinaryField(default=b"")
 
     def __str__(self) -> str:
         return f"case {self.number}"
@@ -75,6 +79,26 @@ class PersonKey(WrappedKey):
     @classmethod
     def info(cls, subject: uuid.UUID, holder_id: uuid.UUID) -> bytes:
         return f"amanat/person-key/{subject.hex}/holder/{holder_id.hex}".encode()
+
+
+class PersonBucket(models.Model):
+    """One blind-index bucket of a person's names (names.buckets): a truncated HMAC
+    under the organisation's index key, so equal name parts of two reports meet here
+    without the names. `version` is the names normalisation that made it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="buckets")
+    bucket = models.BinaryField()
+    version = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "bucket"], name="one_row_per_person_bucket")
+        ]
+        # The proposal's lookup: the persons having any of a report's buckets.
+        indexes = [models.Index(fields=["bucket", "person"], name="person_bucket_lookup")]
+
+    def __str__(self) -> str:
+        return f"bucket of {self.person_id}"
 
 
 class PersonReport(models.Model):
