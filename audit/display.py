@@ -84,6 +84,9 @@ SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
     Action.PERSON_OPENED: (PERSON,),
     Action.STATUS_RECORDED: (PERSON, "event"),
     Action.NOTE_ADDED: (PERSON, "note"),
+    Action.PERSON_MERGED: (PERSON, PERSON),  # the survivor, then the merged case
+    Action.REPORT_UNLINKED: (PERSON, REPORT),
+    Action.PERSONS_SEARCHED: (PERSON,),
     Action.ATTACHMENT_DOWNLOADED: (REPORT, "file"),
     Action.ATTACHMENT_PREVIEWED: (REPORT, "file"),
     Action.CONSENT_CHANGED: (REPORT,),

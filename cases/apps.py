@@ -15,11 +15,14 @@ class CasesConfig(AppConfig):
 
         from audit import display
 
-        from .models import Person
+        from .models import MergedNumber, Person
 
         def case_numbers(ids: set[str]) -> dict[str, str]:
-            """The auditor sees a person as its case number, which is metadata."""
-            found = Person.objects.filter(id__in=list(ids)).values_list("id", "number")
+            """The auditor sees a person as its case number, which is metadata; a merged
+            person keeps its number (cases.merging)."""
+            found = list(Person.objects.filter(id__in=list(ids)).values_list("id", "number"))
+            merged = MergedNumber.objects.filter(merged_id__in=list(ids))
+            found += list(merged.values_list("merged_id", "number"))
             return {pk.hex: gettext("case %(number)s") % {"number": n} for pk, n in found}
 
         display.register_resolver("person", case_numbers)

@@ -140,3 +140,16 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"note {self.id}"
+
+
+class MergedNumber(models.Model):
+    """The case number (and id) of a person merged into another (cases.merging): the
+    number is never given out again, and the old page and number lead to the survivor.
+    Only these two opaque fields are kept of the merged person."""
+
+    number = models.PositiveIntegerField(unique=True)
+    merged_id = models.UUIDField(unique=True)
+    survivor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merged_numbers")
+
+    def __str__(self) -> str:
+        return f"case {self.number} merged into {self.survivor_id}"

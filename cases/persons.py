@@ -21,7 +21,16 @@ from audit.models import Action
 from intake.models import ReportKey
 
 from . import case_keys, services
-from .models import Note, Person, PersonKey, PersonReport, PersonStatus, Precision, StatusEvent
+from .models import (
+    MergedNumber,
+    Note,
+    Person,
+    PersonKey,
+    PersonReport,
+    PersonStatus,
+    Precision,
+    StatusEvent,
+)
 
 SCHEMA_VERSION = 1
 
@@ -67,7 +76,19 @@ def record_opening(staff: Staff, person_id: uuid.UUID) -> None:
 
 
 def _next_number() -> int:
-    return (Person.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+    # A merged case's number is never given out again (cases.merging).
+    top = Person.objects.aggregate(top=Max("number"))["top"] or 0
+    merged = MergedNumber.objects.aggregate(top=Max("number"))["top"] or 0
+    return max(top, merged) + 1
+
+
+def by_number(number: int) -> Person | None:
+    """The person with this case number, or the one a merged case's number leads to."""
+    person = Person.objects.filter(number=number).first()
+    if person is None:
+        merged = MergedNumber.objects.filter(number=number).select_related("survivor").first()
+        person = merged.survivor if merged else None
+    return person
 
 
 def create_from_report(
@@ -113,7 +134,7 @@ def link_report(
     """Link a report to an existing person (a duplicate), found by case number. The
     two cases become one: every holder of either gets every key of both."""
     opened = services.open_report(staff, private_key, report_id, record=False)
-    person = Person.objects.filter(number=number).first()
+    person = by_number(number)
     if person is None:
         raise services.NoAccess("no such case number")
     # Only someone who can open the person links to it.
