@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from . import cyrillic, latin, uyghur
-from ._chinese import chinese
+from . import chinese, cyrillic, latin, uyghur
 from .keys import STOPWORDS, keys, skeleton, strip_affixes, vowel_key
 from .scripts import ARAB, CYRL, HANI, LATN, char_script, detect_script, hint
 

@@ -16,8 +16,7 @@ depend on them.
 
 from __future__ import annotations
 
-from . import cyrillic, uyghur
-from ._chinese import chinese
+from . import chinese, cyrillic, uyghur
 from .core import Name, Part, parse
 from .scripts import ARAB, CYRL, HANI, LATN
 

@@ -1,7 +1,5 @@
 from names import matching
 
-from .helpers import needs_chinese
-
 
 def test_it_matches_one_man_reported_in_different_scripts() -> None:
     a = matching.identity([("Мамат Турсунов", "cyrillic")], birth_year=1978)
@@ -16,7 +14,6 @@ def test_it_matches_one_man_reported_in_different_scripts() -> None:
     assert any(r.startswith("scripts:") for r in match.reasons)
 
 
-@needs_chinese
 def test_it_names_the_scripts_compared() -> None:
     a = matching.identity([("买买提·吐尔逊", "hani")])
     b = matching.identity([("مەمەت تۇرسۇن", "ug-arab")])

@@ -2,8 +2,6 @@ import pytest
 
 import names
 
-from .helpers import needs_chinese
-
 SAME_PERSON = [
     ("Mehmet Tursun", "Memet Tursun"),
     ("Мамат Турсун", "Memet Tursun"),
@@ -21,7 +19,6 @@ def test_it_scores_spellings_of_one_name_high(a: str, b: str) -> None:
     assert names.score(names.parse(a), names.parse(b)) >= 85
 
 
-@needs_chinese
 @pytest.mark.parametrize(
     ("a", "b"),
     [
