@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 import names
 from accounts.models import OrganisationKey
+from audit.models import Action, Waiting
 from cases import duplicates, persons
 from cases.models import Person, PersonBucket
 from crypto.blind import INDEX_KEY_SIZE
@@ -58,6 +59,8 @@ class RebuildBucketsTestCase(BaseTestCase):
         self.assertIn(f"Rows of an older version: {stale} before, 0 after.", output)
         self.assertEqual(self.rows(), expected)
         self.assertFalse(PersonBucket.objects.exclude(version=names.VERSION).exists())
+        rebuilt = Waiting.objects.get(action=Action.BUCKETS_REBUILT)
+        self.assertEqual((rebuilt.actor, rebuilt.subjects), ("recovery", []))
 
     def test_it_follows_a_new_index_key(self):
         old = self.rows()
@@ -92,4 +95,5 @@ class RebuildBucketsTestCase(BaseTestCase):
         with self.assertRaisesMessage(CommandError, "cannot be combined"):
             rebuild(self.shares[:2])
         self.assertFalse(PersonBucket.objects.exists())
+        self.assertFalse(Waiting.objects.filter(action=Action.BUCKETS_REBUILT).exists())
         self.assertTrue(before)
