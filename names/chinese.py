@@ -126,12 +126,20 @@ def _index() -> _Index:
     prefixes: set[str] = set()
     suffixes: set[str] = set()
     for row in rows:
+        # Pinyin as a name reads it (阿不都 abudu), and as a phone or a converter writes
+        # it, character by character (abudou): a relative may have typed either.
+        spoken = "".join(row.pinyin)
+        generic = _generic_pinyin(row.characters)
         if row.kind == "syllable":
             _merge(chars, row.characters, row.kind, row.readings)
-            _merge(pinyin_syllables, row.pinyin[0], row.kind, row.readings)
+            _merge(pinyin_syllables, spoken, row.kind, row.readings)
+            if generic and generic != spoken:
+                _merge(pinyin_syllables, generic, row.kind, row.readings)
             continue
         _merge(words, row.characters, row.kind, row.readings)
-        _merge(pinyin_words, "".join(row.pinyin), row.kind, row.readings)
+        _merge(pinyin_words, spoken, row.kind, row.readings)
+        if generic and generic != spoken:
+            _merge(pinyin_words, generic, row.kind, row.readings)
         for pos, r in enumerate(row.readings):
             spell.setdefault(r, []).append((min(pos, 1), row.standard, row.characters))
         if row.kind == "prefix":
@@ -178,10 +186,15 @@ def _is_han(ch: str) -> bool:
     )
 
 
+def _generic_pinyin(chars: str) -> str:
+    """The characters' common Mandarin reading, toneless, in a-z (都 -> dou)."""
+    py = _fold_latin("".join(lazy_pinyin(chars, style=Style.NORMAL))).replace("v", "u")
+    return "".join(c for c in py if "a" <= c <= "z")
+
+
 def _unknown(ch: str) -> _Token:
-    # Last resort: the character's common Mandarin reading, toneless, in a-z.
-    py = _fold_latin(lazy_pinyin(ch, style=Style.NORMAL)[0]).replace("v", "u")
-    py = "".join(c for c in py if "a" <= c <= "z")
+    # Last resort for a character the table lacks.
+    py = _generic_pinyin(ch)
     return _Token("unknown", (py,) if py else ())
 
 
@@ -326,7 +339,23 @@ def pinyin_readings(part: str) -> list[str]:
     tokens = _segment_pinyin(s)
     if not tokens:
         return []
+    if all(t.kind == "syllable" for t in tokens) and not _looks_like_pinyin(part, s):
+        # Loose syllables only: many Latin names parse so (Ali = a-li, Baqi = ba-qi) and
+        # must keep their Latin reading.
+        return []
     return _combine(tokens)
+
+
+# Signs that a Latin word is pinyin: tone marks or numbers (macron, caron, grave; the acute
+# is also Uyghur Latin é), or vowel pairs pinyin writes and Uyghur Latin does not (ay, ey).
+_TONES = re.compile("[\u0300\u0304\u030c1-5]")
+_PINYIN_VOWELS = re.compile("ai|ei|ao|ou|uo|ie|iu")
+
+
+def _looks_like_pinyin(written: str, folded: str) -> bool:
+    return bool(_TONES.search(unicodedata.normalize("NFKD", written))) or bool(
+        _PINYIN_VOWELS.search(folded)
+    )
 
 
 def spellings(folded: str) -> list[str]:
