@@ -198,14 +198,39 @@ def _unknown(ch: str) -> _Token:
     return _Token("unknown", (py,) if py else ())
 
 
+_VOWELS = frozenset("aeiou")
+
+
+def _fit(before: str, reading: str, last: bool, first_choice: bool) -> int:
+    """Extra cost of a syllable's reading in its place. A name does not start with a
+    bare consonant nor put two together (克热木 is Kerem, not Krem; 麻木提 Mamut, not
+    Mamt); a last character mostly writes a final consonant (木 -> m, 提 -> t)."""
+    cost = 0
+    if not _VOWELS.intersection(reading) and (not before or before[-1] not in _VOWELS):
+        cost += 2
+    if last and not first_choice:
+        cost += 1
+    return cost
+
+
 def _combine(tokens: list[_Token]) -> list[str]:
     """Readings of tokens written together: the product, best first, kept short."""
+    tokens = [t for t in tokens if t.readings]
     beam: list[tuple[int, str]] = [(0, "")]
-    for tok in tokens:
-        if not tok.readings:
-            continue
+    for n, tok in enumerate(tokens):
+        loose = tok.kind == "syllable"
+        last = n == len(tokens) - 1
+        # After a known element (阿卜杜 + 克热木) the loose syllables start a name anew.
+        after_word = n > 0 and tokens[n - 1].kind != "syllable"
         beam = sorted(
-            ((cost + i, text + r) for cost, text in beam for i, r in enumerate(tok.readings)),
+            (
+                (
+                    cost + i + (_fit("" if after_word else text, r, last, i == 0) if loose else 0),
+                    text + r,
+                )
+                for cost, text in beam
+                for i, r in enumerate(tok.readings)
+            ),
             key=lambda x: x[0],
         )[: MAX_READINGS * 2]
     return list(dict.fromkeys(text for _, text in beam if text))[:MAX_READINGS]
@@ -339,22 +364,30 @@ def pinyin_readings(part: str) -> list[str]:
     tokens = _segment_pinyin(s)
     if not tokens:
         return []
-    if all(t.kind == "syllable" for t in tokens) and not _looks_like_pinyin(part, s):
-        # Loose syllables only: many Latin names parse so (Ali = a-li, Baqi = ba-qi) and
-        # must keep their Latin reading.
+    if not all(t.kind == "syllable" for t in tokens):
+        return _combine(tokens)
+    # Loose syllables only: many Latin names parse so (Ali = a-li, Salima = sa-li-ma) and
+    # keep their Latin reading: none from pinyin for two syllables, the Latin one first
+    # for more, unless the spelling shows pinyin.
+    signs = _pinyin_signs(part, s)
+    if len(tokens) < 3 and not signs:
         return []
-    return _combine(tokens)
+    readings = _combine(tokens)
+    if not signs:
+        readings = [s, *readings]
+    return list(dict.fromkeys(readings))[:MAX_READINGS]
 
 
 # Signs that a Latin word is pinyin: tone marks or numbers (macron, caron, grave; the acute
-# is also Uyghur Latin é), or vowel pairs pinyin writes and Uyghur Latin does not (ay, ey).
+# is also Uyghur Latin é), or spellings pinyin writes and Uyghur Latin does not (ai for
+# ay, yi for i, wu for u, xi/xu for shi/shu).
 _TONES = re.compile("[\u0300\u0304\u030c1-5]")
-_PINYIN_VOWELS = re.compile("ai|ei|ao|ou|uo|ie|iu")
+_PINYIN_SPELLINGS = re.compile("ai|ei|ao|ou|uo|ie|iu|ui|yi|wu|x[iu]")
 
 
-def _looks_like_pinyin(written: str, folded: str) -> bool:
+def _pinyin_signs(written: str, folded: str) -> bool:
     return bool(_TONES.search(unicodedata.normalize("NFKD", written))) or bool(
-        _PINYIN_VOWELS.search(folded)
+        _PINYIN_SPELLINGS.search(folded)
     )
 
 

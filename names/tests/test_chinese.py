@@ -156,3 +156,19 @@ def test_it_names_the_row_of_a_malformed_table(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match="row 2"):
         chinese.load(bad)
+
+
+def test_it_keeps_the_latin_reading_first_for_a_latin_name_that_parses_as_pinyin() -> None:
+    # Salima parses as sa-li-ma; read as pinyin it would lose its i.
+    assert chinese.pinyin_readings("Salima")[0] == "salima"
+    # With pinyin spellings (yi, xi) the name reading comes first.
+    assert chinese.pinyin_readings("Haximu")[0] == "hashim"
+
+
+def test_it_reads_loose_syllables_as_a_name_is_built() -> None:
+    # No bare consonant at the start of a name or after a known element, none doubled,
+    # and a last character writing a final consonant.
+    assert first("克热木") == ["kerem"]
+    assert first("阿卜杜克热木") == ["abdukerem"]
+    assert first("麻木提") == ["mamut"]
+    assert first("伊利哈木") == ["ilham"]
