@@ -9,6 +9,7 @@ header); `pypinyin` reads only characters the table lacks.
 
     readings(text)          -> parts of a name in characters, each a list of readings
     pinyin_readings(part)   -> readings of a Latin part that parses as pinyin of names
+    pinyin_parts(word)      -> the same, cut into names where several run together
     spellings(folded)       -> the Chinese spellings of a folded Latin part, new forms first
 """
 
@@ -355,27 +356,53 @@ def _segment_pinyin(s: str) -> list[_Token] | None:
 def pinyin_readings(part: str) -> list[str]:
     """A Latin part written in pinyin of a name (Maimaiti, Mǎimǎití, tu'erxun, AIKEBAIER):
     its Uyghur-style readings; [] when it does not parse as pinyin of the table's names
-    and syllables."""
+    and syllables. Names run together (maimaitituerxun) give one reading, memettursun;
+    `pinyin_parts` splits them."""
+    parsed = _parse_pinyin(part)
+    if parsed is None:
+        return []
+    tokens, latin = parsed
+    return _with_latin(_combine(tokens), latin)
+
+
+def pinyin_parts(word: str) -> list[list[str]]:
+    """A Latin word in pinyin that may hold several names run together, as `readings`
+    cuts characters with no dot: maimaitituerxun -> [["memet", ...], ["tursun"]];
+    abudureyimu stays one part. [] when the word is not pinyin of names."""
+    parsed = _parse_pinyin(word)
+    if parsed is None:
+        return []
+    tokens, latin = parsed
+    if latin:
+        return [_with_latin(_combine(tokens), latin)]
+    out = [_combine(group) for group in _group(tokens)]
+    return [r for r in out if r]
+
+
+def _with_latin(readings: list[str], latin: str) -> list[str]:
+    return list(dict.fromkeys([latin, *readings] if latin else readings))[:MAX_READINGS]
+
+
+def _parse_pinyin(part: str) -> tuple[list[_Token], str] | None:
+    """The word cut into the table's pinyin, and the word itself when its Latin reading
+    must come first; None when it is not pinyin of names."""
     s = _fold_latin(part or "")
     s = APOSTROPHES.sub("", s)
     s = re.sub(r"[\s\-.\u00b7]+|[1-5]", "", s).replace("v", "u")
     if not s or not all("a" <= c <= "z" for c in s):
-        return []
+        return None
     tokens = _segment_pinyin(s)
     if not tokens:
-        return []
+        return None
     if not all(t.kind == "syllable" for t in tokens):
-        return _combine(tokens)
+        return tokens, ""
     # Loose syllables only: many Latin names parse so (Ali = a-li, Salima = sa-li-ma) and
     # keep their Latin reading: none from pinyin for two syllables, the Latin one first
     # for more, unless the spelling shows pinyin.
     signs = _pinyin_signs(part, s)
     if len(tokens) < 3 and not signs:
-        return []
-    readings = _combine(tokens)
-    if not signs:
-        readings = [s, *readings]
-    return list(dict.fromkeys(readings))[:MAX_READINGS]
+        return None
+    return tokens, "" if signs else s
 
 
 # Signs that a Latin word is pinyin: tone marks or numbers (macron, caron, grave; the acute

@@ -172,3 +172,17 @@ def test_it_reads_loose_syllables_as_a_name_is_built() -> None:
     assert first("阿卜杜克热木") == ["abdukerem"]
     assert first("麻木提") == ["mamut"]
     assert first("伊利哈木") == ["ilham"]
+
+
+def test_it_cuts_pinyin_names_run_together_into_parts() -> None:
+    parts = chinese.pinyin_parts("maimaitituerxun")
+    assert [p[0] for p in parts] == ["memet", "tursun"]
+    # A prefix joins the name after it, as in characters.
+    assert [p[0] for p in chinese.pinyin_parts("abudureyimumaimaiti")] == ["abdurehim", "memet"]
+    assert [p[0] for p in chinese.pinyin_parts("nuermaimaitiyisimayili")] == [
+        "nurmemet",
+        "ismayil",
+    ]
+    assert chinese.pinyin_parts("Memet") == []
+    # One name stays one part.
+    assert chinese.pinyin_parts("Maimaiti") == [chinese.pinyin_readings("Maimaiti")]
