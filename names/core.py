@@ -16,8 +16,10 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
+
 from . import chinese, cyrillic, latin, uyghur
-from .keys import STOPWORDS, keys, skeleton, strip_affixes
+from .keys import STOPWORDS, keys, skeleton, strip_affixes, vowel_key
 from .scripts import ARAB, CYRL, HANI, LATN, char_script, detect_script, hint
 
 # A part has at most this many keys (each one a blind-index bucket).
@@ -88,7 +90,7 @@ def _from_uly(
     return part
 
 
-def _latin_token(tok: str, pinyin_first: bool) -> list[Part]:
+def _latin_token(tok: str) -> list[Part]:
     out = []
     for piece in _DOTS.split(tok):
         if not piece:
@@ -121,7 +123,7 @@ def _token_parts(tok: str, pinyin_first: bool) -> list[Part]:
     if script == CYRL:
         return [p for piece in _DOTS.split(tok) if (p := _from_uly(piece, cyrillic.uly(piece)))]
     if script == LATN:
-        return _latin_token(tok, pinyin_first)
+        return _latin_token(tok)
     return []
 
 
@@ -143,25 +145,88 @@ def parse(text: str, script: str = "") -> Name:
         if mixed_case and tok.isupper() and len(tok) > 1:
             found = [dataclasses.replace(p, surname=True) for p in found]
         parts.extend(found)
-    if len(parts) == 1:
-        parts = _split_joined(parts[0])
+    if len(parts) == 1 and len(tokens) == 1:
+        parts = _split_joined(tokens[0], parts[0])
     return Name(text, detected, tuple(parts))
 
 
 @functools.cache
-def _whole_names() -> frozenset[str]:
-    """Folded readings of whole names (not prefixes or syllables) in the Chinese table."""
-    return frozenset(r for row in chinese.rows() if row.kind == "whole" for r in row.readings)
+def _known() -> tuple[list[str], list[str], list[str]]:
+    """Names the Chinese table knows, folded (whole names, prefix + name, name + suffix),
+    with their vowel keys and skeletons: the lexicon a one-piece name is cut against."""
+    rows = chinese.rows()
+    whole = {r for row in rows if row.kind == "whole" for r in row.readings}
+    prefixes = {r for row in rows if row.kind == "prefix" for r in row.readings}
+    suffixes = {r for row in rows if row.kind == "suffix" for r in row.readings}
+    names = set(whole)
+    names.update(p + w for p in prefixes for w in whole)
+    names.update(w + x for w in whole for x in suffixes)
+    ordered = sorted(names)
+    return ordered, [vowel_key(n) for n in ordered], [skeleton(n) for n in ordered]
 
 
-def _split_joined(part: Part) -> list[Part]:
-    """A name written in one piece (maimaitituerxun, 买买提吐尔逊 read as one) cut into two
-    known whole names when one of its readings is exactly two of them."""
-    known = _whole_names()
+@functools.lru_cache(maxsize=4096)
+def _closeness(piece: str) -> float:
+    """How near piece is to a known name, 0..100 (as `scoring` compares readings)."""
+    names, vowels, skeletons = _known()
+    best = 0.0
+    for query, choices, weight in (
+        (piece, names, 1.0),
+        (vowel_key(piece), vowels, 0.95),
+        (skeleton(piece), skeletons, 0.8),
+    ):
+        found = process.extractOne(query, choices, scorer=fuzz.ratio)
+        if found is not None:
+            best = max(best, found[1] * weight)
+    return best
+
+
+# A one-piece name is cut in two where the pieces are this near known names: on average
+# for a cut between pinyin syllables, each for a cut anywhere in a reading.
+PINYIN_SPLIT_CLOSENESS = 75.0
+SPLIT_CLOSENESS = 85.0
+_MIN_PIECE = 3
+
+
+def _split_pinyin(token: str) -> list[Part] | None:
+    """Joined pinyin (maimaitituerxun) cut between syllables into two readable names."""
+    best, cut = PINYIN_SPLIT_CLOSENESS, None
+    for i in range(2, len(token) - 1):
+        head, tail = chinese.pinyin_readings(token[:i]), chinese.pinyin_readings(token[i:])
+        if head and tail:
+            near = (_closeness(head[0]) + _closeness(tail[0])) / 2
+            if near > best:
+                best, cut = near, i
+    if cut is None:
+        return None
+    return _latin_token(token[:cut]) + _latin_token(token[cut:])
+
+
+def _split_reading(part: Part) -> list[Part] | None:
+    """A one-piece reading (买买提吐尔逊 read as one) cut where both pieces are known names."""
+    best, cut = SPLIT_CLOSENESS, None
     for reading in part.readings[:3]:
-        for i in range(3, len(reading) - 2):
+        for i in range(_MIN_PIECE, len(reading) - _MIN_PIECE + 1):
             head, tail = reading[:i], reading[i:]
-            if head in known and tail in known:
-                pieces = [_part(part.written, [head], ""), _part(part.written, [tail], "")]
-                return [p for p in pieces if p is not None]
-    return [part]
+            near = min(_closeness(head), _closeness(tail))
+            if near > best:
+                best, cut = near, (head, tail)
+    if cut is None:
+        return None
+    pieces = [_part(part.written, [cut[0]], ""), _part(part.written, [cut[1]], "")]
+    return [p for p in pieces if p is not None]
+
+
+def _split_joined(token: str, part: Part) -> list[Part]:
+    """A name written in one piece, in Chinese characters or in pinyin, as a given and a
+    father's name. Only then: a Latin name typed in one capitalised word (Muhemmetimin)
+    is a compound name, not two."""
+    if detect_script(token) == LATN:
+        if token.istitle() and not chinese.pinyin_readings(token):
+            return [part]
+        split = _split_pinyin(token)
+        if split:
+            return split
+    elif detect_script(token) != HANI:
+        return [part]
+    return _split_reading(part) or [part]
