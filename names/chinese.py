@@ -40,6 +40,14 @@ SEPARATORS = re.compile(
     "[\\s\u00b7\u0387\u2022\u2027\u2219\u22c5\u30fb\uff65.\uff0e"
     "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d_/]+"
 )
+# Traditional characters of the table's names (買買提·吐爾遜, as Taiwan, Hong Kong and some
+# overseas press write them), read as their simplified forms.
+TRADITIONAL = str.maketrans(
+    "萬東麗烏買亞優蘭茲農凱則別葉圖婭孫寧寶爾庫傑歐畢漢澤滿熱愛瑪納維羅艷豔蘇蓀薩許諾謝"
+    "貝賈賽贊達遜鄒裡裏鐵門韋馬魯鮮麥義於來溫約託紮奧",
+    "万东丽乌买亚优兰兹农凯则别叶图娅孙宁宝尔库杰欧毕汉泽满热爱玛纳维罗艳艳苏荪萨许诺谢"
+    "贝贾赛赞达逊邹里里铁门韦马鲁鲜麦义于来温约托扎奥",
+)
 APOSTROPHES = re.compile("['\u2019\u2018\u02bc\u02b9`\u00b4]")
 
 
@@ -304,10 +312,11 @@ def readings(text: str) -> list[list[str]]:
 
     Parts are split at the middle dot (and its look-alikes, hyphens, spaces). A run with
     no dot at all is cut with the table: 买买提吐尔逊 -> [["memet", ...], ["tursun"]];
-    阿不都热依木 stays one part, "abdurehim". Characters other than Han are ignored.
+    阿不都热依木 stays one part, "abdurehim". Traditional characters are read as their
+    simplified forms; characters other than Han are ignored.
     """
     pieces = [p for p in SEPARATORS.split(text or "") if p]
-    runs = ["".join(c for c in p if _is_han(c)) for p in pieces]
+    runs = ["".join(c for c in p if _is_han(c)).translate(TRADITIONAL) for p in pieces]
     runs = [r for r in runs if r]
     if not runs:
         return []

@@ -186,3 +186,8 @@ def test_it_cuts_pinyin_names_run_together_into_parts() -> None:
     assert chinese.pinyin_parts("Memet") == []
     # One name stays one part.
     assert chinese.pinyin_parts("Maimaiti") == [chinese.pinyin_readings("Maimaiti")]
+
+
+def test_it_reads_traditional_characters_as_simplified() -> None:
+    assert first("買買提·吐爾遜") == first("买买提·吐尔逊")
+    assert first("古麗娜爾") == ["gulnar"]
