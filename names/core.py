@@ -85,7 +85,7 @@ def _from_uly(
     if alternative:
         readings.append(strip_affixes(alternative))
     part = _part(written, readings, uly_root if not extra else "")
-    if part is not None and root != folded:
+    if part is not None and root != folded and not extra:
         part = dataclasses.replace(part, surname=True)
     return part
 

@@ -8,6 +8,7 @@ people: the given name and the father's name swapped) and for each part left ove
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 from rapidfuzz import fuzz
@@ -29,6 +30,7 @@ SKELETON_WEIGHT = 0.8
 Pairs = tuple[tuple[int, int, float], ...]
 
 
+@functools.lru_cache(maxsize=65536)
 def _reading_similarity(a: str, b: str) -> float:
     if a == b:
         return 100.0
