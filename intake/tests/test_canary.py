@@ -44,15 +44,18 @@ def letters(count: int) -> str:
     return "".join(secrets.choice(string.ascii_lowercase) for _ in range(count))
 
 
-def unkeyed_hashes(values: list[str]) -> list[tuple[str, bytes]]:
-    """Plain hashes of each value, whole and cut to a bucket's length, raw and in hex:
-    what a blind index derived without the organisation's key would store."""
+def unkeyed_hashes(values: list[str]) -> list[tuple[str, bytes, bool]]:
+    """Plain hashes of each value, raw and in hex, and cut to a bucket's length: what a
+    blind index derived without the organisation's key would store. (what, needle,
+    whole): a cut hash is too short to look for inside other bytes (ciphertext holds any
+    three bytes by chance), so it is compared with whole stored values."""
     found = []
     for value in values:
         for algorithm in ("sha256", "sha1", "md5", "blake2b", "sha512"):
             digest = hashlib.new(algorithm, value.encode()).digest()
-            for needle in (digest, digest[: buckets.BUCKET_BYTES], digest.hex().encode()):
-                found.append((f"{algorithm} of {value!r}", needle))
+            what = f"{algorithm} of {value!r}"
+            found += [(what, digest, False), (what, digest.hex().encode(), False)]
+            found.append((what, digest[: buckets.BUCKET_BYTES], True))
     return found
 
 
@@ -155,9 +158,12 @@ class CanaryTestCase(BaseTestCase):
 
     def assert_no_unkeyed_hash(self, values: list[str]) -> None:
         places = self.places()
-        for what, needle in unkeyed_hashes(sorted(set(values))):
+        for what, needle, whole in unkeyed_hashes(sorted(set(values))):
             for where, data in places:
-                self.assertNotIn(needle, data, f"{what} found in {where}")
+                if whole:
+                    self.assertNotEqual(needle, data, f"{what} stored in {where}")
+                else:
+                    self.assertNotIn(needle, data, f"{what} found in {where}")
 
     def test_no_marker_reaches_any_storage(self):
         data = report_form_data()
@@ -263,5 +269,12 @@ class CanaryTestCase(BaseTestCase):
         Organisation.objects.update(name=hashlib.sha256(folded.encode()).hexdigest())
         with self.assertRaises(AssertionError):
             self.assert_no_unkeyed_hash([folded])
+        # A bucket row holding a plain hash cut to the bucket's length is found too.
+        person = Person.objects.create(number=1, sealed_name=b"")
+        cut = hashlib.md5(folded.encode()).digest()[: buckets.BUCKET_BYTES]  # noqa: S324
+        PersonBucket.objects.create(person=person, bucket=cut, version=names.VERSION)
         Organisation.objects.update(name="Test org")
+        with self.assertRaises(AssertionError):
+            self.assert_no_unkeyed_hash([folded])
+        PersonBucket.objects.all().delete()
         self.assert_no_unkeyed_hash([folded])
