@@ -2,6 +2,7 @@ import datetime
 from unittest import mock
 
 from accounts.models import Reason, SealedTOTPDevice
+from audit import display
 from audit.models import Action, Entry, Waiting
 from cases import case_keys, merging, persons, services
 from cases.models import MergedNumber, Note, Person, PersonKey, PersonReport, StatusEvent
@@ -202,3 +203,21 @@ class MergeTestCase(BaseTestCase):
         self.merge()
         self.sign_in(self.bob)
         self.assertEqual(self.client.get(f"/staff/reports/persons/{self.b.id}/").status_code, 404)
+
+    def test_merging_is_one_entry_and_the_auditor_reads_both_case_numbers(self):
+        self.sign_in(self.ines)
+        url = f"/staff/reports/persons/{self.a.id}/merge/"
+        self.client.get(url, {"number": self.b.number})  # the confirmation: both opened
+        before = set(Waiting.objects.values_list("id", flat=True))
+        top = Entry.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+        self.client.post(url, {"number": self.b.number, "code": self.totp_code(self.ines)})
+        added = list(Waiting.objects.exclude(id__in=before)) + list(
+            Entry.objects.filter(sequence__gt=top)
+        )
+        self.assertEqual([entry.action for entry in added], [Action.PERSON_MERGED])
+        row = display.rows(added)[0]
+        self.assertEqual(
+            [subject.text for subject in row.subjects],
+            [f"case {self.a.number}", f"case {self.b.number}"],
+        )
+        self.assertEqual(row.action_label, "Two cases merged into one")
