@@ -221,3 +221,11 @@ class MergeTestCase(BaseTestCase):
             [f"case {self.a.number}", f"case {self.b.number}"],
         )
         self.assertEqual(row.action_label, "Two cases merged into one")
+
+    def test_the_inbox_search_finds_the_survivors_reports_by_the_merged_number(self):
+        number = self.b.number
+        self.merge()
+        self.sign_in(self.ines)
+        page = self.client.get("/staff/reports/", {"q": str(number)})
+        shown = {row.report.id for row in page.context["page"].rows}
+        self.assertEqual(shown, {self.first.id, self.second.id})
