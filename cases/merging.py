@@ -19,9 +19,9 @@ untriaged. Keys, the rule for least access with the least surprise:
 - the report's key stays with the intake team (who hold every untriaged report, and
   must triage it again) and with the staff member who unlinks it; it is taken from
   every other holder of the person: a caseworker of the person got it only because
-  of the wrong link. A caseworker assigned to the report itself before the link
-  loses it as well, since nothing records through which case a key came: intake
-  assigns it again.
+  of the wrong link (and their notices about it go, as they would lead to a 404).
+  A caseworker assigned to the report itself before the link loses it as well, since
+  nothing records through which case a key came: intake assigns it again.
 - the person's keys, and its other reports' keys, stay with everyone who holds them.
   Someone who came to the person only through the wrong report keeps it; a
   coordinator takes it back from the staff page if it should go.
@@ -38,7 +38,7 @@ import uuid
 from django.db import transaction
 
 import crypto
-from accounts.models import Reason, Staff
+from accounts.models import Notification, Reason, Staff
 from audit import chain as audit
 from audit.models import Action
 from intake.models import Report, ReportKey
@@ -201,12 +201,15 @@ def unlink(
             raise LastReport("the last report of a case cannot be unlinked")
         PersonReport.objects.filter(report_id=report_id, person_id=person_id).delete()
         person_holders = PersonKey.objects.filter(person_id=person_id).values("holder_id")
-        (
+        losing = (
             ReportKey.objects.filter(report_id=report_id, holder_id__in=person_holders)
             .exclude(reason__in=[Reason.INTAKE, Reason.ROLE])
             .exclude(holder_id=staff.holder_id)
-            .delete()
         )
+        lost = list(losing.values_list("holder_id", flat=True))
+        losing.delete()
+        # Their notices about the report would lead to a page they can no longer open.
+        Notification.objects.filter(staff__holder_id__in=lost, subject=report_id).delete()
         audit.record(audit.staff_actor(staff), Action.REPORT_UNLINKED, [person_id, report_id])
         duplicates.index_for(staff, private_key, person_id)
     return opened.person

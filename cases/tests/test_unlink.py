@@ -1,4 +1,4 @@
-from accounts.models import KeyHolder
+from accounts.models import KeyHolder, Notification
 from audit.models import Action, Waiting
 from cases import duplicates, merging, persons, services
 from cases.models import Person, PersonKey, PersonReport
@@ -25,6 +25,10 @@ class UnlinkTestCase(BaseTestCase):
         self.a = persons.create_from_report(self.ines, self.ines_key, self.right.id, "unverified")
         services.assign(self.ines, self.ines_key, self.right.id, self.alice)
         persons.link_report(self.ines, self.ines_key, self.wrong.id, self.a.number)
+        # A notice about the wrong report, as an assignment or a reply would leave her.
+        Notification.objects.create(
+            staff=self.alice, kind=Notification.Kind.REPORTER_MESSAGE, subject=self.wrong.id
+        )
         self.url = f"/staff/reports/persons/{self.a.id}/reports/{self.wrong.id}/unlink/"
 
     def identity_names(self) -> list[str]:
@@ -64,6 +68,9 @@ class UnlinkTestCase(BaseTestCase):
         self.assertTrue(PersonKey.objects.filter(person=self.a, holder=self.alice.holder))
         with self.assertRaises(services.NoAccess):
             services.open_report(self.alice, self.private_key(self.alice), self.wrong.id)
+        # No notice about it is left for her, and hers about her own report stay.
+        self.assertFalse(Notification.objects.filter(staff=self.alice, subject=self.wrong.id))
+        self.assertTrue(Notification.objects.filter(staff=self.alice, subject=self.right.id))
 
     def test_it_refuses_the_last_report_and_says_what_to_do_instead(self):
         merging.unlink(self.ines, self.ines_key, self.a.id, self.wrong.id)
