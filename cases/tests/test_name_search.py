@@ -128,3 +128,11 @@ class NameSearchTestCase(BaseTestCase):
             name_search.find(ada, self.private_key(ada), LATIN)
         self.sign_in(ada)
         self.assertEqual(self.search(LATIN).status_code, 404)
+        self.assertNotContains(self.client.get("/staff/reports/"), "/staff/reports/find/")
+
+    def test_the_cases_list_has_the_box_too(self):
+        self.sign_in(self.alice)
+        self.assertContains(
+            self.client.get("/staff/reports/persons/"),
+            'method="post" action="/staff/reports/find/"',
+        )
