@@ -8,9 +8,12 @@ import os
 
 import crypto
 import names
+from accounts.models import OrganisationKey
 from cases import duplicates, persons, services
 from cases.models import Person, PersonBucket
 from crypto.blind import INDEX_KEY_SIZE
+from names import search
+from names.search import MemoryIndex
 from tests.base import BaseTestCase
 from tests.reports import report_form_data, report_named
 
@@ -98,6 +101,49 @@ class DuplicatesTestCase(BaseTestCase):
             assert key is not None
             found = [pid for pid, _shared in duplicates.candidates(staff, key, wanted)]
             self.assertEqual(found, expected, staff.username)
+
+    def test_it_gathers_in_one_query_ranked_as_names_search_ranks(self):
+        ines = self.ines
+        spellings = [
+            ("Abdurehim Tursun", "latin", 1984),
+            ("Абдурехим Турсунов", "cyrillic", 1990),
+            ("Memet Tursun", "latin", 1984),
+            ("Abdukerim Ablet", "latin", 1971),
+        ]
+        memory = MemoryIndex(self.index_key)
+        for i, (name, script, year) in enumerate(spellings):
+            data = report_form_data(
+                name_1=name, script_1=script, name_2="", script_2="", birth_year=str(year)
+            )
+            self.client.post("/en/report/", data)
+            report = report_named(name, ines, self.ines_key)
+            person = persons.create_from_report(ines, self.ines_key, report.id, "partly")
+            opened = persons.open_person(ines, self.ines_key, person.id, record=False)
+            identity = duplicates.identity_of(
+                duplicates.sealed_identity(person.id, opened.key) or {}
+            )
+            memory.add(person.id.hex, identity)
+            self.assertEqual(i + 1, Person.objects.count())
+        wanted = duplicates.identity_of(
+            duplicates.report_identity(
+                duplicates.report_content(ines.holder_id, self.ines_key, self.latin.id)
+            )
+        )
+        with self.assertNumQueries(1):
+            found = duplicates.candidates(ines, self.index_key, wanted)
+        shared = memory.shared(wanted)
+        self.assertEqual([pid.hex for pid, _ in found], search.rank(shared))
+        self.assertEqual(
+            {pid.hex: weight for pid, weight in found}, {k: v for k, v in shared.items() if v > 0}
+        )
+        self.assertGreaterEqual(len(found), 2)
+
+    def test_it_writes_no_buckets_for_a_staff_member_without_the_index_key(self):
+        OrganisationKey.objects.filter(holder_id=self.ines.holder_id).delete()
+        person = persons.create_from_report(self.ines, self.ines_key, self.cyrillic.id, "partly")
+        person.refresh_from_db()
+        self.assertFalse(PersonBucket.objects.filter(person=person).exists())
+        self.assertEqual(bytes(person.sealed_identity), b"")
 
     def test_it_skips_buckets_of_an_old_normalisation_version(self):
         person = persons.create_from_report(self.ines, self.ines_key, self.cyrillic.id, "partly")

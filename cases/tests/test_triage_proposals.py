@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 
+from django.utils import translation
+
 from accounts import services as accounts
 from accounts.models import Role
 from audit.models import Action, Entry, Waiting
-from cases import duplicates, persons, services
+from cases import duplicate_reasons, duplicates, persons, services
 from cases.models import Person, PersonReport
 from intake.models import Report, ReportKey
 from tests.base import PASSWORDS, BaseTestCase
@@ -167,3 +169,26 @@ class TriageProposalsTestCase(BaseTestCase):
         response = self.page()
         self.assertEqual(self.proposed(response), [])
         self.assertContains(response, "Create or link the person")
+
+    def test_it_says_every_reason_in_words_and_never_shows_a_code(self):
+        codes = (
+            "same_given_name",
+            "same_father_name",
+            "same_full_name",
+            "name_order_differs",
+            "birth_year_same",
+            "birth_year_near",
+            "birth_year_differs",
+            "county_same",
+            "scripts:Arab:Hani",
+            "something_new",
+            "scripts:Arab",
+        )
+        said = duplicate_reasons.words(codes)
+        self.assertEqual(len(said), 9)
+        self.assertIn("Arabic script compared with Chinese characters", said)
+        self.assertFalse([s for s in said if "_" in s or ":" in s])
+        with translation.override("ru"):
+            russian = duplicate_reasons.words(("birth_year_same", "scripts:Cyrl:Hani"))
+        self.assertEqual(russian[0], "год рождения совпадает")
+        self.assertIn("Кириллица", russian[1])
