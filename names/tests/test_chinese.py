@@ -191,3 +191,22 @@ def test_it_cuts_pinyin_names_run_together_into_parts() -> None:
 def test_it_reads_traditional_characters_as_simplified() -> None:
     assert first("買買提·吐爾遜") == first("买买提·吐尔逊")
     assert first("古麗娜爾") == ["gulnar"]
+
+
+def test_it_lets_gul_end_a_name_of_loose_syllables_and_begin_the_next() -> None:
+    # 古丽 begins Gülnar but ends Rizwangül; with no dot the name after it stands alone.
+    parts = first("热孜万古丽依布拉音")
+    assert len(parts) == 2
+    assert parts[0] == "rezwangul"
+    assert first("买买提古丽娜尔") == ["memet", "gulnar"]
+
+
+def test_it_reads_la_as_ra_too() -> None:
+    # Mandarin has no ra: 拉 writes Uyghur and Kazakh ra (Marat, Orazbek) as well as la.
+    assert "orazbek" in chinese.pinyin_readings("Wolazibieke")
+    assert {"ibrayim", "ibrayin"} & set(chinese.readings("依布拉音")[0])
+
+
+def test_it_reads_pinyin_with_a_letter_typed_twice() -> None:
+    assert chinese.pinyin_readings("abudukkelimu")[0] == "abdukerim"
+    assert chinese.pinyin_readings("Anna") == []
