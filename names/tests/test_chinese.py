@@ -210,3 +210,12 @@ def test_it_reads_la_as_ra_too() -> None:
 def test_it_reads_pinyin_with_a_letter_typed_twice() -> None:
     assert chinese.pinyin_readings("abudukkelimu")[0] == "abdukerim"
     assert chinese.pinyin_readings("Anna") == []
+
+
+def test_it_has_a_syllable_row_for_every_character_of_a_name() -> None:
+    # A new form of a name the table lacks is read by its syllables: every character the
+    # table's names use must have its value, and the names' pinyin must agree with it.
+    rows = chinese.rows()
+    syllable = {r.characters: r.pinyin[0] for r in rows if r.kind == "syllable"}
+    for row in rows:
+        assert [syllable.get(ch) for ch in row.characters] == list(row.pinyin), row
