@@ -209,7 +209,7 @@ def _unknown(ch: str) -> _Token:
 
 
 _VOWELS = frozenset("aeiou")
-_LOOSE = ("syllable", "unknown")
+_LOOSE = ("syllable", "unknown", "slip")
 
 
 def _fit(before: str, reading: str, last: bool, first_choice: bool) -> int:
@@ -332,7 +332,14 @@ def readings(text: str) -> list[list[str]]:
     return [r for r in out if r]
 
 
-def _segment_pinyin(s: str) -> list[_Token] | None:
+# A consonant whose vowel was dropped in typing (aihmaiti for aihemaiti): read as itself,
+# at the cost of three syllables, and only inside a word that holds a known name.
+_SLIPS = {c: _Token("slip", (c,)) for c in "bdghklmnprstz"}
+_SLIP_COST = 3
+_MAX_SLIPS = 2
+
+
+def _segment_pinyin(s: str, slips: bool = False) -> list[_Token] | None:
     idx = _index()
     n = len(s)
     best: list[int | None] = [None] * (n + 1)
@@ -342,15 +349,19 @@ def _segment_pinyin(s: str) -> list[_Token] | None:
         here = best[i]
         if here is None:
             continue
+        options: list[tuple[int, _Token, int]] = []
         for j in range(min(n, i + idx.longest_pinyin), i, -1):
             piece = s[i:j]
             # A whole name counts as one piece: it beats its own syllables.
             tok = idx.pinyin_words.get(piece) or idx.pinyin_syllables.get(piece)
-            if tok is None:
-                continue
+            if tok is not None:
+                options.append((j, tok, 1))
+        if slips and s[i] in _SLIPS:
+            options.append((i + 1, _SLIPS[s[i]], _SLIP_COST))
+        for j, tok, cost in options:
             seen = best[j]
-            if seen is None or here + 1 < seen:
-                best[j] = here + 1
+            if seen is None or here + cost < seen:
+                best[j] = here + cost
                 back[j] = (i, tok)
     if best[n] is None:
         return None
@@ -364,6 +375,17 @@ def _segment_pinyin(s: str) -> list[_Token] | None:
         out.append(tok)
         j = i
     return out[::-1]
+
+
+def _segment_with_slips(s: str) -> list[_Token] | None:
+    tokens = _segment_pinyin(s, slips=True)
+    if (
+        tokens is None
+        or sum(t.kind == "slip" for t in tokens) > _MAX_SLIPS
+        or all(t.kind in ("syllable", "slip") for t in tokens)
+    ):
+        return None
+    return tokens
 
 
 def pinyin_readings(part: str) -> list[str]:
@@ -405,7 +427,8 @@ def _parse_pinyin(part: str) -> tuple[list[_Token], str] | None:
     if not s or not all("a" <= c <= "z" for c in s):
         return None
     # A letter typed twice (abudukkelimu) is a slip: pinyin doubles none.
-    tokens = _segment_pinyin(s) or _segment_pinyin(re.sub(r"(.)\1+", r"\1", s))
+    single = re.sub(r"(.)\1+", r"\1", s)
+    tokens = _segment_pinyin(s) or _segment_pinyin(single) or _segment_with_slips(single)
     if not tokens:
         return None
     if not all(t.kind == "syllable" for t in tokens):

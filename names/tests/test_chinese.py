@@ -219,3 +219,13 @@ def test_it_has_a_syllable_row_for_every_character_of_a_name() -> None:
     syllable = {r.characters: r.pinyin[0] for r in rows if r.kind == "syllable"}
     for row in rows:
         assert [syllable.get(ch) for ch in row.characters] == list(row.pinyin), row
+
+
+def test_it_reads_pinyin_with_a_vowel_dropped_beside_a_known_name() -> None:
+    # aihmaiti for aihemaiti, after the known Abulimiti: read, the consonant as itself.
+    parts = chinese.pinyin_parts("abulimitiaihmaiti")
+    assert [p[0] for p in parts] == ["ablimit", "ehmet"]
+    # Alone, or in a Latin name, a dropped vowel is not guessed.
+    assert chinese.pinyin_readings("aihmaiti") == []
+    for latin in ["Tursun", "Nurlan", "Arslan", "Marat", "Bolat", "Serik"]:
+        assert chinese.pinyin_readings(latin) == [], latin
