@@ -24,6 +24,12 @@ from .scripts import ARAB, CYRL, HANI, LATN, char_script, detect_script, hint
 
 # A part has at most this many keys (each one a blind-index bucket).
 MAX_KEYS = 3
+# Longer input is not a name: only this much of it is read, into at most so many parts
+# (bounding the work and the buckets a pasted paragraph could make).
+MAX_TEXT = 200
+MAX_NAME_PARTS = 8
+# Only a one-piece name up to this long is tried for a cut into two names.
+MAX_JOINED = 32
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,8 @@ def _part(written: str, readings: list[str], uly: str) -> Part | None:
 def _from_uly(
     written: str, uly_text: str, extra: list[str] | None = None, alternative: str = ""
 ) -> Part | None:
+    # Whatever a converter let through (digits, marks) is not part of a name.
+    uly_text = re.sub(r"[^a-zöüé]", "", uly_text.lower())
     folded = latin.fold_uly(uly_text)
     if folded in STOPWORDS:
         return None
@@ -134,7 +142,7 @@ def parse(text: str, script: str = "") -> Name:
     scripts); the hint only breaks ties. Parts keep their written order; a patronymic
     suffix is stripped into its root (Serikuly -> serik), a lone "uly"/"bin" dropped.
     """
-    text = text or ""
+    text = (text or "")[:MAX_TEXT]
     pinyin_first = (script or "").strip().lower() == "pinyin"
     detected = detect_script(text, hint(script))
     parts: list[Part] = []
@@ -145,9 +153,9 @@ def parse(text: str, script: str = "") -> Name:
         if mixed_case and tok.isupper() and len(tok) > 1:
             found = [dataclasses.replace(p, surname=True) for p in found]
         parts.extend(found)
-    if len(parts) == 1 and len(tokens) == 1:
+    if len(parts) == 1 and len(tokens) == 1 and len(tokens[0]) <= MAX_JOINED:
         parts = _split_joined(tokens[0], parts[0])
-    return Name(text, detected, tuple(parts))
+    return Name(text, detected, tuple(parts[:MAX_NAME_PARTS]))
 
 
 @functools.cache
@@ -206,6 +214,8 @@ def _split_reading(part: Part) -> list[Part] | None:
     """A one-piece reading (买买提吐尔逊 read as one) cut where both pieces are known names."""
     best, cut = SPLIT_CLOSENESS, None
     for reading in part.readings[:3]:
+        if len(reading) > MAX_JOINED:
+            continue
         for i in range(_MIN_PIECE, len(reading) - _MIN_PIECE + 1):
             head, tail = reading[:i], reading[i:]
             near = min(_closeness(head), _closeness(tail))
