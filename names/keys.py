@@ -72,7 +72,7 @@ _CLASSES: list[tuple[re.Pattern[str], _Repl]] = [
     (re.compile(r"ch|ts"), "C"),
     (re.compile(r"gh|g"), "G"),
     (re.compile(r"ng"), "N"),
-    (re.compile(r"[kq]h?|x|h"), lambda m: "K" if m.group(0)[0] in "kq" else ""),
+    (re.compile(r"[kq]h?|x|h"), lambda m: "K" if m.group(0)[0] in "kq" else "H"),
     (re.compile(r"[cj]"), "J"),
     (re.compile(r"[vw]"), "V"),
     (re.compile(r"[pf]"), "P"),
@@ -99,8 +99,9 @@ def _classes(folded: str) -> str:
 @functools.lru_cache(maxsize=16384)
 def skeleton(folded: str) -> str:
     """The consonant skeleton of a folded part, repeats collapsed ("mehmet" -> "mmt")."""
-    # Repeats collapse before the vowels go: Abdulla -> bdl, but Memet keeps both m's.
-    classes = re.sub(r"([A-Z])\1+", r"\1", _classes(folded))
+    # h and kh are dropped (Mehmet / Memet). Repeats collapse before the vowels go:
+    # Abdulla -> bdl, but Memet keeps both m's.
+    classes = re.sub(r"([A-Z])\1+", r"\1", _classes(folded).replace("H", ""))
     return "".join(ch for ch in classes if ch.isupper()).lower()
 
 
