@@ -32,7 +32,7 @@ MAX_NAME_PARTS = 8
 MAX_JOINED = 32
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Part:
     """One name part: as written, folded to plain a-z, and its phonetic keys.
 
@@ -50,14 +50,21 @@ class Part:
     uly: str = ""
     surname: bool = False
 
+    def __repr__(self) -> str:
+        # A name must not reach a log or a traceback through a repr: only its shape.
+        return f"Part(<{len(self.folded)} letters>, keys={len(self.keys)})"
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class Name:
     """A name as written, the script detected from its characters, and its parts in order."""
 
     written: str
     script: str
     parts: tuple[Part, ...] = field(default_factory=tuple)
+
+    def __repr__(self) -> str:
+        return f"Name(script={self.script!r}, parts={len(self.parts)})"
 
 
 # Separators between parts. Dots and the Chinese middle dot and its look-alikes separate
@@ -122,8 +129,8 @@ def _hani_token(tok: str) -> list[Part]:
     return out
 
 
-def _token_parts(tok: str, pinyin_first: bool) -> list[Part]:
-    script = detect_script(tok)
+def _token_parts(tok: str, hint_script: str) -> list[Part]:
+    script = detect_script(tok, hint_script)
     if script == HANI:
         return _hani_token(tok)
     if script == ARAB:
@@ -139,17 +146,19 @@ def parse(text: str, script: str = "") -> Name:
     """A written name parsed into parts; script is a hint (form code or ISO 15924 code).
 
     The script is detected from the characters, each word on its own (a name may mix
-    scripts); the hint only breaks ties. Parts keep their written order; a patronymic
-    suffix is stripped into its root (Serikuly -> serik), a lone "uly"/"bin" dropped.
+    scripts); the hint only breaks ties. Latin words are read as pinyin when
+    `names.chinese` recognises them as pinyin of names, whatever the hint. Parts keep
+    their written order; a patronymic suffix is stripped into its root (Serikuly ->
+    serik), a lone "uly"/"bin" dropped.
     """
     text = (text or "")[:MAX_TEXT]
-    pinyin_first = (script or "").strip().lower() == "pinyin"
-    detected = detect_script(text, hint(script))
+    hint_script = hint(script)
+    detected = detect_script(text, hint_script)
     parts: list[Part] = []
     tokens = [t for t in _TOKEN.findall(text) if any(char_script(ch) for ch in t)]
     mixed_case = any(not t.isupper() for t in tokens)
     for tok in tokens:
-        found = _token_parts(tok, pinyin_first)
+        found = _token_parts(tok, hint_script)
         if mixed_case and tok.isupper() and len(tok) > 1:
             found = [dataclasses.replace(p, surname=True) for p in found]
         parts.extend(found)

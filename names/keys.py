@@ -3,14 +3,16 @@
 
 A part gets at most a few keys, because every key becomes a blind-index bucket:
 
-    "s:" + consonant skeleton   vowels, y, h and x/kh dropped; q/k, g/gh, j/zh/c,
+    "s:" + consonant skeleton   vowels, y, h and x/kh dropped; q/k, g/gh, j/zh/c, s/z,
                                 v/w, p/f merged; final d/b/g devoiced; repeats collapsed.
                                 Mehmet, Memet, Мамат, مەمەت, Maimaiti -> "s:mmt"
-    "v:" + vowel-class key      the same consonants, with each run of vowels as its class
-                                a (a e ä ə é), i (i ı y), u (u ü o ö): Memet, Mamat -> "v:mamat"
+    "v:" + vowel-class key      the same consonants, h/kh/x kept as h, with each run of
+                                vowels as its class a (a e ä ə é), i (i ı y), u (u ü o ö):
+                                Memet, Mamat -> "v:mamat"; Ehmet, Akhmet -> "v:ahmat"
 
-The skeleton survives Uyghur vowel reduction (Abdurehim / Abdirehim / Abdurahim); the
-vowel key keeps apart names with one skeleton (Abdulla / Ubaydulla).
+The skeleton survives Uyghur vowel reduction (Abdurehim / Abdirehim / Abdurahim) and a
+dropped h; the vowel key keeps apart names with one skeleton (Abdulla / Ubaydulla,
+Mamut / Mehmut).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ YEAR_DIFFERS_MAX = -20.0
 COUNTY_SAME = 3.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Identity:
     """What is known of a person: every name (of every linked report), father, year, county."""
 
@@ -39,6 +39,11 @@ class Identity:
     father: Name | None = None
     birth_year: int | None = None
     county: Name | None = None
+
+    def __repr__(self) -> str:
+        # Nothing of the person in logs or tracebacks: only which fields are known.
+        known = [f for f in ("father", "birth_year", "county") if getattr(self, f) is not None]
+        return f"Identity(names={len(self.names)}, known={known})"
 
 
 @dataclass(frozen=True)

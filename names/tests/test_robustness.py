@@ -51,3 +51,11 @@ def test_it_reads_only_the_start_of_a_pasted_paragraph() -> None:
     parsed = names.parse("Memet Tursun " * 1000)
     assert len(parsed.parts) <= 8
     assert len(parsed.written) <= 200
+
+
+def test_it_keeps_names_out_of_reprs() -> None:
+    # A repr reaches logs and tracebacks: it must not carry the name or its keys.
+    person = matching.identity(["Memet Tursun"], father="Ablimit", birth_year=1978, county="Ghulja")
+    shown = repr(person) + repr(names.parse("Memet Tursun")) + repr(person.names[0].parts)
+    for fragment in ("emet", "ursun", "blimit", "hulja", "mmt", "trsn", "1978"):
+        assert fragment not in shown.lower()
