@@ -74,12 +74,9 @@ def identity(
 
 
 def _given_index(name: Name) -> int:
-    """The given name's part: the first, unless an ALL-CAPS surname stands before it."""
-    for i, part in enumerate(name.parts):
-        written = part.written
-        if not (len(name.parts) > 1 and written.isupper() and len(written) > 1):
-            return i
-    return 0
+    """The given name's part: the first not marked as a surname (TURSUNOV Mamat, Tursunov
+    Mamat: the second)."""
+    return next((i for i, p in enumerate(name.parts) if not p.surname), 0)
 
 
 @dataclass(frozen=True)
