@@ -168,7 +168,7 @@ def parse(text: str, script: str = "") -> Name:
 
 
 @functools.cache
-def _known() -> tuple[list[str], list[str], list[str]]:
+def known_names() -> tuple[list[str], list[str], list[str]]:
     """Names the Chinese table knows, folded (whole names, prefix + name, name + suffix),
     with their vowel keys and skeletons: the lexicon a one-piece name is cut against."""
     rows = chinese.rows()
@@ -185,7 +185,7 @@ def _known() -> tuple[list[str], list[str], list[str]]:
 @functools.lru_cache(maxsize=4096)
 def _closeness(piece: str) -> float:
     """How near piece is to a known name, 0..100 (as `scoring` compares readings)."""
-    names, vowels, skeletons = _known()
+    names, vowels, skeletons = known_names()
     best = 0.0
     for query, choices, weight in (
         (piece, names, 1.0),
