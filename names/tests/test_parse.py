@@ -116,3 +116,9 @@ def test_it_marks_passport_surnames() -> None:
     parsed = names.parse("TURSUNOV Mamat")
     assert [(p.folded, p.surname) for p in parsed.parts] == [("tursun", True), ("mamat", False)]
     assert not any(p.surname for p in names.parse("MAIMAITI TUERXUN").parts)
+
+
+def test_it_reads_kyrgyz_letters_and_patronymics() -> None:
+    assert [p.folded for p in names.parse("Нурбек Асанбек уулу").parts] == ["nurbek", "asanbek"]
+    assert [p.folded for p in names.parse("Үмүт Ормонбекова").parts] == ["umut", "ormonbek"]
+    assert names.score(names.parse("Үмүт"), names.parse("Ümüt")) == 100
