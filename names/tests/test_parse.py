@@ -122,3 +122,12 @@ def test_it_reads_kyrgyz_letters_and_patronymics() -> None:
     assert [p.folded for p in names.parse("Нурбек Асанбек уулу").parts] == ["nurbek", "asanbek"]
     assert [p.folded for p in names.parse("Үмүт Ормонбекова").parts] == ["umut", "ormonbek"]
     assert names.score(names.parse("Үмүт"), names.parse("Ümüt")) == 100
+
+
+@pytest.mark.parametrize(
+    ("russian", "latin"),
+    [("Рахиля", "Rahile"), ("Джамиля", "Jamile"), ("Гюльнара", "Gülnara"), ("Ильяс", "Ilyas")],
+)
+def test_it_reads_russian_soft_vowels_after_a_consonant(russian: str, latin: str) -> None:
+    a, b = names.parse(russian).parts[0], names.parse(latin).parts[0]
+    assert a.keys & b.keys
