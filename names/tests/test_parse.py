@@ -130,4 +130,5 @@ def test_it_reads_kyrgyz_letters_and_patronymics() -> None:
 )
 def test_it_reads_russian_soft_vowels_after_a_consonant(russian: str, latin: str) -> None:
     a, b = names.parse(russian).parts[0], names.parse(latin).parts[0]
-    assert a.keys & b.keys
+    # The vowel-class key too, not only the skeleton.
+    assert {k for k in a.keys if k.startswith("v:")} == {k for k in b.keys if k.startswith("v:")}
