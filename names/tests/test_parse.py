@@ -101,6 +101,8 @@ def test_it_separates_names_with_one_skeleton_by_their_vowels() -> None:
         ("MAIMAITIABUDUKADEER", ["memet", "abduqadir"]),
         ("madinanuerlan", ["madina", "nurlan"]),
         ("买买提吐尔逊", ["memet", "tursun"]),
+        ("gluimireabulimiti", ["gulmire", "ablimit"]),  # pinyin with a slip of the pen
+        ("memettursun", ["memet", "tursun"]),  # Latin typed in one piece
     ],
 )
 def test_it_cuts_a_name_written_in_one_piece_into_two(written: str, parts: list[str]) -> None:
