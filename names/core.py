@@ -174,18 +174,21 @@ SPLIT_CLOSENESS = 85.0
 _MIN_PIECE = 3
 
 
-def _split_pinyin(token: str) -> list[Part] | None:
+_Cut = tuple[float, list[Part]]  # the nearer piece's closeness to a known name, the parts
+
+
+def _split_pinyin(token: str) -> _Cut | None:
     """Joined pinyin (maimaitituerxun) cut between syllables into two readable names."""
-    best, cut = PINYIN_SPLIT_CLOSENESS, None
+    best, cut, low = PINYIN_SPLIT_CLOSENESS, 0, 0.0
     for i in range(2, len(token) - 1):
         head, tail = chinese.pinyin_readings(token[:i]), chinese.pinyin_readings(token[i:])
         if head and tail:
-            near = (closeness(head[0]) + closeness(tail[0])) / 2
-            if near > best:
-                best, cut = near, i
-    if cut is None:
+            near = (closeness(head[0]), closeness(tail[0]))
+            if sum(near) / 2 > best:
+                best, cut, low = sum(near) / 2, i, min(near)
+    if not cut:
         return None
-    return _latin_token(token[:cut]) + _latin_token(token[cut:])
+    return low, _latin_token(token[:cut]) + _latin_token(token[cut:])
 
 
 def _piece(letters: str) -> tuple[float, list[str]]:
@@ -204,7 +207,7 @@ def _piece(letters: str) -> tuple[float, list[str]]:
     return max(options, key=lambda o: o[0])
 
 
-def _split_latin(token: str) -> list[Part] | None:
+def _split_latin(token: str) -> _Cut | None:
     """Joined pinyin (maimaitituerxun, with a slip: gluimireabulimiti) or Latin
     (memettursun) cut where both pieces are near known names."""
     letters = re.sub(r"[^a-z]", "", anyascii(token).lower())
@@ -216,7 +219,7 @@ def _split_latin(token: str) -> list[Part] | None:
     if cut is None:
         return None
     pieces = [_part(token, [*cut[0]], ""), _part(token, [*cut[1]], "")]
-    return [p for p in pieces if p is not None]
+    return best, [p for p in pieces if p is not None]
 
 
 def _split_reading(part: Part) -> list[Part] | None:
@@ -247,4 +250,7 @@ def _split_joined(token: str, part: Part) -> list[Part]:
         return [part]
     if script == HANI:
         return _split_reading(part) or [part]
-    return _split_pinyin(token) or _split_latin(token) or [part]
+    # The cut whose worse piece is nearer a known name: a slip of the pen can make
+    # pinyin syllables of the wrong cut (abulimii|taihemaiti).
+    cuts = [c for c in (_split_pinyin(token), _split_latin(token)) if c is not None]
+    return max(cuts, key=lambda c: c[0])[1] if cuts else [part]
