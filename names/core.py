@@ -207,6 +207,15 @@ def _piece(letters: str) -> tuple[float, list[str]]:
     return max(options, key=lambda o: o[0])
 
 
+def _split_chinese(token: str) -> _Cut | None:
+    """Joined pinyin cut into names by names.chinese's own reading of its syllables."""
+    found = chinese.pinyin_parts(token)
+    if len(found) != 2:
+        return None
+    parts = [p for readings in found if (p := _part(token, readings, "")) is not None]
+    return min(closeness(r[0]) for r in found), parts
+
+
 def _split_latin(token: str) -> _Cut | None:
     """Joined pinyin (maimaitituerxun, with a slip: gluimireabulimiti) or Latin
     (memettursun) cut where both pieces are near known names."""
@@ -252,5 +261,9 @@ def _split_joined(token: str, part: Part) -> list[Part]:
         return _split_reading(part) or [part]
     # The cut whose worse piece is nearer a known name: a slip of the pen can make
     # pinyin syllables of the wrong cut (abulimii|taihemaiti).
-    cuts = [c for c in (_split_pinyin(token), _split_latin(token)) if c is not None]
+    cuts = [
+        c
+        for c in (_split_chinese(token), _split_pinyin(token), _split_latin(token))
+        if c is not None
+    ]
     return max(cuts, key=lambda c: c[0])[1] if cuts else [part]
