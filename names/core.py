@@ -24,12 +24,21 @@ from .scripts import ARAB, CYRL, HANI, LATN, char_script, detect_script, hint
 
 # A part has at most this many keys (each one a blind-index bucket).
 MAX_KEYS = 3
-# Longer input is not a name: only this much of it is read, into at most so many parts
-# (bounding the work and the buckets a pasted paragraph could make).
+# Longer input is not a name: only this much of it is read, into at most so many parts,
+# each word of at most so many characters (bounding the work and the buckets a pasted
+# paragraph could make).
 MAX_TEXT = 200
 MAX_NAME_PARTS = 8
-# Only a one-piece name up to this long is tried for a cut into two names.
-MAX_JOINED = 32
+MAX_TOKEN = 48
+# Only a one-piece name of a real name's size is tried for a cut into two names: up to
+# so many Latin letters (the longest joined pinyin names run to about 23) or Chinese
+# characters, each piece at most MAX_PIECE letters (the longest known name or pinyin is
+# 19). Every cut tried costs fuzzy look-ups against the whole name table.
+MAX_JOINED = 26
+MAX_JOINED_HANI = 12
+MAX_PIECE = 20
+# Bidi controls change how a name is shown, never what it is: dropped before anything.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True, repr=False)
@@ -151,20 +160,34 @@ def parse(text: str, script: str = "") -> Name:
     their written order; a patronymic suffix is stripped into its root (Serikuly ->
     serik), a lone "uly"/"bin" dropped.
     """
-    text = (text or "")[:MAX_TEXT]
+    text = _BIDI.sub("", (text or "")[: MAX_TEXT * 4])[:MAX_TEXT]
     hint_script = hint(script)
     detected = detect_script(text, hint_script)
     parts: list[Part] = []
-    tokens = [t for t in _TOKEN.findall(text) if any(char_script(ch) for ch in t)]
+    tokens = [t[:MAX_TOKEN] for t in _TOKEN.findall(text) if any(char_script(ch) for ch in t)]
     mixed_case = any(not t.isupper() for t in tokens)
     for tok in tokens:
+        if len(parts) >= MAX_NAME_PARTS:
+            break
         found = _token_parts(tok, hint_script)
         if mixed_case and tok.isupper() and len(tok) > 1:
             found = [dataclasses.replace(p, surname=True) for p in found]
         parts.extend(found)
-    if len(parts) == 1 and len(tokens) == 1 and len(tokens[0]) <= MAX_JOINED:
+    if len(parts) == 1 and len(tokens) == 1 and _joined_size(tokens[0]):
         parts = _split_joined(tokens[0], parts[0])
     return Name(text, detected, tuple(parts[:MAX_NAME_PARTS]))
+
+
+def _joined_size(token: str) -> bool:
+    """Whether a one-piece name is of a real name's size, worth trying cuts on."""
+    if detect_script(token) == HANI:
+        return len(token) <= MAX_JOINED_HANI
+    return len(token) <= MAX_JOINED
+
+
+def _cuts(size: int) -> range:
+    """Cut points of a word of size letters leaving pieces of a name's size."""
+    return range(max(_MIN_PIECE, size - MAX_PIECE), min(size - _MIN_PIECE, MAX_PIECE) + 1)
 
 
 # A one-piece name is cut in two where the pieces are this near known names: on average
@@ -180,12 +203,18 @@ _Cut = tuple[float, list[Part]]  # the nearer piece's closeness to a known name,
 def _split_pinyin(token: str) -> _Cut | None:
     """Joined pinyin (maimaitituerxun) cut between syllables into two readable names."""
     best, cut, low = PINYIN_SPLIT_CLOSENESS, 0, 0.0
-    for i in range(2, len(token) - 1):
-        head, tail = chinese.pinyin_readings(token[:i]), chinese.pinyin_readings(token[i:])
-        if head and tail:
-            near = (closeness(head[0]), closeness(tail[0]))
-            if sum(near) / 2 > best:
-                best, cut, low = sum(near) / 2, i, min(near)
+    for i in range(max(2, len(token) - MAX_PIECE), min(len(token) - 2, MAX_PIECE) + 1):
+        head = chinese.pinyin_readings(token[:i])
+        tail = chinese.pinyin_readings(token[i:]) if head else []
+        if not tail:
+            continue
+        near_head = closeness(head[0])
+        # The tail cannot bring the mean above best: its look-up is spared.
+        if (near_head + 100) / 2 <= best:
+            continue
+        near = (near_head, closeness(tail[0]))
+        if sum(near) / 2 > best:
+            best, cut, low = sum(near) / 2, i, min(near)
     if not cut:
         return None
     return low, _latin_token(token[:cut]) + _latin_token(token[cut:])
@@ -221,8 +250,11 @@ def _split_latin(token: str) -> _Cut | None:
     (memettursun) cut where both pieces are near known names."""
     letters = re.sub(r"[^a-z]", "", anyascii(token).lower())
     best, cut = SPLIT_CLOSENESS, None
-    for i in range(_MIN_PIECE, len(letters) - _MIN_PIECE + 1):
-        (near_head, head), (near_tail, tail) = _piece(letters[:i]), _piece(letters[i:])
+    for i in _cuts(len(letters)):
+        near_head, head = _piece(letters[:i])
+        if near_head <= best:
+            continue  # the cut cannot win whatever the tail: its look-ups are spared
+        near_tail, tail = _piece(letters[i:])
         if min(near_head, near_tail) > best:
             best, cut = min(near_head, near_tail), (head, tail)
     if cut is None:
@@ -237,8 +269,10 @@ def _split_reading(part: Part) -> list[Part] | None:
     for reading in part.readings[:3]:
         if len(reading) > MAX_JOINED:
             continue
-        for i in range(_MIN_PIECE, len(reading) - _MIN_PIECE + 1):
+        for i in _cuts(len(reading)):
             head, tail = reading[:i], reading[i:]
+            if closeness(head) <= best:
+                continue
             near = min(closeness(head), closeness(tail))
             if near > best:
                 best, cut = near, (head, tail)
