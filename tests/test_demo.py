@@ -97,7 +97,7 @@ class DemoTestCase(TestCase):
         statuses = set(Report.objects.values_list("status", flat=True))
         self.assertLessEqual({Status.RECEIVED, Status.FOLLOWED, Status.WITHDRAWN}, statuses)
         self.assertGreater(len(set(Report.objects.values_list("received_on", flat=True))), 10)
-        self.assertIn("20 invented reports", self.output)
+        self.assertIn(f"{len(REPORTS)} invented reports", self.output)
 
     def test_it_gives_partial_dates_of_every_precision_and_names_in_several_scripts(self) -> None:
         intake, key = self.unlocked("intake")
@@ -205,6 +205,27 @@ class DemoTestCase(TestCase):
         self.assertTrue(others.exists())
         for report in others[:3]:
             self.assertEqual(self.client.get(f"/staff/reports/{report.id}/").status_code, 404)
+
+    def test_it_proposes_the_tours_duplicate_across_scripts(self) -> None:
+        """The README's tour: the newest report, a name copied from a Chinese ID card, is
+        proposed the case first reported in Uyghur and Latin letters."""
+        from cases import duplicates
+
+        intake, key = self.unlocked("intake")
+        index_key = duplicates.index_key(intake.holder, key)
+        assert index_key is not None
+        first = next(r for r in REPORTS if r.key == "dilmurat")
+        newest = min(REPORTS, key=lambda r: r.days_ago)
+        self.assertEqual(newest.key, "dilmurat-zh")
+        reports = {
+            services.display_name(services.content(services.open_report(intake, key, r.id)))[0]: r
+            for r in Report.objects.all()
+        }
+        new_report = reports[newest.names[0][0]]
+        case = PersonReport.objects.get(report=reports[first.names[0][0]]).person
+        proposals = duplicates.propose(intake, key, index_key, new_report.id)
+        self.assertEqual(proposals[0].person_id, case.id)
+        self.assertEqual(proposals[0].strength, "strong")
 
 
 class DemoRefusalTestCase(TestCase):

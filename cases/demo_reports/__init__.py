@@ -1,4 +1,4 @@
-"""The demo organisation's reports: twenty invented families, in the six languages of
+"""The demo organisation's reports about twenty invented families, in the six languages of
 the form, for `manage.py demo` (development only).
 
 Every person, name, family and story here is invented. Places are real towns and

@@ -1,6 +1,6 @@
 # ruff: noqa: RUF001 - the reports are written in six languages and their scripts
 """Nine more families, so that the inbox and the statistics have something to filter
-and count."""
+and count, and a second report about one of the tour's (for the duplicate finder)."""
 
 from __future__ import annotations
 
@@ -306,5 +306,36 @@ MORE: list[DemoReport] = [
         },
         triage="new",
         assign=True,
+    ),
+    # A cousin in Germany copies Dilmurat Sabir's name from his Chinese ID card: triage
+    # proposes his case (#2), first reported in Uyghur and Latin letters.
+    DemoReport(
+        key="dilmurat-zh",
+        language="zh-hans",
+        consent=Consent.UN_CONFIDENTIAL,
+        region=Region.KASHGAR,
+        days_ago=1,
+        names=[("迪力木拉提·沙比尔", "hani")],
+        missing={
+            "father_name": "沙比尔·卡斯木",
+            "sex": "male",
+            "ethnicity": "uyghur",
+            "home_county": "喀什市",
+            "birth_date": when(1990),
+        },
+        disappearance={
+            "date": when(2018),
+            "place": "喀什",
+            "what_happened": "detained",
+            "responsible": "police",
+            "steps_taken": "还没有。",
+            "narrative": "我的表弟2018年在喀什被警察带走。他的身份证上写的是这个名字。",
+        },
+        reporter={
+            "reporter_name": "阿依努尔",
+            "relationship": "relative",
+            "country": "德国",
+            "relatives_at_home": "yes",
+        },
     ),
 ]
