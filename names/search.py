@@ -32,7 +32,9 @@ K = TypeVar("K", int, str)
 
 def rank(shared: dict[K, int], limit: int = GATHER) -> list[K]:
     """Person ids by summed weight of shared buckets, highest first, ties by id; at most limit."""
-    ordered = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
+    # Ids of one type compare as themselves; mixed ids (name_match takes strings and
+    # integers) by their type first, never compared across types.
+    ordered = sorted(shared.items(), key=lambda kv: (-kv[1], type(kv[0]).__name__, kv[0]))
     return [pid for pid, weight in ordered[:limit] if weight > 0]
 
 

@@ -133,6 +133,49 @@ class NameMatchTest(unittest.TestCase):
         path = self.write(['{"id": "x", "name": "Memet"}', '{"id": "x", "name": "Ehmet"}'])
         self.assert_refused(self.run_command(path), "line 2", "ids must be unique")
 
+    def test_it_matches_mixed_ids_and_writes_any_id_in_ascii(self) -> None:
+        # Tied scores between a string and an integer id; an id with a lone surrogate.
+        lines = [
+            '{"id": "a", "name": "Memet Tursun"}',
+            '{"id": 2, "name": "Memet Tursun"}',
+            '{"id": "\\ud800x", "name": "Memet Tursun"}',
+        ]
+        result = self.run_command(self.write(lines))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(result.stdout.isascii())
+        found = {
+            line["id"]: line["candidates"] for line in map(json.loads, result.stdout.splitlines())
+        }
+        self.assertEqual(set(found), {"a", 2, "\ud800x"})
+        self.assertEqual({c["id"] for c in found[2]}, {"a", "\ud800x"})
+
+    def test_it_refuses_lines_nested_too_deep_in_a_clear_message(self) -> None:
+        path = self.write(['{"id": "x", "name": "Memet"}', "[" * 5000])
+        self.assert_refused(self.run_command(path), "line 2", "nested too deeply")
+
+    def test_it_refuses_overlong_lines_numbers_and_ids_of_other_types(self) -> None:
+        # In process: read_rows is what the command runs (the subprocess tests show its
+        # errors reach the user as a message without a traceback).
+        from django.core.management.base import CommandError
+
+        from cases.management.commands.name_match import read_rows
+
+        cases = {
+            "[" * 100_000: "longer than 10,000 characters",
+            '{"id": "x", "name": "' + "a" * 10_000 + '"}': "longer than 10,000 characters",
+            "[" * 5000: "nested too deeply",
+            '{"id": ' + "9" * 5000 + ', "name": "Memet"}': "number too long",
+            '{"id": 1.5, "name": "Memet"}': '"id" must be a non-empty string or an integer',
+            '{"id": ["x"], "name": "Memet"}': '"id" must be a non-empty string or an integer',
+        }
+        for line, message in cases.items():
+            with self.subTest(line=line[:20]):
+                path = Path(self.write(['{"id": "ok", "name": "Memet"}', line]))
+                with self.assertRaises(CommandError) as caught:
+                    read_rows(path)
+                self.assertIn("line 2", str(caught.exception))
+                self.assertIn(message, str(caught.exception))
+
     def test_it_refuses_a_missing_or_empty_file(self) -> None:
         missing = str(self.folder / "nowhere.jsonl")
         self.assert_refused(self.run_command(missing), "nowhere.jsonl", "no such file")

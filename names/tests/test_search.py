@@ -1,3 +1,5 @@
+from typing import Any
+
 from names import matching, search
 
 KEY = bytes(range(32))
@@ -49,3 +51,8 @@ def test_it_finds_a_name_with_a_slip_of_the_pen_among_many_namesakes() -> None:
     index.add(10_000, matching.identity(["Ilham Tursun"]))
     found = index.candidates(matching.identity(["Ilhkam Tursunov"]), limit=5)
     assert found[0][0] == 10_000
+
+
+def test_it_ranks_ties_between_string_and_integer_ids_without_comparing_them() -> None:
+    shared: dict[Any, int] = {"b": 3, 2: 3, "a": 3, 1: 5}
+    assert search.rank(shared) == [1, 2, "a", "b"]

@@ -1,8 +1,10 @@
 """`python manage.py name_match FILE`: the ten most alike other names for each name in FILE.
 
 FILE is JSON Lines, one name a line: {"id": ..., "name": "...", "script": "..."} (script
-may be empty or absent: a form code such as "ug-arab" or "pinyin", or an ISO 15924 code).
-Writes JSON Lines {"id": ..., "candidates": [{"id": ..., "score": ...}, ...]}, best first.
+may be empty or absent: a form code such as "ug-arab" or "pinyin", or an ISO 15924 code;
+the id a string or an integer; a line at most 10,000 characters).
+Writes JSON Lines {"id": ..., "candidates": [{"id": ..., "score": ...}, ...]}, best first,
+in ASCII (other characters of ids as JSON escapes, so that any id can be written).
 
 The names go through exactly what triage uses (`names.matching.identity`, the buckets
 and ranking of `names.search`), in memory under a throwaway index key: nothing is
@@ -23,6 +25,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from names import matching, search
 
 CANDIDATES = 10
+# A line longer than this is not one name: refused before it is parsed.
+MAX_LINE = 10_000
 
 
 class Row:
@@ -51,11 +55,20 @@ def read_rows(path: Path) -> list[Row]:
         if not line.strip():
             continue
         where = f"{path}, line {number}"
+        if len(line) > MAX_LINE:
+            raise CommandError(
+                f"{where}: longer than {MAX_LINE:,} characters; give one name a line."
+            )
         try:
             data = json.loads(line)
-        except json.JSONDecodeError:
+        except RecursionError:
             raise CommandError(
-                f'{where}: not JSON; each line must be {{"id": ..., "name": ..., "script": ...}}.'
+                f"{where}: nested too deeply; each line must be a flat JSON object."
+            ) from None
+        except ValueError:  # JSONDecodeError, or an integer past Python's digit limit
+            raise CommandError(
+                f"{where}: not JSON (or a number too long); each line must be "
+                f'{{"id": ..., "name": ..., "script": ...}}.'
             ) from None
         rows.append(_row(data, where, seen))
     if not rows:
@@ -71,7 +84,7 @@ def _row(data: Any, where: str, seen: set[str | int]) -> Row:
             raise CommandError(f'{where}: the field "{field}" is missing.')
     row_id = data["id"]
     if isinstance(row_id, bool) or not isinstance(row_id, str | int) or row_id == "":
-        raise CommandError(f'{where}: "id" must be a non-empty string or a number.')
+        raise CommandError(f'{where}: "id" must be a non-empty string or an integer.')
     if row_id in seen:
         raise CommandError(f"{where}: the id is used by an earlier line; ids must be unique.")
     seen.add(row_id)
@@ -99,7 +112,8 @@ def match(rows: list[Row]) -> Iterator[str]:
             "id": row.id,
             "candidates": [{"id": cid, "score": round(score, 2)} for cid, score in others],
         }
-        yield json.dumps(line, ensure_ascii=False)
+        # ASCII: an id with a lone surrogate (valid JSON) cannot be encoded otherwise.
+        yield json.dumps(line, ensure_ascii=True)
 
 
 class Command(BaseCommand):
