@@ -4,7 +4,8 @@ Each person keeps blind-index buckets of their names (names.buckets: truncated H
 under the organisation's index key, never derived from a server secret) and, sealed
 under the person's own key, the identity those buckets were made from. A proposal is
 one indexed query for the persons sharing buckets with the report, restricted to the
-persons the staff member holds, then one decryption per candidate and
+persons the staff member holds, then one query for the candidates' sealed identities,
+one for the staff member's wrappings of their keys, one decryption per candidate and
 names.matching.compare inside the request. Nothing here leaves the request in clear.
 """
 
@@ -116,7 +117,11 @@ def _aad(person_id: uuid.UUID) -> bytes:
 
 def sealed_identity(person_id: uuid.UUID, person_key: bytes) -> dict | None:
     """The person's identity, or None before the person was first indexed."""
-    sealed = bytes(Person.objects.filter(id=person_id).values_list("sealed_identity", flat=True)[0])
+    row = Person.objects.filter(id=person_id).values_list("sealed_identity", flat=True)[0]
+    return _opened_identity(person_id, person_key, bytes(row))
+
+
+def _opened_identity(person_id: uuid.UUID, person_key: bytes, sealed: bytes) -> dict | None:
     if not sealed:
         return None
     return json.loads(crypto.open_(person_key, sealed, _aad(person_id)))
@@ -221,19 +226,26 @@ def propose(
     wanted = identity_of(report_identity(content))
     own = PersonReport.objects.filter(report_id=report_id).values_list("person_id", flat=True)
     exclude = set(own)
-    numbers = {}
     found = [(pid, shared) for pid, shared in candidates(staff, key, wanted) if pid not in exclude]
-    if found:
-        numbers = dict(
-            Person.objects.filter(id__in=[pid for pid, _ in found]).values_list("id", "number")
-        )
+    ids = [pid for pid, _ in found]
+    # One query each for the candidates' rows and wrappings, not two per candidate.
+    rows = {
+        row["id"]: row
+        for row in Person.objects.filter(id__in=ids).values("id", "number", "sealed_identity")
+    }
+    wrapped = {
+        row.person_id: row
+        for row in PersonKey.objects.filter(person_id__in=ids, holder_id=staff.holder_id)
+    }
     proposals = []
     for person_id, _shared in found:
         try:
-            person_key = keyring.open_key(PersonKey, person_id, staff.holder_id, private_key)
+            if person_id not in wrapped or person_id not in rows:
+                raise keyring.NoAccess("no wrapping for this holder")
+            person_key = keyring.unwrap(wrapped[person_id], private_key)
         except keyring.NoAccess:
             continue  # the query already keeps to held persons; a revoked key since
-        data = sealed_identity(person_id, person_key)
+        data = _opened_identity(person_id, person_key, bytes(rows[person_id]["sealed_identity"]))
         if data is None:
             continue
         match = matching.compare(wanted, identity_of(data))
@@ -242,7 +254,7 @@ def propose(
         proposals.append(
             Proposal(
                 person_id=person_id,
-                number=numbers[person_id],
+                number=rows[person_id]["number"],
                 names=[{**n, "label": SCRIPT_LABELS.get(n["script"], "")} for n in data["names"]],
                 score=match.score,
                 strength=strength(match.score),

@@ -1,5 +1,6 @@
 """The person page's corrections: merge another case into this one (a confirmation
-page with both cases, and a fresh second factor) and unlink a wrongly linked report.
+page with both cases, and a fresh second factor) and unlink a wrongly linked report
+(a confirmation page with the case and the report, and a fresh second factor too).
 The logic is in cases.merging; as everywhere in cases/, a case the staff member
 cannot open is a 404 (or, typed as a number, the same form error as a case that does
 not exist)."""
@@ -16,12 +17,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import StaffRequest, StepUpForm, role_required, staff_required
 from accounts.models import Role
 
 from . import merging, persons, services, views
+from .models import PersonReport
 
 CORRECTING_ROLES = (Role.INTAKE, Role.COORDINATOR)
 
@@ -148,9 +150,38 @@ def merge(request: StaffRequest, person_id: uuid.UUID) -> HttpResponseBase:
     return redirect("cases:person", person_id=person.id)
 
 
-@require_POST
+class UnlinkForm(StepUpForm):
+    step_up_error = _("Unlinking needs a fresh code from your authenticator app (or a passkey).")
+
+
+@require_http_methods(["GET", "POST"])
 @role_required(*CORRECTING_ROLES)
 def unlink(request: StaffRequest, person_id: uuid.UUID, report_id: uuid.UUID) -> HttpResponseBase:
+    """GET: the case and the report to take out of it. POST: unlink, with a fresh
+    second factor (it changes who holds the report, and the report may be triaged into
+    another case)."""
+    opened = _open(request, person_id)
+    link = (
+        PersonReport.objects.select_related("report")
+        .filter(person_id=person_id, report_id=report_id)
+        .first()
+    )
+    if link is None:
+        raise Http404
+    if opened.person.links.count() == 1:
+        messages.error(request, LAST_REPORT)
+        return redirect("cases:person", person_id=person_id)
+    form = UnlinkForm(request, request.POST if request.method == "POST" else None)
+    if request.method == "GET" or not form.is_valid():
+        persons.record_opening(request.user, person_id)
+        context = {
+            "person": opened.person,
+            "name": persons.name(opened),
+            "report": link.report,
+            "form": form,
+        }
+        status = 400 if request.method == "POST" else 200
+        return render(request, "cases/unlink.html", context, status=status)
     try:
         merging.unlink(request.user, request.private_key, person_id, report_id)
     except (services.NoAccess, merging.NotLinked):

@@ -3,8 +3,10 @@ the wrong person is unlinked.
 
 Merging (`merge`) keeps the survivor and removes the merged person: its reports,
 timeline and notes move to the survivor, and what was sealed under the merged
-person's key (status sources, notes, its name) is opened and sealed again under the
-survivor's key with the survivor's associated data. Everyone who held either case
+person's key (status sources, notes) is opened and sealed again under the survivor's
+key with the survivor's associated data. The survivor's names are sealed again from
+the reports it now has (`_names`), as after an unlink: a name is shown on a case only
+while a report of the case gives it. Everyone who held either case
 holds every key of both afterwards (case_keys.share); the merged person's key goes
 with its row. Its case number is kept in MergedNumber, never given out again, and
 its page and number lead to the survivor. One transaction: a failure anywhere leaves
@@ -14,7 +16,10 @@ writes no buckets (every role that may merge holds it), and `manage.py
 rebuild_buckets`, with a threshold of the recovery shares, recomputes them.
 
 Unlinking (`unlink`) takes one report out of a person; it goes back to the inbox
-untriaged. Keys, the rule for least access with the least surprise:
+untriaged, and the person's names are sealed again from the reports left (`_names`).
+It changes who holds the report, and the report may be triaged into another case, so
+it takes a fresh second factor, as a merge does (cases.merge_views). Keys, the rule
+for least access with the least surprise:
 
 - the report's key stays with the intake team (who hold every untriaged report, and
   must triage it again) and with the staff member who unlinks it; it is taken from
@@ -38,6 +43,7 @@ import uuid
 from django.db import transaction
 
 import crypto
+from accounts import keyring
 from accounts.models import Notification, Reason, Staff
 from audit import chain as audit
 from audit.models import Action
@@ -99,19 +105,29 @@ def _reseal(
     return crypto.seal(new.key, plain, persons.aad(new.person.id, part, row))
 
 
-def _names(survivor: persons.OpenPerson, merged: persons.OpenPerson) -> bytes:
-    """The survivor's name, with the merged person's names kept as other names."""
-    kept, gone = persons.name(survivor), persons.name(merged)
-    others = list(kept.get("others", []))
-    for entry in [
-        {"name": gone["name"], "script": gone.get("script", "")},
-        *gone.get("others", []),
-    ]:
-        if entry not in others and entry["name"] != kept["name"]:
-            others.append(entry)
-    data = {**kept, "others": others}
+def _names(staff: Staff, private_key: crypto.PrivateKey, opened: persons.OpenPerson) -> bytes:
+    """The person's name sealed again from the reports now linked to it, and only
+    from them, so no name of a report that left the case stays on it: the name it
+    has if a report still gives it, else the first report's first name; every other
+    name of the reports as the other names ("Also written")."""
+    current = persons.name(opened)
+    contents = []
+    report_ids = PersonReport.objects.filter(person_id=opened.person.id).order_by("id")
+    for report_id in report_ids.values_list("report_id", flat=True):
+        try:
+            contents.append(duplicates.report_content(staff.holder_id, private_key, report_id))
+        except keyring.NoAccess:
+            continue  # a case's keys travel together (case_keys): not expected
+    written = duplicates.combined([duplicates.report_identity(c) for c in contents])["names"]
+    main = {"name": current["name"], "script": current.get("script", "")}
+    if contents and not any(entry["name"] == main["name"] for entry in written):
+        name, script = services.display_name(contents[0])
+        main = {"name": name, "script": script}
+    others = [entry for entry in written if entry["name"] != main["name"]]
     return crypto.seal(
-        survivor.key, json.dumps(data).encode(), persons.aad(survivor.person.id, "name")
+        opened.key,
+        json.dumps({**main, "others": others}).encode(),
+        persons.aad(opened.person.id, "name"),
     )
 
 
@@ -163,7 +179,7 @@ def merge(
             survivor.person.verification, merged.person.verification, key=_VERIFIED.__getitem__
         )
         Person.objects.filter(id=survivor_id).update(
-            sealed_name=_names(survivor, merged),
+            sealed_name=_names(staff, private_key, survivor),
             verification=verification,
             status=latest.values_list("status", flat=True).first() or survivor.person.status,
         )
@@ -200,6 +216,9 @@ def unlink(
         if len(case.report_ids) == 1:
             raise LastReport("the last report of a case cannot be unlinked")
         PersonReport.objects.filter(report_id=report_id, person_id=person_id).delete()
+        # The name shown on the case comes from the reports left, never from this one.
+        opened.person = Person.objects.get(id=person_id)
+        Person.objects.filter(id=person_id).update(sealed_name=_names(staff, private_key, opened))
         person_holders = PersonKey.objects.filter(person_id=person_id).values("holder_id")
         losing = (
             ReportKey.objects.filter(report_id=report_id, holder_id__in=person_holders)

@@ -143,6 +143,12 @@ def link_report(
     known = {(PersonKey, person.id): person_key, (ReportKey, report_id): opened.dek}
     with transaction.atomic():
         case_keys.lock(report_id)
+        # The person too (report first, then person, as case_keys.lock and a merge take
+        # them): a merge of this person waits for the link, or the link for the merge,
+        # which took the person away meanwhile: then the same answer as no such case.
+        locked = Person.objects.select_for_update(no_key=True).filter(id=person.id)
+        if not list(locked.values_list("id", flat=True)):
+            raise services.NoAccess("the case is gone (merged meanwhile)")
         if PersonReport.objects.filter(report_id=report_id).exists():
             raise AlreadyLinked("this report already belongs to a person")
         PersonReport.objects.create(person=person, report_id=report_id)

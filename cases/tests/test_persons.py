@@ -1,8 +1,9 @@
 import datetime
+from unittest import mock
 
 from audit.models import Action, Waiting
-from cases import persons, services
-from cases.models import Note, Person, PersonKey, StatusEvent
+from cases import merging, persons, services
+from cases.models import Note, Person, PersonKey, PersonReport, StatusEvent
 from intake.models import ReportKey
 from tests.base import BaseTestCase
 from tests.reports import report_form_data, report_named
@@ -130,3 +131,57 @@ class PersonsTestCase(BaseTestCase):
         self.assertContains(
             self.client.get(f"/staff/reports/persons/{person.id}/"), "Spoke to the lawyer"
         )
+
+
+class LinkWhileMergedTestCase(BaseTestCase):
+    """A merge takes case B away between the moment a triager opens it and the link."""
+
+    def setUp(self):
+        super().setUp()
+        for name in ("First Report Name", "Second Report Name", "Third Report Name"):
+            self.client.post("/en/report/", report_form_data(name_1=name))
+        self.ines_key = self.private_key(self.ines)
+        first, second, self.third = (
+            report_named(name, self.ines, self.ines_key)
+            for name in ("First Report Name", "Second Report Name", "Third Report Name")
+        )
+        self.a = persons.create_from_report(self.ines, self.ines_key, first.id, "unverified")
+        self.b = persons.create_from_report(self.ines, self.ines_key, second.id, "unverified")
+
+    def merged_after_opening(self):
+        """persons.open_person, with B merged into A right after B was opened once."""
+        real, done = persons.open_person, list[bool]()
+
+        def open_then_merge(staff, private_key, person_id, record=True):
+            opened = real(staff, private_key, person_id, record=record)
+            if person_id == self.b.id and not done:
+                done.append(True)
+                merging.merge(self.ines, self.ines_key, self.a.id, self.b.id)
+            return opened
+
+        return mock.patch.object(persons, "open_person", side_effect=open_then_merge)
+
+    def test_it_refuses_the_link_to_a_case_merged_meanwhile(self):
+        with self.merged_after_opening(), self.assertRaises(services.NoAccess):
+            persons.link_report(self.ines, self.ines_key, self.third.id, self.b.number)
+        self.assertFalse(Person.objects.filter(id=self.b.id).exists())
+        self.assertFalse(PersonReport.objects.filter(report=self.third).exists())
+        self.assertFalse(Waiting.objects.filter(action=Action.PERSON_LINKED).exists())
+
+    def test_the_triage_form_says_no_such_case_and_the_report_stays_untriaged(self):
+        self.sign_in(self.ines)
+        with self.merged_after_opening():
+            response = self.client.post(
+                f"/staff/reports/{self.third.id}/triage/",
+                {"verification": "partly", "case_number": self.b.number},
+            )
+        self.assertContains(
+            response, f"There is no case {self.b.number} that you can open.", status_code=400
+        )
+        self.assertFalse(PersonReport.objects.filter(report=self.third).exists())
+        # Typed again, the merged number leads to the case it is part of now.
+        self.client.post(
+            f"/staff/reports/{self.third.id}/triage/",
+            {"verification": "partly", "case_number": self.b.number},
+        )
+        self.assertEqual(PersonReport.objects.get(report=self.third).person_id, self.a.id)

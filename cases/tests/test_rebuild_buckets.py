@@ -97,3 +97,11 @@ class RebuildBucketsTestCase(BaseTestCase):
         self.assertFalse(PersonBucket.objects.exists())
         self.assertFalse(Waiting.objects.filter(action=Action.BUCKETS_REBUILT).exists())
         self.assertTrue(before)
+
+    def test_a_run_that_stops_midway_is_on_the_record(self):
+        # The first person opened fails: the recovery key has opened a case already.
+        failing = mock.patch.object(duplicates, "index_person", side_effect=RuntimeError("disk"))
+        with failing, self.assertRaises(RuntimeError):
+            rebuild(self.shares[:3])
+        rebuilt = Waiting.objects.get(action=Action.BUCKETS_REBUILT)
+        self.assertEqual((rebuilt.actor, rebuilt.subjects), ("recovery", []))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts import services as accounts
@@ -194,3 +196,21 @@ class TriageProposalsTestCase(BaseTestCase):
             russian = duplicate_reasons.words(("birth_year_same", "scripts:Cyrl:Hani"))
         self.assertEqual(russian[0], "год рождения совпадает")
         self.assertIn("Кириллица", russian[1])
+
+    def test_it_reads_the_candidates_in_as_many_queries_for_three_as_for_one(self):
+        key = duplicates.index_key(self.ines.holder, self.ines_key)
+        assert key is not None
+
+        def proposed_with_queries() -> tuple[int, int]:
+            with CaptureQueriesContext(connection) as queries:
+                found = duplicates.propose(self.ines, self.ines_key, key, self.new.id)
+            return len(found), len(queries)
+
+        one, queries_for_one = proposed_with_queries()
+        for name in ("Abdurehim Tursun", "Abdurahim Tursunov"):
+            self.submit(one_name(name, "latin", father_name="Tursun"))
+            report = report_named(name, self.ines, self.ines_key)
+            persons.create_from_report(self.ines, self.ines_key, report.id, "unverified")
+        three, queries_for_three = proposed_with_queries()
+        self.assertEqual((one, three), (1, 3))
+        self.assertEqual(queries_for_three, queries_for_one)

@@ -1,4 +1,4 @@
-from accounts.models import KeyHolder, Notification
+from accounts.models import KeyHolder, Notification, SealedTOTPDevice
 from audit.models import Action, Waiting
 from cases import duplicates, merging, persons, services
 from cases.models import Person, PersonKey, PersonReport
@@ -39,7 +39,7 @@ class UnlinkTestCase(BaseTestCase):
     def test_it_sends_the_report_back_to_the_inbox_untriaged(self):
         self.assertIn(WRONG, self.identity_names())
         self.sign_in(self.ines)
-        response = self.client.post(self.url)
+        response = self.client.post(self.url, {"code": self.totp_code(self.ines)})
         self.assertRedirects(
             response, f"/staff/reports/{self.wrong.id}/", fetch_redirect_response=False
         )
@@ -54,6 +54,29 @@ class UnlinkTestCase(BaseTestCase):
         # The person's identity no longer has the other man's name.
         self.assertNotIn(WRONG, self.identity_names())
         self.assertIn(RIGHT, self.identity_names())
+
+    def test_the_confirmation_page_names_case_and_report_and_unlinking_needs_a_fresh_code(self):
+        self.sign_in(self.ines)
+        page = self.client.get(self.url)
+        self.assertContains(page, f"Unlink a report from case {self.a.number}")
+        day = self.wrong.received_on.strftime("%Y-%m-%d")
+        self.assertContains(page, f"Report received {day}")
+        self.assertContains(page, f'href="/staff/reports/{self.wrong.id}/"')
+        refused = self.client.post(self.url, {"code": ""})
+        self.assertContains(
+            refused, "Unlinking needs a fresh code from your authenticator app", status_code=400
+        )
+        # Nothing changed.
+        self.assertEqual(PersonReport.objects.get(report=self.wrong).person_id, self.a.id)
+        self.assertTrue(ReportKey.objects.filter(report=self.wrong, holder=self.alice.holder))
+        self.assertFalse(Waiting.objects.filter(action=Action.REPORT_UNLINKED).exists())
+        # The refused attempt counts as a failure: no waiting for the throttle here.
+        SealedTOTPDevice.objects.filter(user=self.ines).update(
+            throttling_failure_count=0, throttling_failure_timestamp=None
+        )
+        done = self.client.post(self.url, {"code": self.totp_code(self.ines)})
+        self.assertEqual(done.status_code, 302)
+        self.assertFalse(PersonReport.objects.filter(report=self.wrong).exists())
 
     def test_the_persons_caseworker_loses_the_report_and_intake_keeps_it(self):
         self.assertTrue(ReportKey.objects.filter(report=self.wrong, holder=self.alice.holder))
@@ -93,6 +116,7 @@ class UnlinkTestCase(BaseTestCase):
             merging.unlink(self.bob, self.private_key(self.bob), self.a.id, self.wrong.id)
         self.sign_in(self.bob)
         self.assertEqual(self.client.post(self.url).status_code, 404)
+        self.assertEqual(self.client.get(self.url).status_code, 404)
         self.assertEqual(self.client.get(f"/staff/reports/persons/{self.a.id}/").status_code, 404)
         self.assertTrue(PersonReport.objects.filter(report=self.wrong).exists())
 
@@ -109,3 +133,46 @@ class UnlinkTestCase(BaseTestCase):
         merging.unlink(self.ines, self.ines_key, self.a.id, self.wrong.id)
         page = self.client.get(f"/staff/reports/persons/{self.a.id}/")
         self.assertNotContains(page, "Unlink: not this person")
+
+
+class UnlinkNamesTestCase(BaseTestCase):
+    """Case A opened from the wrong report (another man's), the right one linked to it,
+    Alice assigned: the names shown on the case come from the reports it still has."""
+
+    def setUp(self):
+        super().setUp()
+        self.client.post("/en/report/", report_form_data(name_1=RIGHT))
+        self.client.post(
+            "/en/report/", report_form_data(name_1=WRONG, name_2="", script_2="", birth_year="1960")
+        )
+        self.ines_key = self.private_key(self.ines)
+        self.right = report_named(RIGHT, self.ines, self.ines_key)
+        self.wrong = report_named(WRONG, self.ines, self.ines_key)
+        self.a = persons.create_from_report(self.ines, self.ines_key, self.wrong.id, "unverified")
+        persons.link_report(self.ines, self.ines_key, self.right.id, self.a.number)
+        services.assign(self.ines, self.ines_key, self.right.id, self.alice)
+
+    def alices_page(self):
+        self.sign_in(self.alice)
+        return self.client.get(f"/staff/reports/persons/{self.a.id}/")
+
+    def test_the_case_no_longer_shows_the_unlinked_reports_name(self):
+        self.assertContains(self.alices_page(), WRONG)
+        merging.unlink(self.ines, self.ines_key, self.a.id, self.wrong.id)
+        page = self.alices_page()
+        self.assertNotContains(page, WRONG)
+        self.assertNotContains(page, "Mehmet")
+        self.assertContains(page, RIGHT)
+        opened = persons.open_person(self.alice, self.private_key(self.alice), self.a.id)
+        self.assertEqual(persons.name(opened)["name"], RIGHT)
+        self.assertNotIn(WRONG, [other["name"] for other in persons.name(opened)["others"]])
+
+    def test_also_written_loses_a_merged_cases_name_when_its_report_leaves(self):
+        merging.unlink(self.ines, self.ines_key, self.a.id, self.wrong.id)
+        b = persons.create_from_report(self.ines, self.ines_key, self.wrong.id, "unverified")
+        merging.merge(self.ines, self.ines_key, self.a.id, b.id)
+        self.assertContains(self.alices_page(), WRONG)  # "Also written", from its report
+        merging.unlink(self.ines, self.ines_key, self.a.id, self.wrong.id)
+        page = self.alices_page()
+        self.assertNotContains(page, WRONG)
+        self.assertContains(page, RIGHT)

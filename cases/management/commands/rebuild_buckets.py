@@ -55,6 +55,9 @@ class Command(BaseCommand):
         if index_key is None:
             raise CommandError("The recovery key holds no index key: nothing can be rebuilt.")
 
+        # The recovery key opens every case: on the record, with nothing but the fact,
+        # before the first is opened, so a run that stops midway is recorded too.
+        audit.record("recovery", Action.BUCKETS_REBUILT)
         before = old_rows()
         held = set(
             PersonKey.objects.filter(holder_id=holder.pk).values_list("person_id", flat=True)
@@ -70,8 +73,6 @@ class Command(BaseCommand):
                 skipped += 1
                 continue
             indexed += 1
-        # The recovery key opened every case: on the record, with nothing but the fact.
-        audit.record("recovery", Action.BUCKETS_REBUILT)
         self.stdout.write(
             f"Persons indexed: {indexed}. Skipped (not held by the recovery key): {skipped}.\n"
             f"Bucket rows written: {rows} (names version {names.VERSION}).\n"
