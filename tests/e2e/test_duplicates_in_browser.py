@@ -2,7 +2,8 @@
 whose first report was written in Latin letters, this one in Uyghur Arabic script; the
 page proposes his case with its reasons and she links it, and finds him from the
 inbox by a Cyrillic spelling. Then the coordinator merges
-a third, separate case of the same man into it, confirming with a fresh code."""
+a third, separate case of the same man into it, confirming with a fresh code, and
+unlinks that case's report again: its name leaves the case."""
 
 from __future__ import annotations
 
@@ -117,3 +118,16 @@ def test_a_duplicate_is_proposed_linked_and_merged(organisation, live_server, br
     # The merged case's page leads to the case it is part of now.
     chief.goto(f"{base}/staff/reports/persons/{other.id}/")
     assert chief.url.endswith(f"/staff/reports/persons/{case.id}/")
+
+    # Unlinking the third report: a confirmation page with the case and the report; the
+    # code given for the merge a moment ago is still fresh (five minutes).
+    chief.click(f"a[href$='/reports/{third.id}/unlink/']")
+    assert f"Unlink a report from case {case.number}" in chief.locator("main").inner_text()
+    assert problems(chief) == [], describe(chief.url, problems(chief))
+    chief.click(f"text=Unlink this report from case {case.number}")
+    assert chief.url.endswith(f"/staff/reports/{third.id}/")
+    assert "The report was unlinked" in chief.locator("main").inner_text()
+    assert not PersonReport.objects.filter(report=third).exists()
+    # Its name left the case with it.
+    chief.goto(f"{base}/staff/reports/persons/{case.id}/")
+    assert "Abdurahim Tursunov" not in chief.locator("main").inner_text()
