@@ -193,6 +193,7 @@ def _cuts(size: int) -> range:
 # A one-piece name is cut in two where the pieces are this near known names: on average
 # for a cut between pinyin syllables that names.chinese reads, each for any other cut.
 PINYIN_SPLIT_CLOSENESS = 75.0
+PINYIN_FLOOR = 2 * PINYIN_SPLIT_CLOSENESS - 100  # each piece's least, for such a mean
 SPLIT_CLOSENESS = 85.0
 _MIN_PIECE = 3
 
@@ -208,11 +209,11 @@ def _split_pinyin(token: str) -> _Cut | None:
         tail = chinese.pinyin_readings(token[i:]) if head else []
         if not tail:
             continue
-        near_head = closeness(head[0])
-        # The tail cannot bring the mean above best: its look-up is spared.
+        # A mean above best needs both above PINYIN_FLOOR: look-ups below it are spared.
+        near_head = closeness(head[0], PINYIN_FLOOR)
         if (near_head + 100) / 2 <= best:
-            continue
-        near = (near_head, closeness(tail[0]))
+            continue  # the tail cannot bring the mean above best
+        near = (near_head, closeness(tail[0], PINYIN_FLOOR))
         if sum(near) / 2 > best:
             best, cut, low = sum(near) / 2, i, min(near)
     if not cut:
@@ -224,15 +225,16 @@ def _piece(letters: str) -> tuple[float, list[str]]:
     """How near a piece of a one-piece Latin name is to a known name, and its readings:
     read as pinyin (names.chinese), as pinyin with a slip of the pen (the nearest known
     pinyin), or as Uyghur-style Latin, whichever is nearest."""
+    # Only a piece above SPLIT_CLOSENESS makes a cut: look-ups below it are spared.
     options: list[tuple[float, list[str]]] = []
     pinyin = chinese.pinyin_readings(letters)
     if pinyin:
-        options.append((closeness(pinyin[0]), pinyin))
-    near, reading = pinyin_guess(letters)
+        options.append((closeness(pinyin[0], SPLIT_CLOSENESS), pinyin))
+    near, reading = pinyin_guess(letters, SPLIT_CLOSENESS)
     if reading:
         options.append((near, [reading]))
     folded = latin.fold(letters)
-    options.append((closeness(folded), [folded]))
+    options.append((closeness(folded, SPLIT_CLOSENESS), [folded]))
     return max(options, key=lambda o: o[0])
 
 
@@ -271,9 +273,9 @@ def _split_reading(part: Part) -> list[Part] | None:
             continue
         for i in _cuts(len(reading)):
             head, tail = reading[:i], reading[i:]
-            if closeness(head) <= best:
+            if closeness(head, SPLIT_CLOSENESS) <= best:
                 continue
-            near = min(closeness(head), closeness(tail))
+            near = min(closeness(head, SPLIT_CLOSENESS), closeness(tail, SPLIT_CLOSENESS))
             if near > best:
                 best, cut = near, (head, tail)
     if cut is None:

@@ -46,17 +46,42 @@ def known_names() -> tuple[list[str], list[str], list[str]]:
     return ordered, [vowel_key(n) for n in ordered], [skeleton(n) for n in ordered]
 
 
+def _bounds(size: int, cutoff: float) -> tuple[float, float]:
+    """The lengths a string may have to reach fuzz.ratio cutoff against one of size letters
+    (the ratio is at most 200 * shorter / (both lengths))."""
+    if cutoff <= 0:
+        return 0.0, float("inf")
+    return size * cutoff / (200 - cutoff), size * (200 - cutoff) / cutoff
+
+
+@functools.lru_cache(maxsize=1024)
+def _of_length(which: int, size: int, cutoff: float) -> list[str]:
+    """The known names (which=0), vowel keys (1), skeletons (2) or pinyin (3) long enough
+    and short enough to reach cutoff against a query of size letters: the look-up is
+    spared every other one."""
+    choices = _pinyin()[0] if which == 3 else known_names()[which]
+    low, high = _bounds(size, cutoff)
+    return [c for c in dict.fromkeys(choices) if low <= len(c) <= high]
+
+
 @functools.lru_cache(maxsize=4096)
-def closeness(piece: str) -> float:
-    """How near piece is to a known name, 0..100 (as `scoring` compares readings)."""
-    names, vowels, skeletons = known_names()
+def closeness(piece: str, floor: float = 0.0) -> float:
+    """How near piece is to a known name, 0..100 (as `scoring` compares readings).
+
+    Exact when above floor; at or below it, some value no higher than floor: a caller
+    that only needs to know whether a piece beats floor spares the look-ups that cannot.
+    """
     best = 0.0
-    for query, choices, weight in (
-        (piece, names, 1.0),
-        (vowel_key(piece), vowels, 0.95),
-        (skeleton(piece), skeletons, 0.8),
+    for which, query, weight in (
+        (0, piece, 1.0),
+        (1, vowel_key(piece), 0.95),
+        (2, skeleton(piece), 0.8),
     ):
-        found = process.extractOne(query, choices, scorer=fuzz.ratio)
+        if weight * 100 <= floor:
+            continue
+        cutoff = floor / weight
+        choices = _of_length(which, len(query), cutoff)
+        found = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         if found is not None:
             best = max(best, found[1] * weight)
     return best
@@ -68,11 +93,18 @@ def _pinyin() -> tuple[list[str], list[str]]:
     return list(pairs), list(pairs.values())
 
 
+@functools.cache
+def _pinyin_reading() -> dict[str, str]:
+    return dict(zip(*_pinyin(), strict=True))
+
+
 @functools.lru_cache(maxsize=4096)
-def pinyin_guess(piece: str) -> tuple[float, str]:
-    """How near piece (plain a-z) is to the pinyin of a known name, and that name's reading."""
-    spellings, readings = _pinyin()
-    found = process.extractOne(piece, spellings, scorer=fuzz.ratio)
-    if found is None:
+def pinyin_guess(piece: str, floor: float = 0.0) -> tuple[float, str]:
+    """How near piece (plain a-z) is to the pinyin of a known name, and that name's reading;
+    (0.0, "") when not above floor."""
+    found = process.extractOne(
+        piece, _of_length(3, len(piece), floor), scorer=fuzz.ratio, score_cutoff=floor
+    )
+    if found is None or found[1] <= floor:
         return 0.0, ""
-    return float(found[1]), readings[found[2]]
+    return float(found[1]), _pinyin_reading()[found[0]]

@@ -17,13 +17,13 @@ def looked_up(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     closeness, guess, split = lexicon.closeness, lexicon.pinyin_guess, core._split_joined
 
-    def count_closeness(piece: str) -> float:
+    def count_closeness(piece: str, floor: float = 0.0) -> float:
         seen.append(piece)
-        return closeness(piece)
+        return closeness(piece, floor)
 
-    def count_guess(piece: str) -> tuple[float, str]:
+    def count_guess(piece: str, floor: float = 0.0) -> tuple[float, str]:
         seen.append(piece)
-        return guess(piece)
+        return guess(piece, floor)
 
     def count_split(token: str, part: core.Part) -> list[core.Part]:
         seen.append("split:" + token)
@@ -76,3 +76,19 @@ def test_it_drops_bidi_controls_before_anything() -> None:
     assert [p.folded for p in marked.parts] == [p.folded for p in plain.parts]
     # Bidi marks fill none of the characters read.
     assert names.parse("\u200f\u202e" * 300 + "Memet Tursun").parts
+
+
+def test_it_spares_look_ups_that_cannot_beat_the_floor_and_keeps_the_values_above_it() -> None:
+    rnd = random.Random(3)
+    pieces = ["memet", "tursun", "abdurehim", "maimaiti", "gulimire", "tursunmemet"]
+    pieces += [
+        "".join(rnd.choice("abdegilmnrstu") for _ in range(rnd.randint(3, 20))) for _ in range(40)
+    ]
+    for piece in pieces:
+        exact = lexicon.closeness(piece)
+        floored = lexicon.closeness(piece, 85.0)
+        assert floored == exact if exact > 85.0 else floored <= 85.0
+        near, reading = lexicon.pinyin_guess(piece)
+        assert lexicon.pinyin_guess(piece, 85.0) == ((near, reading) if near > 85.0 else (0.0, ""))
+    # Against a 5-letter piece, names too short or too long to reach 85 are not compared.
+    assert len(lexicon._of_length(0, 5, 85.0)) < len(lexicon.known_names()[0]) / 2
