@@ -11,6 +11,12 @@ class CasesConfig(AppConfig):
         from . import workspace
 
         home.register(workspace.home_counts)
+        from intake import shredding
+
+        from . import duplicates
+
+        # A shredded report's names leave its person at once (no key is needed).
+        shredding.shredded.connect(duplicates.forget_shredded, dispatch_uid="cases.forget_shredded")
         from django.utils.translation import gettext
 
         from audit import display

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from accounts.access import StaffRequest, staff_required
 from accounts.models import Staff
 
-from . import caselist
+from . import caselist, duplicates
 from .models import PersonStatus
 from .workspace import OPEN
 
@@ -72,6 +72,7 @@ def persons(request: StaffRequest) -> HttpResponse:
         refused: dict[str, Any] = {"form": form, "page": None}
         return render(request, "cases/case_list.html", refused, status=400)
     c = form.cleaned_data if form.is_bound else {}
+    duplicates.reindex_due(request.user, request.private_key)  # names a shredding took
     page = caselist.cases(
         request.user,
         request.private_key,

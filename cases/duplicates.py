@@ -270,3 +270,79 @@ def record_shown(staff: Staff, proposals: list[Proposal]) -> None:
     day (as the case page records it)."""
     for proposal in proposals:
         audit.record_view(audit.staff_actor(staff), Action.PERSON_OPENED, proposal.person_id)
+
+
+# -- A shredded report's names go at once; the person is indexed again later --------------
+
+REINDEX_AT_ONCE = 20  # due persons indexed again per page load: a few report openings each
+
+
+def forget_shredded(sender: object, report_id: uuid.UUID, **kwargs: object) -> None:
+    """intake.shredding.shredded: inside the shredding's transaction, with no key. The
+    report leaves its person, and everything the person kept of its names goes with
+    it: every bucket row (the report's names can no longer be matched), the sealed
+    identity and the sealed name, which hold every linked report's names and cannot be
+    sealed again without a key. A person with reports left is marked due: the next
+    staff member with the index key who acts on it seals them again from those
+    reports (reindex_due, reindex). A person with none left keeps its case number,
+    timeline and notes (the organisation's work) and no name."""
+    link = PersonReport.objects.filter(report_id=report_id).values_list("person_id").first()
+    if link is None:
+        return  # never triaged: no person holds its names
+    person_id = link[0]
+    # The report's row is locked by the shredding; the person next, as a merge does.
+    locked = Person.objects.select_for_update(no_key=True).filter(id=person_id)
+    list(locked.values_list("id"))
+    PersonReport.objects.filter(report_id=report_id).delete()
+    PersonBucket.objects.filter(person_id=person_id).delete()
+    left = PersonReport.objects.filter(person_id=person_id).exists()
+    Person.objects.filter(id=person_id).update(
+        sealed_identity=b"", sealed_name=b"", reindex_due=left
+    )
+
+
+def reindex(
+    holder: KeyHolder, private_key: crypto.PrivateKey, key: bytes, person_id: uuid.UUID
+) -> bool:
+    """Seal a due person's identity, buckets and name again from its reports left; False
+    when it was not due (any more). The person's row is locked first, so a shredding at
+    the same moment clears after this, never before it."""
+    with transaction.atomic():
+        locked = Person.objects.select_for_update(no_key=True).filter(id=person_id)
+        person = locked.filter(reindex_due=True).first()
+        if person is None:
+            return False
+        person_key = keyring.open_key(PersonKey, person_id, holder.pk, private_key)
+        opened = persons.OpenPerson(person=person, key=person_key)
+        sealed_name = persons.names_from_reports(holder.pk, private_key, opened)
+        index_person(holder, private_key, key, person_id)
+        Person.objects.filter(id=person_id).update(sealed_name=sealed_name, reindex_due=False)
+    return True
+
+
+def reindex_due(
+    staff: Staff,
+    private_key: crypto.PrivateKey,
+    person_ids: list[uuid.UUID] | None = None,
+    limit: int = REINDEX_AT_ONCE,
+) -> int:
+    """Index again up to `limit` due persons the staff member holds (only those of
+    `person_ids` if given). Called when they load the inbox, a report, a case or the
+    case list: one indexed query when nothing is due. Nothing for a staff member
+    without the index key. Returns how many were indexed."""
+    held = PersonKey.objects.filter(holder_id=staff.holder_id, person__reindex_due=True)
+    if person_ids is not None:
+        held = held.filter(person_id__in=person_ids)
+    due = list(held.order_by("person_id").values_list("person_id", flat=True)[:limit])
+    if not due:
+        return 0
+    key = index_key(staff.holder, private_key)
+    if key is None:
+        return 0
+    done = 0
+    for person_id in due:
+        try:
+            done += reindex(staff.holder, private_key, key, person_id)
+        except keyring.NoAccess:
+            continue  # a key taken back since the query
+    return done

@@ -5,8 +5,8 @@ Merging (`merge`) keeps the survivor and removes the merged person: its reports,
 timeline and notes move to the survivor, and what was sealed under the merged
 person's key (status sources, notes) is opened and sealed again under the survivor's
 key with the survivor's associated data. The survivor's names are sealed again from
-the reports it now has (`_names`), as after an unlink: a name is shown on a case only
-while a report of the case gives it. Everyone who held either case
+the reports it now has (`persons.names_from_reports`), as after an unlink: a name is
+shown on a case only while a report of the case gives it. Everyone who held either case
 holds every key of both afterwards (case_keys.share); the merged person's key goes
 with its row. Its case number is kept in MergedNumber, never given out again, and
 its page and number lead to the survivor. One transaction: a failure anywhere leaves
@@ -16,7 +16,8 @@ writes no buckets (every role that may merge holds it), and `manage.py
 rebuild_buckets`, with a threshold of the recovery shares, recomputes them.
 
 Unlinking (`unlink`) takes one report out of a person; it goes back to the inbox
-untriaged, and the person's names are sealed again from the reports left (`_names`).
+untriaged, and the person's names are sealed again from the reports left
+(`persons.names_from_reports`).
 It changes who holds the report, and the report may be triaged into another case, so
 it takes a fresh second factor, as a merge does (cases.merge_views). Keys, the rule
 for least access with the least surprise:
@@ -37,13 +38,11 @@ nobody's report behind it. Merge the person into the right case instead.
 
 from __future__ import annotations
 
-import json
 import uuid
 
 from django.db import transaction
 
 import crypto
-from accounts import keyring
 from accounts.models import Notification, Reason, Staff
 from audit import chain as audit
 from audit.models import Action
@@ -105,32 +104,6 @@ def _reseal(
     return crypto.seal(new.key, plain, persons.aad(new.person.id, part, row))
 
 
-def _names(staff: Staff, private_key: crypto.PrivateKey, opened: persons.OpenPerson) -> bytes:
-    """The person's name sealed again from the reports now linked to it, and only
-    from them, so no name of a report that left the case stays on it: the name it
-    has if a report still gives it, else the first report's first name; every other
-    name of the reports as the other names ("Also written")."""
-    current = persons.name(opened)
-    contents = []
-    report_ids = PersonReport.objects.filter(person_id=opened.person.id).order_by("id")
-    for report_id in report_ids.values_list("report_id", flat=True):
-        try:
-            contents.append(duplicates.report_content(staff.holder_id, private_key, report_id))
-        except keyring.NoAccess:
-            continue  # a case's keys travel together (case_keys): not expected
-    written = duplicates.combined([duplicates.report_identity(c) for c in contents])["names"]
-    main = {"name": current["name"], "script": current.get("script", "")}
-    if contents and not any(entry["name"] == main["name"] for entry in written):
-        name, script = services.display_name(contents[0])
-        main = {"name": name, "script": script}
-    others = [entry for entry in written if entry["name"] != main["name"]]
-    return crypto.seal(
-        opened.key,
-        json.dumps({**main, "others": others}).encode(),
-        persons.aad(opened.person.id, "name"),
-    )
-
-
 def _lock(person_ids: list[uuid.UUID]) -> list[uuid.UUID]:
     """Lock the persons' reports, then the persons (the order case_keys.lock takes),
     each in id order so two merges cannot wait for each other. Returns the report ids."""
@@ -179,7 +152,7 @@ def merge(
             survivor.person.verification, merged.person.verification, key=_VERIFIED.__getitem__
         )
         Person.objects.filter(id=survivor_id).update(
-            sealed_name=_names(staff, private_key, survivor),
+            sealed_name=persons.names_from_reports(staff.holder_id, private_key, survivor),
             verification=verification,
             status=latest.values_list("status", flat=True).first() or survivor.person.status,
         )
@@ -218,7 +191,9 @@ def unlink(
         PersonReport.objects.filter(report_id=report_id, person_id=person_id).delete()
         # The name shown on the case comes from the reports left, never from this one.
         opened.person = Person.objects.get(id=person_id)
-        Person.objects.filter(id=person_id).update(sealed_name=_names(staff, private_key, opened))
+        Person.objects.filter(id=person_id).update(
+            sealed_name=persons.names_from_reports(staff.holder_id, private_key, opened)
+        )
         person_holders = PersonKey.objects.filter(person_id=person_id).values("holder_id")
         losing = (
             ReportKey.objects.filter(report_id=report_id, holder_id__in=person_holders)

@@ -53,6 +53,18 @@ class Person(models.Model):
     # year and the home county, sealed under the person's key (cases.duplicates): a
     # proposal opens this one field per candidate instead of each linked report.
     sealed_identity = models.BinaryField(default=b"")
+    # A report of the person was shredded: its buckets, identity and name went at once
+    # (no key is needed to delete), and the next staff member with the index key who
+    # acts on the person seals them again from the reports left (cases.duplicates).
+    reindex_due = models.BooleanField(default=False)
+
+    class Meta:
+        # The persons waiting to be indexed again: few, found without a scan.
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(reindex_due=True), name="persons_reindex_due"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"case {self.number}"

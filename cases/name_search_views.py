@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import StaffRequest, role_required
 from accounts.models import INDEX_KEY_ROLES
 
-from . import name_search
+from . import duplicates, name_search
 
 
 class NameSearchForm(forms.Form):
@@ -41,6 +41,8 @@ def find_person(request: StaffRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            # A case whose report was shredded has no buckets until indexed again.
+            duplicates.reindex_due(request.user, request.private_key)
             found = name_search.find(request.user, request.private_key, form.cleaned_data["name"])
         else:
             status = 400

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 import crypto
 from accounts import keyring
@@ -159,8 +160,50 @@ def link_report(
 
 
 def name(opened: OpenPerson) -> dict:
+    """The person's name as shown: {"name", "script", "others"}. A shredded report
+    takes the name with it (cases.duplicates.forget_shredded): until the name is sealed
+    again from the reports left, or for good when none is left, a plain phrase stands
+    in its place, marked `withheld`."""
     person = opened.person
-    return json.loads(crypto.open_(opened.key, bytes(person.sealed_name), aad(person.id, "name")))
+    sealed = bytes(person.sealed_name)
+    if not sealed:
+        if PersonReport.objects.filter(person_id=person.id).exists():
+            shown = gettext("(name withheld: a report of this case was withdrawn and deleted)")
+        else:
+            shown = gettext("(no name: every report of this case was withdrawn and deleted)")
+        return {"name": shown, "script": "", "others": [], "withheld": True}
+    return json.loads(crypto.open_(opened.key, sealed, aad(person.id, "name")))
+
+
+def names_from_reports(
+    holder_id: uuid.UUID, private_key: crypto.PrivateKey, opened: OpenPerson
+) -> bytes:
+    """The person's name sealed again from the reports now linked to it, and only
+    from them, so no name of a report that left the case (unlinked, merged away or
+    shredded) stays on it: the name it has if a report still gives it, else the first
+    report's first name; every other name of the reports as the other names ("Also
+    written"). Empty bytes when no report the holder can open is left."""
+    current = name(opened)
+    contents = []
+    report_ids = PersonReport.objects.filter(person_id=opened.person.id).order_by("id")
+    for report_id in report_ids.values_list("report_id", flat=True):
+        try:
+            contents.append(duplicates.report_content(holder_id, private_key, report_id))
+        except keyring.NoAccess:
+            continue  # a case's keys travel together (case_keys); a shredded report
+    if not contents:
+        return b""
+    written = duplicates.combined([duplicates.report_identity(c) for c in contents])["names"]
+    main = {"name": current["name"], "script": current.get("script", "")}
+    if current.get("withheld") or not any(entry["name"] == main["name"] for entry in written):
+        shown, script = services.display_name(contents[0])
+        main = {"name": shown, "script": script}
+    others = [entry for entry in written if entry["name"] != main["name"]]
+    return crypto.seal(
+        opened.key,
+        json.dumps({**main, "others": others}).encode(),
+        aad(opened.person.id, "name"),
+    )
 
 
 def record_status(

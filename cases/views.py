@@ -145,6 +145,8 @@ class MessageForm(forms.Form):
 @staff_required
 def inbox(request: StaffRequest) -> HttpResponse:
     """The work queue: filters, sort, search, counts and keyset pages (cases.inbox)."""
+    # A shredded report's person gets its names back from the reports left.
+    duplicates.reindex_due(request.user, request.private_key)
     query, errors = work_queue.parse(request.GET)
     result = work_queue.page(request.user, request.private_key, query)
     kept = {name: value for name, value in query.filters.items()}
@@ -239,6 +241,7 @@ def overview(request: StaffRequest) -> HttpResponse:
 @staff_required
 def report(request: StaffRequest, report_id: uuid.UUID) -> HttpResponse:
     workspace.report_seen(request.user, report_id)  # its notices, if they hold it
+    duplicates.reindex_due(request.user, request.private_key)  # before any proposal
     return _report_page(request, services.replies_read(_open(request, report_id)))
 
 
@@ -378,6 +381,8 @@ def _person_page(
 @staff_required
 def person(request: StaffRequest, person_id: uuid.UUID) -> HttpResponse:
     workspace.person_seen(request.user, person_id)  # its notices, if they hold it
+    # A shredded report took the case's names: sealed again from its reports left.
+    duplicates.reindex_due(request.user, request.private_key, person_ids=[person_id])
     return _person_page(request, _open_person(request, person_id))
 
 

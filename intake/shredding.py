@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from audit import chain as audit
@@ -12,6 +13,12 @@ from audit.models import Action
 
 from . import storage
 from .models import Attachment, Report, ReportKey, Status
+
+# Sent inside shred's transaction, with `report_id`, after the report's row is locked
+# and emptied. The apps that keep something derived from the report (a case's names and
+# buckets) forget it here, with no key: shredding runs in a task that holds none. A
+# receiver that fails undoes the shredding, so nothing is left half-forgotten.
+shredded = Signal()
 
 
 def shred(report: Report) -> None:
@@ -23,6 +30,7 @@ def shred(report: Report) -> None:
         report.attachments.all().delete()
         report.messages.all().delete()
         Report.objects.filter(id=report.id).update(sealed_content=b"", reporter_key=b"")
+        shredded.send(sender=Report, report_id=report.id)
         audit.record("system", Action.REPORT_SHREDDED, [report.id])
 
         def delete_blobs() -> None:

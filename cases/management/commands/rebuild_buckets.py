@@ -1,5 +1,6 @@
 """Recompute every person's blind-index buckets and sealed identity: after the index
-key or the names normalisation (names.VERSION) changed.
+key or the names normalisation (names.VERSION) changed. A person left due by a shredded
+report (Person.reindex_due) gets its name sealed again from its reports left as well.
 
 Unlocks with the recovery shares as `recover` does (one per line on standard input):
 the recovery key holds every report, every person key and the index key. Prints
@@ -68,6 +69,8 @@ class Command(BaseCommand):
                 skipped += 1  # only a key the recovery key does not hold: left as it is
                 continue
             try:
+                # A person a shredding left due gets its name sealed again too.
+                duplicates.reindex(holder, recovery_key, index_key, person_id)
                 rows += duplicates.index_person(holder, recovery_key, index_key, person_id)
             except keyring.NoAccess:
                 skipped += 1
