@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts import keyring
 from cases import duplicates, merging, name_search, persons, services
 from cases.models import Person, PersonBucket, PersonReport
-from intake.models import Report
+from intake.models import Report, ReportKey
 from intake.tasks import shred_withdrawn_reports
 from tests.base import BaseTestCase
 from tests.reports import receipt_in, report_form_data, report_named
@@ -160,3 +160,17 @@ class ReindexAfterShredTestCase(BaseTestCase):
         self.assertEqual(self.found(WITHDRAWN), [])
         opened = persons.open_person(self.ines, self.ines_key, self.a.id, record=False)
         self.assertEqual(persons.name(opened)["name"], KEPT)
+
+    def test_a_failure_while_forgetting_the_names_leaves_the_report_unshredded(self):
+        broken = mock.Mock()
+        broken.objects.filter.side_effect = RuntimeError("database went away")
+        with mock.patch.object(duplicates, "PersonBucket", broken):
+            self.shred()
+        self.assertNotEqual(bytes(Report.objects.get(id=self.withdrawn.id).sealed_content), b"")
+        self.assertTrue(ReportKey.objects.filter(report=self.withdrawn).exists())
+        self.assertTrue(PersonReport.objects.filter(report=self.withdrawn).exists())
+        self.assertFalse(Person.objects.get(id=self.a.id).reindex_due)
+        self.assertEqual(self.found(WITHDRAWN), [self.a.id])
+        # The next run shreds it, and the names go with it.
+        shred_withdrawn_reports.apply()
+        self.assertEqual(self.found(WITHDRAWN), [])
