@@ -52,18 +52,16 @@ COUNTY_WEIGHTS = [1.0 / (rank + 1) ** 0.7 for rank in range(len(COUNTIES))]
 
 
 def generator() -> ModuleType:
-    """The labelled set's generator (name tables and spelling rules), from this checkout
-    or, before the names branch has it, from the names worktree."""
-    for base in (ROOT, Path("/work/wt/names")):
-        path = base / GENERATOR
-        if path.exists():
-            spec = importlib.util.spec_from_file_location("bench_names_generate", path)
-            assert spec is not None and spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[spec.name] = module
-            spec.loader.exec_module(module)
-            return module
-    raise SystemExit(f"{GENERATOR} is missing: the bench uses the labelled set's name rules")
+    """The labelled set's generator: its name tables and spelling rules."""
+    path = ROOT / GENERATOR
+    if not path.exists():
+        raise SystemExit(f"{GENERATOR} is missing: the bench uses the labelled set's rules")
+    spec = importlib.util.spec_from_file_location("bench_names_generate", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @dataclass(frozen=True)
