@@ -16,8 +16,9 @@ index with the same ranking as the database's is `names.search`.
 
 from __future__ import annotations
 
-from .core import Name, Part, detect_script, parse, score, variants
-from .scripts import hint
+from .core import Name, Part, parse, score
+from .scripts import detect_script, hint
+from .variants import variants
 
 # The normalisation version: stored with every blind-index bucket, so that buckets made
 # by an older normalisation are found and rebuilt (`manage.py rebuild_buckets`).
