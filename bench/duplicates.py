@@ -95,7 +95,7 @@ class Query:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=600_000)
-    parser.add_argument("--queries", type=int, default=240)
+    parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database", default="amanat_bench")
@@ -281,6 +281,9 @@ def measure(opts, ines, ines_key, index_key: bytes, queries: list[Query], data) 
         if q.number is not None and any(number_of.get(pid) == q.number + 1 for pid, _ in found):
             found50 += 1
 
+    slowest = max(range(len(lookups)), key=lookups.__getitem__)
+    explain(ines, index_key, wanted[slowest])
+
     proposals, top1, found10 = [], 0, 0
     for q in queries:
         t = time.perf_counter()
@@ -339,6 +342,24 @@ def measure(opts, ines, ines_key, index_key: bytes, queries: list[Query], data) 
         f"Existing persons found: lookup top 50 {found50}/{known}, proposal top 10"
         f" {found10}/{known}, first {top1}/{known}; trigram top 50 {trgm_found}/{known}"
     )
+
+
+def explain(ines, index_key: bytes, identity) -> None:
+    """The plan of the slowest lookup, as PostgreSQL ran it (what it reads, and how)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases import duplicates
+    from names import buckets
+
+    with CaptureQueriesContext(connection) as captured:
+        duplicates.candidates(ines, index_key, identity)
+    sql = captured.captured_queries[-1]["sql"]
+    print(f"The slowest lookup ({len(buckets.query(index_key, identity))} buckets), its plan:")
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}")
+        for (line,) in cursor.fetchall():
+            print(f"    {line}")
 
 
 def batched_proposal(ines, ines_key, index_key: bytes, report_id: uuid.UUID) -> list:
