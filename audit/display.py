@@ -87,6 +87,7 @@ SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
     Action.PERSON_MERGED: (PERSON, PERSON),  # the survivor, then the merged case
     Action.REPORT_UNLINKED: (PERSON, REPORT),
     Action.PERSONS_SEARCHED: (PERSON,),
+    Action.BUCKETS_REBUILT: (),
     Action.ATTACHMENT_DOWNLOADED: (REPORT, "file"),
     Action.ATTACHMENT_PREVIEWED: (REPORT, "file"),
     Action.CONSENT_CHANGED: (REPORT,),

@@ -50,6 +50,7 @@ class Action(models.TextChoices):
     PERSON_MERGED = "person.merged", _("Two cases merged into one")
     REPORT_UNLINKED = "report.unlinked", _("Report unlinked from a case")
     PERSONS_SEARCHED = "persons.searched", _("Cases found by a name search")
+    BUCKETS_REBUILT = "persons.buckets-rebuilt", _("Name index rebuilt with the recovery key")
     ATTACHMENT_DOWNLOADED = "attachment.downloaded", _("File downloaded")
     ATTACHMENT_PREVIEWED = "attachment.previewed", _("Photo previewed on the report page")
     CONSENT_CHANGED = "report.consent-changed", _("Consent changed by the reporter")

@@ -190,7 +190,12 @@ def print_quality(title: str, quality: Quality) -> None:
         print(f"  {query:<16}" + "".join(f"{c:>14}" for c in cells))
 
 
+def _reversed(label: str) -> str:
+    return " ".join(reversed(label.split(" ")))
+
+
 def print_misses(rows: list[Row], ranking: Ranking, quality: Quality, count: int) -> None:
+    """The recall misses, then the wrong best candidates, sorted into kinds of failure."""
     by_id = {row["id"]: row for row in rows}
     by_person: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
@@ -199,10 +204,38 @@ def print_misses(rows: list[Row], ranking: Ranking, quality: Quality, count: int
     for row_id in quality.misses[:count]:
         row = by_id[row_id]
         same = [r["name"] for r in by_person[row["person"]] if r["id"] != row_id]
-        top = [f"{by_id[c]['name']} [{by_id[c]['person']}]" for c in ranking[row_id][:5]]
-        print(f"- {row['name']!r} ({row['form']}, script field {row['script']!r}, {row['person']})")
+        top = [f"{by_id[c]['name']} [{by_id[c]['label']}]" for c in ranking[row_id][:5]]
+        print(f"- {row['name']!r} = {row['label']} ({row['form']}, script field {row['script']!r})")
         print(f"    same person: {' | '.join(same)}")
         print(f"    top 5:       {' | '.join(top) if top else '(no candidates)'}")
+    kinds: Counter[str] = Counter()
+    wrong: list[str] = []
+    for row in rows:
+        found = ranking.get(row["id"], [])
+        if len(by_person[row["person"]]) < 2:
+            continue
+        if not found:
+            kinds[f"no candidates at all ({row['form']})"] += 1
+            continue
+        best = by_id[found[0]]
+        if best["person"] == row["person"]:
+            continue
+        if best["label"] == _reversed(row["label"]):
+            kinds["best is the person with the two names swapped (order trap)"] += 1
+        elif set(best["label"].split()) & set(row["label"].split()):
+            kinds["best shares one name with the person"] += 1
+        else:
+            kinds["best shares no name with the person"] += 1
+        wrong.append(
+            f"- {row['name']!r} = {row['label']} ({row['form']}) -> "
+            f"{best['name']!r} = {best['label']} ({best['form']})"
+        )
+    print(f"\n== Wrong best candidates (precision@1 failed), by kind: {sum(kinds.values())}")
+    for kind, n in kinds.most_common():
+        print(f"   {n:4d}  {kind}")
+    print(f"   first {count}:")
+    for line in wrong[:count]:
+        print(f"   {line}")
 
 
 def time_command(rows: list[Row], count: int = 1000) -> None:

@@ -191,6 +191,9 @@ def _search_q(search: Search) -> Q:
     if search.number is not None:
         links = PersonReport.objects.filter(person__number=search.number)
         ids += links.values_list("report_id", flat=True)
+        # A merged case's number finds the case it was merged into (cases.merging).
+        merged = PersonReport.objects.filter(person__merged_numbers__number=search.number)
+        ids += merged.values_list("report_id", flat=True)
     if search.prefix:
         low = uuid.UUID(hex=search.prefix.ljust(32, "0"))
         high = uuid.UUID(hex=search.prefix.ljust(32, "f"))

@@ -20,7 +20,7 @@ from audit import chain as audit
 from audit.models import Action
 from intake.models import ReportKey
 
-from . import case_keys, services
+from . import case_keys, duplicates, services
 from .models import (
     MergedNumber,
     Note,
@@ -121,6 +121,7 @@ def create_from_report(
                 audit.record(
                     audit.staff_actor(staff), Action.PERSON_CREATED, [person_id, report_id]
                 )
+                duplicates.index_for(staff, private_key, person_id)
             return person
         except IntegrityError:
             if PersonReport.objects.filter(report_id=report_id).exists():
@@ -147,6 +148,7 @@ def link_report(
         PersonReport.objects.create(person=person, report_id=report_id)
         case_keys.share(staff.holder, private_key, report_id, known=known)
         audit.record(audit.staff_actor(staff), Action.PERSON_LINKED, [person.id, report_id])
+        duplicates.index_for(staff, private_key, person.id)
     return person
 
 

@@ -24,9 +24,9 @@ from intake import returns, sealing
 from intake.models import Report
 from intake.sanitise import KINDS
 
+from . import duplicates, persons, reading, services, workspace
 from . import inbox as work_queue
-from . import persons, reading, services, workspace
-from .models import PersonStatus, Verification
+from .models import PersonReport, PersonStatus, Verification
 
 
 def _open(request: StaffRequest, report_id: uuid.UUID) -> sealing.OpenReport:
@@ -52,7 +52,24 @@ NO_SUCH_CASE = (
 )
 
 
+NEW_PERSON = "new"
+
+
 class TriageForm(forms.Form):
+    """Link the report to a proposed case (cases.duplicates), to a case by number, or
+    create a new person. Only proposals made for this staff member are accepted."""
+
+    person = forms.ChoiceField(
+        label=_("Who is this report about?"),
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": _(
+                "That case is not among the cases proposed for this report. Pick one of "
+                "the cases listed, create a new person, or type a case number."
+            )
+        },
+    )
     case_number = forms.IntegerField(
         label="Existing case number (leave empty to create a new person)",
         required=False,
@@ -63,6 +80,32 @@ class TriageForm(forms.Form):
         },
     )
     verification = forms.ChoiceField(choices=Verification.choices, initial=Verification.UNVERIFIED)
+
+    def __init__(
+        self, *args: Any, proposals: list[duplicates.Proposal] | None = None, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.proposals = proposals or []
+        choices = [(p.person_id.hex, str(p.number)) for p in self.proposals]
+        person = self.fields["person"]
+        assert isinstance(person, forms.ChoiceField)
+        person.choices = [*choices, (NEW_PERSON, _("Create a new person"))]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen = cleaned.get("person") or NEW_PERSON
+        cleaned["proposal"] = None
+        if chosen != NEW_PERSON:
+            if cleaned.get("case_number"):
+                self.add_error(
+                    "case_number",
+                    _(
+                        "Either pick one of the proposed cases or type a case number, not "
+                        "both. Empty this field to link to the case you picked."
+                    ),
+                )
+            cleaned["proposal"] = next(p for p in self.proposals if p.person_id.hex == chosen)
+        return cleaned
 
 
 class StatusForm(forms.Form):
@@ -149,6 +192,10 @@ def _report_page(
 ) -> HttpResponse:
     services.record_opening(request.user, opened.report.id)
     data = services.content(opened)
+    link = getattr(opened.report, "person_link", None)
+    if triage_form is None:
+        triage_form = TriageForm(proposals=[] if link else _proposals(request, opened.report.id))
+    duplicates.record_shown(request.user, triage_form.proposals)
     context = {
         "report": opened.report,
         "sections": reading.sections(data),
@@ -159,10 +206,21 @@ def _report_page(
         "can_assign": request.user.role in (Role.INTAKE, Role.COORDINATOR),
         "assign_form": assign_form or AssignForm(request),
         "message_form": message_form or MessageForm(),
-        "link": getattr(opened.report, "person_link", None),
-        "triage_form": triage_form or TriageForm(),
+        "link": link,
+        "triage_form": triage_form,
     }
     return render(request, "cases/report.html", context, status=status)
+
+
+def _proposals(request: StaffRequest, report_id: uuid.UUID) -> list[duplicates.Proposal]:
+    """The cases this report may be about, for the staff member who triages it (intake
+    holding the index key); nobody else sees a triage form."""
+    if request.user.role != Role.INTAKE:
+        return []
+    key = duplicates.index_key(request.user.holder, request.private_key)
+    if key is None:
+        return []
+    return duplicates.propose(request.user, request.private_key, key, report_id)
 
 
 @require_GET
@@ -251,13 +309,19 @@ def message(request: StaffRequest, report_id: uuid.UUID) -> HttpResponseBase:
 @require_POST
 @role_required(Role.INTAKE)
 def triage(request: StaffRequest, report_id: uuid.UUID) -> HttpResponseBase:
-    form = TriageForm(request.POST)
+    opened = _open(request, report_id)
+    linked = PersonReport.objects.filter(report_id=report_id).exists()
+    form = TriageForm(request.POST, proposals=[] if linked else _proposals(request, report_id))
     if not form.is_valid():
-        opened = _open(request, report_id)
         return _report_page(request, opened, triage_form=form, status=400)
     c = form.cleaned_data
     try:
-        if c["case_number"]:
+        if c["proposal"] is not None:
+            person = persons.link_report(
+                request.user, request.private_key, report_id, c["proposal"].number
+            )
+            done = f"The report is linked to case {person.number}."
+        elif c["case_number"]:
             person = persons.link_report(
                 request.user, request.private_key, report_id, c["case_number"]
             )
@@ -271,10 +335,13 @@ def triage(request: StaffRequest, report_id: uuid.UUID) -> HttpResponseBase:
         messages.error(request, "This report already belongs to a case.")
         return redirect("cases:report", report_id=report_id)
     except services.NoAccess:
-        # The report itself: a 404 as everywhere. Otherwise the case number: a form error
-        # that says the same for a case that does not exist and one this person cannot open.
-        opened = _open(request, report_id)
-        form.add_error("case_number", NO_SUCH_CASE.format(number=c["case_number"]))
+        # The report itself: a 404 as everywhere (checked above). Otherwise the case
+        # number: a form error that says the same for a case that does not exist and one
+        # this person cannot open.
+        if c["proposal"] is not None:
+            form.add_error("person", form.fields["person"].error_messages["invalid_choice"])
+        else:
+            form.add_error("case_number", NO_SUCH_CASE.format(number=c["case_number"]))
         return _report_page(request, opened, triage_form=form, status=400)
     messages.success(request, done)
     return redirect("cases:person", person_id=person.id)

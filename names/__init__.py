@@ -16,7 +16,8 @@ index with the same ranking as the database's is `names.search`.
 
 from __future__ import annotations
 
-from .core import Name, Part, parse, score
+from .core import Name, Part, parse
+from .scoring import score
 from .scripts import detect_script, hint
 from .variants import variants
 

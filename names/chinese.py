@@ -9,6 +9,7 @@ header); `pypinyin` reads only characters the table lacks.
 
     readings(text)          -> parts of a name in characters, each a list of readings
     pinyin_readings(part)   -> readings of a Latin part that parses as pinyin of names
+    pinyin_parts(word)      -> the same, cut into names where several run together
     spellings(folded)       -> the Chinese spellings of a folded Latin part, new forms first
 """
 
@@ -38,6 +39,14 @@ MAX_SPELLINGS = 8
 SEPARATORS = re.compile(
     "[\\s\u00b7\u0387\u2022\u2027\u2219\u22c5\u30fb\uff65.\uff0e"
     "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d_/]+"
+)
+# Traditional characters of the table's names (買買提·吐爾遜, as Taiwan, Hong Kong and some
+# overseas press write them), read as their simplified forms.
+TRADITIONAL = str.maketrans(
+    "萬東麗烏買亞優蘭茲農凱則別葉圖婭孫寧寶爾庫傑歐畢漢澤滿熱愛瑪納維羅艷豔蘇蓀薩許諾謝"
+    "貝賈賽贊達遜鄒裡裏鐵門韋馬魯鮮麥義於來溫約託紮奧",
+    "万东丽乌买亚优兰兹农凯则别叶图娅孙宁宝尔库杰欧毕汉泽满热爱玛纳维罗艳艳苏荪萨许诺谢"
+    "贝贾赛赞达逊邹里里铁门韦马鲁鲜麦义于来温约托扎奥",
 )
 APOSTROPHES = re.compile("['\u2019\u2018\u02bc\u02b9`\u00b4]")
 
@@ -126,12 +135,20 @@ def _index() -> _Index:
     prefixes: set[str] = set()
     suffixes: set[str] = set()
     for row in rows:
+        # Pinyin as a name reads it (阿不都 abudu), and as a phone or a converter writes
+        # it, character by character (abudou): a relative may have typed either.
+        spoken = "".join(row.pinyin)
+        generic = _generic_pinyin(row.characters)
         if row.kind == "syllable":
             _merge(chars, row.characters, row.kind, row.readings)
-            _merge(pinyin_syllables, row.pinyin[0], row.kind, row.readings)
+            _merge(pinyin_syllables, spoken, row.kind, row.readings)
+            if generic and generic != spoken:
+                _merge(pinyin_syllables, generic, row.kind, row.readings)
             continue
         _merge(words, row.characters, row.kind, row.readings)
-        _merge(pinyin_words, "".join(row.pinyin), row.kind, row.readings)
+        _merge(pinyin_words, spoken, row.kind, row.readings)
+        if generic and generic != spoken:
+            _merge(pinyin_words, generic, row.kind, row.readings)
         for pos, r in enumerate(row.readings):
             spell.setdefault(r, []).append((min(pos, 1), row.standard, row.characters))
         if row.kind == "prefix":
@@ -178,21 +195,51 @@ def _is_han(ch: str) -> bool:
     )
 
 
+def _generic_pinyin(chars: str) -> str:
+    """The characters' common Mandarin reading, toneless, in a-z (都 -> dou)."""
+    py = _fold_latin("".join(lazy_pinyin(chars, style=Style.NORMAL))).replace("v", "u")
+    return "".join(c for c in py if "a" <= c <= "z")
+
+
 def _unknown(ch: str) -> _Token:
-    # Last resort: the character's common Mandarin reading, toneless, in a-z.
-    py = _fold_latin(lazy_pinyin(ch, style=Style.NORMAL)[0]).replace("v", "u")
-    py = "".join(c for c in py if "a" <= c <= "z")
+    # Last resort for a character the table lacks.
+    py = _generic_pinyin(ch)
     return _Token("unknown", (py,) if py else ())
+
+
+_VOWELS = frozenset("aeiou")
+
+
+def _fit(before: str, reading: str, last: bool, first_choice: bool) -> int:
+    """Extra cost of a syllable's reading in its place. A name does not start with a
+    bare consonant nor put two together (克热木 is Kerem, not Krem; 麻木提 Mamut, not
+    Mamt); a last character mostly writes a final consonant (木 -> m, 提 -> t)."""
+    cost = 0
+    if not _VOWELS.intersection(reading) and (not before or before[-1] not in _VOWELS):
+        cost += 2
+    if last and not first_choice:
+        cost += 1
+    return cost
 
 
 def _combine(tokens: list[_Token]) -> list[str]:
     """Readings of tokens written together: the product, best first, kept short."""
+    tokens = [t for t in tokens if t.readings]
     beam: list[tuple[int, str]] = [(0, "")]
-    for tok in tokens:
-        if not tok.readings:
-            continue
+    for n, tok in enumerate(tokens):
+        loose = tok.kind == "syllable"
+        last = n == len(tokens) - 1
+        # After a known element (阿卜杜 + 克热木) the loose syllables start a name anew.
+        after_word = n > 0 and tokens[n - 1].kind != "syllable"
         beam = sorted(
-            ((cost + i, text + r) for cost, text in beam for i, r in enumerate(tok.readings)),
+            (
+                (
+                    cost + i + (_fit("" if after_word else text, r, last, i == 0) if loose else 0),
+                    text + r,
+                )
+                for cost, text in beam
+                for i, r in enumerate(tok.readings)
+            ),
             key=lambda x: x[0],
         )[: MAX_READINGS * 2]
     return list(dict.fromkeys(text for _, text in beam if text))[:MAX_READINGS]
@@ -265,10 +312,11 @@ def readings(text: str) -> list[list[str]]:
 
     Parts are split at the middle dot (and its look-alikes, hyphens, spaces). A run with
     no dot at all is cut with the table: 买买提吐尔逊 -> [["memet", ...], ["tursun"]];
-    阿不都热依木 stays one part, "abdurehim". Characters other than Han are ignored.
+    阿不都热依木 stays one part, "abdurehim". Traditional characters are read as their
+    simplified forms; characters other than Han are ignored.
     """
     pieces = [p for p in SEPARATORS.split(text or "") if p]
-    runs = ["".join(c for c in p if _is_han(c)) for p in pieces]
+    runs = ["".join(c for c in p if _is_han(c)).translate(TRADITIONAL) for p in pieces]
     runs = [r for r in runs if r]
     if not runs:
         return []
@@ -317,16 +365,66 @@ def _segment_pinyin(s: str) -> list[_Token] | None:
 def pinyin_readings(part: str) -> list[str]:
     """A Latin part written in pinyin of a name (Maimaiti, Mǎimǎití, tu'erxun, AIKEBAIER):
     its Uyghur-style readings; [] when it does not parse as pinyin of the table's names
-    and syllables."""
+    and syllables. Names run together (maimaitituerxun) give one reading, memettursun;
+    `pinyin_parts` splits them."""
+    parsed = _parse_pinyin(part)
+    if parsed is None:
+        return []
+    tokens, latin = parsed
+    return _with_latin(_combine(tokens), latin)
+
+
+def pinyin_parts(word: str) -> list[list[str]]:
+    """A Latin word in pinyin that may hold several names run together, as `readings`
+    cuts characters with no dot: maimaitituerxun -> [["memet", ...], ["tursun"]];
+    abudureyimu stays one part. [] when the word is not pinyin of names."""
+    parsed = _parse_pinyin(word)
+    if parsed is None:
+        return []
+    tokens, latin = parsed
+    if latin:
+        return [_with_latin(_combine(tokens), latin)]
+    out = [_combine(group) for group in _group(tokens)]
+    return [r for r in out if r]
+
+
+def _with_latin(readings: list[str], latin: str) -> list[str]:
+    return list(dict.fromkeys([latin, *readings] if latin else readings))[:MAX_READINGS]
+
+
+def _parse_pinyin(part: str) -> tuple[list[_Token], str] | None:
+    """The word cut into the table's pinyin, and the word itself when its Latin reading
+    must come first; None when it is not pinyin of names."""
     s = _fold_latin(part or "")
     s = APOSTROPHES.sub("", s)
     s = re.sub(r"[\s\-.\u00b7]+|[1-5]", "", s).replace("v", "u")
     if not s or not all("a" <= c <= "z" for c in s):
-        return []
+        return None
     tokens = _segment_pinyin(s)
     if not tokens:
-        return []
-    return _combine(tokens)
+        return None
+    if not all(t.kind == "syllable" for t in tokens):
+        return tokens, ""
+    # Loose syllables only: many Latin names parse so (Ali = a-li, Salima = sa-li-ma) and
+    # keep their Latin reading: none from pinyin for two syllables, the Latin one first
+    # for more, unless the spelling shows pinyin.
+    signs = _pinyin_signs(part, s)
+    if len(tokens) < 3 and not signs:
+        return None
+    return tokens, "" if signs else s
+
+
+# Signs that a Latin word is pinyin: tone marks or numbers (macron, caron, grave; the acute
+# is also Uyghur Latin é), or spellings pinyin writes and Uyghur Latin does not (ai for
+# ay, yi for i, wu for u, xi/xu for shi/shu).
+_TONES = re.compile("[\u0300\u0304\u030c1-5]")
+_PINYIN_SPELLINGS = re.compile("ai|ei|ao|ou|uo|ie|iu|ui|yi|wu|x[iu]")
+
+
+def _pinyin_signs(written: str, folded: str) -> bool:
+    return bool(_TONES.search(unicodedata.normalize("NFKD", written))) or bool(
+        _PINYIN_SPELLINGS.search(folded)
+    )
 
 
 def spellings(folded: str) -> list[str]:

@@ -3,7 +3,7 @@
     parse("买买提·吐尔逊")   -> Name(script="Hani", parts=(Part(folded="memet", ...),
                                                       Part(folded="tursun", ...)))
     parse("Мамат Турсунов")  -> parts "mamat", "tursun" (-ов stripped)
-    score(a, b)              -> 0..100, best assignment of parts in any order
+    score(a, b)              -> 0..100 (names.scoring)
 
 Every script is first turned into one plain a-z folded form per part (`names.latin`,
 `names.cyrillic`, `names.uyghur`, `names.chinese`), then keyed (`names.keys`).
@@ -11,11 +11,12 @@ Every script is first turned into one plain a-z folded form per part (`names.lat
 
 from __future__ import annotations
 
-import itertools
+import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from . import chinese, cyrillic, latin, uyghur
 from .keys import STOPWORDS, keys, skeleton, strip_affixes, vowel_key
@@ -23,8 +24,6 @@ from .scripts import ARAB, CYRL, HANI, LATN, char_script, detect_script, hint
 
 # A part has at most this many keys (each one a blind-index bucket).
 MAX_KEYS = 4
-# Parts beyond this are ignored in scoring (the assignment tries every order).
-MAX_PARTS = 6
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,8 @@ class Part:
     readings holds every folded reading considered (the first is `folded`): a part in
     Chinese characters or pinyin can be read several ways. uly is the part in Uyghur Latin
     with its diacritics when the script tells them (for `variants`), else the folded form.
+    surname is set when the writing marks the part as a family name: ALL CAPS among
+    mixed-case parts (TURSUNOV Mamat), or a patronymic suffix (Tursunov, Serikuly).
     """
 
     written: str
@@ -41,6 +42,7 @@ class Part:
     keys: frozenset[str]
     readings: tuple[str, ...] = ()
     uly: str = ""
+    surname: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,23 +73,33 @@ def _part(written: str, readings: list[str], uly: str) -> Part | None:
     return Part(written, readings[0], frozenset(ks[:MAX_KEYS]), tuple(readings), uly or readings[0])
 
 
-def _from_uly(written: str, uly_text: str, extra: list[str] | None = None) -> Part | None:
+def _from_uly(
+    written: str, uly_text: str, extra: list[str] | None = None, alternative: str = ""
+) -> Part | None:
     folded = latin.fold_uly(uly_text)
     if folded in STOPWORDS:
         return None
     root = strip_affixes(folded)
     uly_root = strip_affixes(uly_text) if root != folded else uly_text
-    readings = (extra or []) + [root]
-    return _part(written, readings, uly_root if not extra else "")
+    readings = [*(extra or []), root]
+    if alternative:
+        readings.append(strip_affixes(alternative))
+    part = _part(written, readings, uly_root if not extra else "")
+    if part is not None and root != folded and not extra:
+        part = dataclasses.replace(part, surname=True)
+    return part
 
 
-def _latin_token(tok: str, pinyin_first: bool) -> list[Part]:
+def _latin_token(tok: str) -> list[Part]:
     out = []
     for piece in _DOTS.split(tok):
         if not piece:
             continue
         pinyin = chinese.pinyin_readings(piece)
-        part = _from_uly(piece, latin.uly(piece), pinyin if pinyin else None)
+        uly = latin.uly(piece)
+        # A J before a vowel is English/Turkish j, or German y (Jasin, Jusup): read both.
+        alternative = latin.fold_uly("y" + uly[1:]) if uly[:1] == "j" else ""
+        part = _from_uly(piece, uly, pinyin if pinyin else None, alternative)
         if part is not None:
             out.append(part)
     return out
@@ -111,7 +123,7 @@ def _token_parts(tok: str, pinyin_first: bool) -> list[Part]:
     if script == CYRL:
         return [p for piece in _DOTS.split(tok) if (p := _from_uly(piece, cyrillic.uly(piece)))]
     if script == LATN:
-        return _latin_token(tok, pinyin_first)
+        return _latin_token(tok)
     return []
 
 
@@ -126,66 +138,95 @@ def parse(text: str, script: str = "") -> Name:
     pinyin_first = (script or "").strip().lower() == "pinyin"
     detected = detect_script(text, hint(script))
     parts: list[Part] = []
-    for tok in _TOKEN.findall(text):
-        if not any(char_script(ch) for ch in tok):
-            continue
-        parts.extend(_token_parts(tok, pinyin_first))
+    tokens = [t for t in _TOKEN.findall(text) if any(char_script(ch) for ch in t)]
+    mixed_case = any(not t.isupper() for t in tokens)
+    for tok in tokens:
+        found = _token_parts(tok, pinyin_first)
+        if mixed_case and tok.isupper() and len(tok) > 1:
+            found = [dataclasses.replace(p, surname=True) for p in found]
+        parts.extend(found)
+    if len(parts) == 1 and len(tokens) == 1:
+        parts = _split_joined(tokens[0], parts[0])
     return Name(text, detected, tuple(parts))
 
 
-def _reading_similarity(a: str, b: str) -> float:
-    if a == b:
-        return 100.0
-    return max(
-        fuzz.ratio(a, b),
-        fuzz.ratio(vowel_key(a), vowel_key(b)) * 0.95,
-        fuzz.ratio(skeleton(a), skeleton(b)) * 0.8,
-    )
+@functools.cache
+def _known() -> tuple[list[str], list[str], list[str]]:
+    """Names the Chinese table knows, folded (whole names, prefix + name, name + suffix),
+    with their vowel keys and skeletons: the lexicon a one-piece name is cut against."""
+    rows = chinese.rows()
+    whole = {r for row in rows if row.kind == "whole" for r in row.readings}
+    prefixes = {r for row in rows if row.kind == "prefix" for r in row.readings}
+    suffixes = {r for row in rows if row.kind == "suffix" for r in row.readings}
+    names = set(whole)
+    names.update(p + w for p in prefixes for w in whole)
+    names.update(w + x for w in whole for x in suffixes)
+    ordered = sorted(names)
+    return ordered, [vowel_key(n) for n in ordered], [skeleton(n) for n in ordered]
 
 
-def part_similarity(a: Part, b: Part) -> float:
-    """0..100: the best similarity between any readings of two parts."""
+@functools.lru_cache(maxsize=4096)
+def _closeness(piece: str) -> float:
+    """How near piece is to a known name, 0..100 (as `scoring` compares readings)."""
+    names, vowels, skeletons = _known()
     best = 0.0
-    for ra in a.readings[:3] or (a.folded,):
-        for rb in b.readings[:3] or (b.folded,):
-            best = max(best, _reading_similarity(ra, rb))
-            if best == 100.0:
-                return best
+    for query, choices, weight in (
+        (piece, names, 1.0),
+        (vowel_key(piece), vowels, 0.95),
+        (skeleton(piece), skeletons, 0.8),
+    ):
+        found = process.extractOne(query, choices, scorer=fuzz.ratio)
+        if found is not None:
+            best = max(best, found[1] * weight)
     return best
 
 
-# Each part of the longer name that has no counterpart lowers the score by this factor:
-# "Memet" against "Memet Tursun" is likely, not certain.
-EXTRA_PART_FACTOR = 0.9
+# A one-piece name is cut in two where the pieces are this near known names: on average
+# for a cut between pinyin syllables, each for a cut anywhere in a reading.
+PINYIN_SPLIT_CLOSENESS = 75.0
+SPLIT_CLOSENESS = 85.0
+_MIN_PIECE = 3
 
 
-def align(
-    a: tuple[Part, ...], b: tuple[Part, ...]
-) -> tuple[float, tuple[tuple[int, int, float], ...]]:
-    """The best assignment of parts in any order: (score, ((i, j, similarity), ...)).
-
-    Tries every assignment of the shorter name's parts to the longer's (names have few
-    parts); the score is the mean similarity of the assigned pairs, lowered for each part
-    left over.
-    """
-    a, b = a[:MAX_PARTS], b[:MAX_PARTS]
-    if not a or not b:
-        return 0.0, ()
-    swap = len(a) > len(b)
-    short, long_ = (b, a) if swap else (a, b)
-    sims = [[part_similarity(p, q) for q in long_] for p in short]
-    best_total, best_perm = -1.0, tuple(range(len(short)))
-    for perm in itertools.permutations(range(len(long_)), len(short)):
-        total = sum(sims[i][j] for i, j in enumerate(perm))
-        if total > best_total:
-            best_total, best_perm = total, perm
-    pairs = tuple(
-        ((j, i, sims[i][j]) if swap else (i, j, sims[i][j])) for i, j in enumerate(best_perm)
-    )
-    mean = best_total / len(short)
-    return mean * EXTRA_PART_FACTOR ** (len(long_) - len(short)), tuple(sorted(pairs))
+def _split_pinyin(token: str) -> list[Part] | None:
+    """Joined pinyin (maimaitituerxun) cut between syllables into two readable names."""
+    best, cut = PINYIN_SPLIT_CLOSENESS, None
+    for i in range(2, len(token) - 1):
+        head, tail = chinese.pinyin_readings(token[:i]), chinese.pinyin_readings(token[i:])
+        if head and tail:
+            near = (_closeness(head[0]) + _closeness(tail[0])) / 2
+            if near > best:
+                best, cut = near, i
+    if cut is None:
+        return None
+    return _latin_token(token[:cut]) + _latin_token(token[cut:])
 
 
-def score(a: Name, b: Name) -> float:
-    """How alike two names are, 0..100, parts matched in any order."""
-    return round(align(a.parts, b.parts)[0], 1)
+def _split_reading(part: Part) -> list[Part] | None:
+    """A one-piece reading (买买提吐尔逊 read as one) cut where both pieces are known names."""
+    best, cut = SPLIT_CLOSENESS, None
+    for reading in part.readings[:3]:
+        for i in range(_MIN_PIECE, len(reading) - _MIN_PIECE + 1):
+            head, tail = reading[:i], reading[i:]
+            near = min(_closeness(head), _closeness(tail))
+            if near > best:
+                best, cut = near, (head, tail)
+    if cut is None:
+        return None
+    pieces = [_part(part.written, [cut[0]], ""), _part(part.written, [cut[1]], "")]
+    return [p for p in pieces if p is not None]
+
+
+def _split_joined(token: str, part: Part) -> list[Part]:
+    """A name written in one piece, in Chinese characters or in pinyin, as a given and a
+    father's name. Only then: a Latin name typed in one capitalised word (Muhemmetimin)
+    is a compound name, not two."""
+    if detect_script(token) == LATN:
+        if token.istitle() and not chinese.pinyin_readings(token):
+            return [part]
+        split = _split_pinyin(token)
+        if split:
+            return split
+    elif detect_script(token) != HANI:
+        return [part]
+    return _split_reading(part) or [part]

@@ -15,6 +15,7 @@ vowel key keeps apart names with one skeleton (Abdulla / Ubaydulla).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -23,7 +24,7 @@ from collections.abc import Callable
 # The root (the father's given name, usually) is what is compared.
 _SUFFIX = re.compile(
     r"(ovna|evna|ovich|evich|ovych|yevna|yevich|ova|eva|yeva|ov|ev|yev"
-    r"|uulu|uly|uli|ulu|ugli|ogli|oghli|oglu|ogly|oghlu|kyzy|qyzy|kizi|qizi|kyzi|qizy)$"
+    r"|uulu|uly|ulu|ugli|ogli|oghli|oglu|ogly|oghlu|kyzy|qyzy|kizi|qizi|kyzi|qizy)$"
 )
 _MIN_ROOT = 3
 
@@ -31,7 +32,6 @@ _MIN_ROOT = 3
 STOPWORDS = frozenset(
     {
         "uly",
-        "uli",
         "ulu",
         "uulu",
         "ugli",
@@ -68,7 +68,7 @@ def strip_affixes(folded: str) -> str:
 _Repl = str | Callable[[re.Match[str]], str]
 _CLASSES: list[tuple[re.Pattern[str], _Repl]] = [
     (re.compile(r"dzh|dj|zh"), "J"),
-    (re.compile(r"sh|sch"), "S"),
+    (re.compile(r"sh|sch"), "X"),
     (re.compile(r"ch|ts"), "C"),
     (re.compile(r"gh|g"), "G"),
     (re.compile(r"ng"), "N"),
@@ -78,7 +78,8 @@ _CLASSES: list[tuple[re.Pattern[str], _Repl]] = [
     (re.compile(r"[pf]"), "P"),
     (re.compile(r"b"), "B"),
     (re.compile(r"[dt]"), lambda m: m.group(0).upper()),
-    (re.compile(r"[lmnrsz]"), lambda m: m.group(0).upper()),
+    (re.compile(r"[sz]"), "S"),  # German s for z (Rosi / Rozi), Aziz / Asis
+    (re.compile(r"[lmnr]"), lambda m: m.group(0).upper()),
 ]
 _VOWEL_CLASS = {"a": "a", "e": "a", "i": "i", "y": "i", "o": "u", "u": "u"}
 
@@ -95,6 +96,7 @@ def _classes(folded: str) -> str:
     return s
 
 
+@functools.lru_cache(maxsize=16384)
 def skeleton(folded: str) -> str:
     """The consonant skeleton of a folded part, repeats collapsed ("mehmet" -> "mmt")."""
     # Repeats collapse before the vowels go: Abdulla -> bdl, but Memet keeps both m's.
@@ -102,6 +104,7 @@ def skeleton(folded: str) -> str:
     return "".join(ch for ch in classes if ch.isupper()).lower()
 
 
+@functools.lru_cache(maxsize=16384)
 def vowel_key(folded: str) -> str:
     """Consonant classes with each vowel run as its first vowel's class ("mehmet" -> "mamat")."""
     s = _classes(folded)

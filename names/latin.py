@@ -89,6 +89,9 @@ _FOLDS = [
     (re.compile(r"(?<=.)ue"), "u"),
     (re.compile(r"(?<=.)oe"), "o"),
     (re.compile(r"kh"), "x"),
+    # German ch before a consonant is kh (Achmet), j before one is y (Ajnur).
+    (re.compile(r"ch(?=[^aeiouy]|$)"), "x"),
+    (re.compile(r"(?<=[aeiou])j(?=[^aeiouy]|$)|^j(?=[^aeiouy])"), "y"),
     (re.compile(r"(.)\1+"), r"\1"),  # doubled letters: Abdulla / Abdula, Memmet
 ]
 

@@ -11,11 +11,11 @@ birth_year_same, birth_year_near, birth_year_differs, county_same, scripts:<A>:<
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .core import Name, Part, align, parse, part_similarity
+from .core import Name, Part, parse
+from .scoring import align, crossed, part_similarity
 
 # A part similarity at or above this counts as "the same" for the reasons.
 SAME = 85.0
@@ -77,11 +77,6 @@ def _given_index(name: Name) -> int:
     return 0
 
 
-def _out_of_order(pairs: tuple[tuple[int, int, float], ...]) -> bool:
-    same = sorted((i, j) for i, j, s in pairs if s >= SAME)
-    return any(j2 < j1 for (_, j1), (_, j2) in itertools.pairwise(same))
-
-
 @dataclass(frozen=True)
 class _Pair:
     score: float
@@ -136,7 +131,7 @@ def compare(a: Identity, b: Identity) -> Match:
         reasons.append("same_given_name")
     if len(pair.a_parts) == len(pair.b_parts) and all(s >= SAME for _, _, s in pair.pairs):
         reasons.append("same_full_name")
-    if _out_of_order(pair.pairs):
+    if crossed(pair.a_parts, pair.b_parts, pair.pairs):
         reasons.append("name_order_differs")
 
     fs = _father_similarity(a, b, pair)

@@ -9,7 +9,7 @@ The database does the gathering in one query over its table of (person_id, bucke
      WHERE b.version = %s
      GROUP BY b.person_id
      ORDER BY shared DESC, b.person_id
-     LIMIT 50
+     LIMIT 100
 
 where the VALUES list is `buckets.weights(index_key, identity)` (bucket, weight) of the new
 report: a shared name-pair bucket weighs 3, every other shared bucket 1. The gathered
@@ -25,7 +25,7 @@ from . import buckets
 from .matching import Identity, compare
 
 # How many persons the bucket query gathers before scoring.
-GATHER = 50
+GATHER = 100
 
 K = TypeVar("K", int, str)
 

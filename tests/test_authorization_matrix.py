@@ -95,6 +95,24 @@ def triagers(role, holds):
     return 302 if holds and role == Role.INTAKE else 404
 
 
+def correctors(allowed_status):
+    """Merging and unlinking: intake and coordinators who hold the case."""
+
+    def expected(role, holds):
+        if role == ANON:
+            return 302
+        return allowed_status if holds and role in (Role.INTAKE, Role.COORDINATOR) else 404
+
+    return expected
+
+
+def index_key_roles(role, holds):
+    """The name search: roles that hold the blind-index key."""
+    if role == ANON:
+        return 302
+    return 200 if role in (Role.INTAKE, Role.CASEWORKER, Role.COORDINATOR) else 404
+
+
 def coordinators(allowed_status):
     def expected(role, holds):
         if role == ANON:
@@ -241,6 +259,15 @@ MATRIX = {
         "/staff/reports/persons/{person}/notes/",
         {"text": "A note"},
         messengers,
+    ),
+    "cases:find-person": ("get", "/staff/reports/find/", None, index_key_roles),
+    "cases:merge": ("get", "/staff/reports/persons/{person}/merge/", None, correctors(200)),
+    # The case's only report: refused with a message, back to the case page.
+    "cases:unlink": (
+        "post",
+        "/staff/reports/persons/{person}/reports/{report}/unlink/",
+        {},
+        correctors(302),
     ),
 }
 

@@ -3,9 +3,11 @@ search for those markers everywhere the server keeps anything. None may appear."
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import secrets
+import string
 import tempfile
 from pathlib import Path
 
@@ -18,7 +20,11 @@ from django.db import connection
 from django.test import override_settings
 from PIL import Image
 
+import names
+from cases.models import Person, PersonBucket, PersonReport
 from intake.forms import ReportForm
+from intake.models import Report
+from names import buckets
 from tests.base import BaseTestCase
 from tests.reports import receipt_in, report_form_data
 from tests.scan import cache_contents
@@ -32,6 +38,25 @@ TEXT_FIELDS = [
 
 def marker(label: str) -> str:
     return f"CANARY{label.upper().replace('_', '')}{secrets.token_hex(4)}"
+
+
+def letters(count: int) -> str:
+    return "".join(secrets.choice(string.ascii_lowercase) for _ in range(count))
+
+
+def unkeyed_hashes(values: list[str]) -> list[tuple[str, bytes, bool]]:
+    """Plain hashes of each value, raw and in hex, and cut to a bucket's length: what a
+    blind index derived without the organisation's key would store. (what, needle,
+    whole): a cut hash is too short to look for inside other bytes (ciphertext holds any
+    three bytes by chance), so it is compared with whole stored values."""
+    found = []
+    for value in values:
+        for algorithm in ("sha256", "sha1", "md5", "blake2b", "sha512"):
+            digest = hashlib.new(algorithm, value.encode()).digest()
+            what = f"{algorithm} of {value!r}"
+            found += [(what, digest, False), (what, digest.hex().encode(), False)]
+            found.append((what, digest[: buckets.BUCKET_BYTES], True))
+    return found
 
 
 def jpeg_with(text: str) -> bytes:
@@ -131,6 +156,15 @@ class CanaryTestCase(BaseTestCase):
                 for needle in needles:
                     self.assertNotIn(needle, data, f"{text!r} found in {where}")
 
+    def assert_no_unkeyed_hash(self, values: list[str]) -> None:
+        places = self.places()
+        for what, needle, whole in unkeyed_hashes(sorted(set(values))):
+            for where, data in places:
+                if whole:
+                    self.assertNotEqual(needle, data, f"{what} stored in {where}")
+                else:
+                    self.assertNotIn(needle, data, f"{what} found in {where}")
+
     def test_no_marker_reaches_any_storage(self):
         data = report_form_data()
         markers = []
@@ -187,3 +221,60 @@ class CanaryTestCase(BaseTestCase):
         Organisation.objects.update(name="Test org")
         with self.assertRaises(AssertionError):
             self.assert_nowhere([leak])
+
+    def test_no_name_of_a_triaged_person_or_an_unkeyed_hash_of_it_reaches_any_storage(self):
+        """Persons, their sealed identities and blind-index buckets, and the triage
+        page's proposals: the names stay sealed, and no plain hash of a name, of one of
+        its parts or of their folded forms is kept anywhere."""
+        given, family = "Canar" + letters(6), "Nurmet" + letters(5)
+        latin = f"{given.capitalize()} {family.capitalize()}"
+        father = "Ablet" + letters(5)
+        first = report_form_data(name_1=latin, script_1="latin", name_2="", father_name=father)
+        again = report_form_data(name_1=latin.upper(), script_1="latin", name_2="")
+        again["father_name"] = father
+        self.start_recording()
+        for data in (first, again):
+            with self.captureOnCommitCallbacks(execute=True):
+                self.assertEqual(self.client.post("/ug/report/", data).status_code, 200)
+        self.sign_in(self.ines)
+        reports = list(Report.objects.all())
+        response = self.client.post(
+            f"/staff/reports/{reports[0].id}/triage/", {"verification": "unverified"}
+        )
+        self.assertEqual(response.status_code, 302)
+        person = Person.objects.get()
+        page = self.client.get(f"/staff/reports/{reports[1].id}/")
+        self.assertContains(page, f'value="{person.id.hex}"')
+        response = self.client.post(
+            f"/staff/reports/{reports[1].id}/triage/",
+            {"person": person.id.hex, "verification": "unverified"},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(PersonReport.objects.filter(person=person).count(), 2)
+        self.assertTrue(PersonBucket.objects.filter(person=person).exists())
+
+        values = [latin, latin.upper(), latin.lower(), given, family, father, father.lower()]
+        for text in (latin, father):
+            for part in names.parse(text, "Latn").parts:
+                values += [part.written, part.folded, *part.keys]
+        self.assert_nowhere([latin, latin.upper(), given, family, father, given.lower()])
+        self.assertTrue(any(where == "table cases_personbucket" for where, _ in self.places()))
+        self.assert_no_unkeyed_hash(values)
+
+    def test_the_scan_finds_an_unkeyed_hash_of_a_name(self):
+        from accounts.models import Organisation
+
+        folded = "canar" + letters(6)
+        self.start_recording()
+        Organisation.objects.update(name=hashlib.sha256(folded.encode()).hexdigest())
+        with self.assertRaises(AssertionError):
+            self.assert_no_unkeyed_hash([folded])
+        # A bucket row holding a plain hash cut to the bucket's length is found too.
+        person = Person.objects.create(number=1, sealed_name=b"")
+        cut = hashlib.md5(folded.encode()).digest()[: buckets.BUCKET_BYTES]  # noqa: S324
+        PersonBucket.objects.create(person=person, bucket=cut, version=names.VERSION)
+        Organisation.objects.update(name="Test org")
+        with self.assertRaises(AssertionError):
+            self.assert_no_unkeyed_hash([folded])
+        PersonBucket.objects.all().delete()
+        self.assert_no_unkeyed_hash([folded])

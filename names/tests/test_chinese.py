@@ -24,8 +24,12 @@ def test_it_reads_du_in_abdu_not_dou() -> None:
     # Generic pinyin reads 都 as "dou"; in a name it is "du".
     assert "dou" not in "".join(chinese.readings("阿不都瓦依提")[0])
     assert chinese.readings("阿不都瓦依提")[0][0].startswith("abdu")
-    assert chinese.pinyin_readings("abudoureyimu") == []
     assert chinese.pinyin_readings("abudureyimu")[0] == "abdurehim"
+
+
+def test_it_reads_the_pinyin_a_converter_writes_too() -> None:
+    # A phone or a converter writes 阿不都 "abudou": the same name.
+    assert chinese.pinyin_readings("abudoureyimu")[0] == "abdurehim"
 
 
 @pytest.mark.parametrize(
@@ -85,6 +89,15 @@ def test_it_refuses_latin_that_is_not_pinyin_of_a_name() -> None:
         assert chinese.pinyin_readings(written) == [], written
 
 
+def test_it_reads_loose_syllables_only_when_they_look_like_pinyin() -> None:
+    # Ali and Baqi parse as syllables (a-li, ba-qi) but are Latin names.
+    assert chinese.pinyin_readings("Ali") == []
+    assert chinese.pinyin_readings("Baqi") == []
+    # Pinyin vowels or tone marks show pinyin: 麦提 read by its syllables.
+    assert chinese.pinyin_readings("maiti")[0] == "met"
+    assert chinese.pinyin_readings("Mǎlǐ") != []
+
+
 def test_it_spells_a_name_new_form_first_then_old() -> None:
     assert chinese.spellings("memet")[:2] == ["麦麦提", "买买提"]
     rozi = chinese.spellings("rozi")
@@ -124,7 +137,7 @@ def test_it_keeps_every_reading_in_plain_a_z() -> None:
 
 def test_it_gives_every_table_row_a_standard_and_a_source() -> None:
     rows = chinese.rows()
-    assert len([r for r in rows if r.kind != "syllable"]) >= 240
+    assert len([r for r in rows if r.kind != "syllable"]) >= 290
     assert {r.standard for r in rows} == {"new", "old", "both"}
     assert all(r.source for r in rows)
     # Each new form of the standard has an old counterpart read the same.
@@ -143,3 +156,38 @@ def test_it_names_the_row_of_a_malformed_table(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match="row 2"):
         chinese.load(bad)
+
+
+def test_it_keeps_the_latin_reading_first_for_a_latin_name_that_parses_as_pinyin() -> None:
+    # Salima parses as sa-li-ma; read as pinyin it would lose its i.
+    assert chinese.pinyin_readings("Salima")[0] == "salima"
+    # With pinyin spellings (yi, xi) the name reading comes first.
+    assert chinese.pinyin_readings("Haximu")[0] == "hashim"
+
+
+def test_it_reads_loose_syllables_as_a_name_is_built() -> None:
+    # No bare consonant at the start of a name or after a known element, none doubled,
+    # and a last character writing a final consonant.
+    assert first("克热木") == ["kerem"]
+    assert first("阿卜杜克热木") == ["abdukerem"]
+    assert first("麻木提") == ["mamut"]
+    assert first("伊利哈木") == ["ilham"]
+
+
+def test_it_cuts_pinyin_names_run_together_into_parts() -> None:
+    parts = chinese.pinyin_parts("maimaitituerxun")
+    assert [p[0] for p in parts] == ["memet", "tursun"]
+    # A prefix joins the name after it, as in characters.
+    assert [p[0] for p in chinese.pinyin_parts("abudureyimumaimaiti")] == ["abdurehim", "memet"]
+    assert [p[0] for p in chinese.pinyin_parts("nuermaimaitiyisimayili")] == [
+        "nurmemet",
+        "ismayil",
+    ]
+    assert chinese.pinyin_parts("Memet") == []
+    # One name stays one part.
+    assert chinese.pinyin_parts("Maimaiti") == [chinese.pinyin_readings("Maimaiti")]
+
+
+def test_it_reads_traditional_characters_as_simplified() -> None:
+    assert first("買買提·吐爾遜") == first("买买提·吐尔逊")
+    assert first("古麗娜爾") == ["gulnar"]

@@ -60,10 +60,21 @@ def test_it_notes_the_same_county() -> None:
 
 
 def test_it_notes_names_in_another_order() -> None:
-    a = matching.identity(["TURSUN Memet"])
+    swapped = matching.identity(["Tursun Memet"])
     b = matching.identity(["Memet Tursun"])
-    assert "name_order_differs" in matching.compare(a, b).reasons
+    assert "name_order_differs" in matching.compare(swapped, b).reasons
     assert "name_order_differs" not in matching.compare(b, b).reasons
+    # An ALL-CAPS surname written first is the passport order, not a swap.
+    passport = matching.identity(["TURSUNOV Memet"])
+    assert "name_order_differs" not in matching.compare(passport, b).reasons
+
+
+def test_it_scores_swapped_given_and_fathers_names_below_the_same_order() -> None:
+    # Memet Tursun and Tursun Memet are usually two people.
+    b = matching.identity(["Memet Tursun"])
+    same = matching.compare(matching.identity(["Mamat Tursunov"]), b).score
+    swapped = matching.compare(matching.identity(["Tursun Memet"]), b).score
+    assert swapped < same - 5
 
 
 def test_it_ranks_a_namesake_below_the_same_man() -> None:

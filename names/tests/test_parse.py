@@ -92,3 +92,27 @@ def test_it_keeps_a_few_keys_per_part() -> None:
 def test_it_separates_names_with_one_skeleton_by_their_vowels() -> None:
     a, b = (names.parse(t).parts[0].keys for t in ("Abdulla", "Ubaydulla"))
     assert {k for k in a if k.startswith("v:")} != {k for k in b if k.startswith("v:")}
+
+
+@pytest.mark.parametrize(
+    ("written", "parts"),
+    [
+        ("tuerxunmaimaiti", ["tursun", "memet"]),
+        ("MAIMAITIABUDUKADEER", ["memet", "abduqadir"]),
+        ("madinanuerlan", ["madina", "nurlan"]),
+        ("买买提吐尔逊", ["memet", "tursun"]),
+    ],
+)
+def test_it_cuts_a_name_written_in_one_piece_into_two(written: str, parts: list[str]) -> None:
+    assert [p.folded for p in names.parse(written).parts] == parts
+
+
+def test_it_keeps_a_capitalised_compound_name_whole() -> None:
+    assert [p.folded for p in names.parse("Muhemmetimin").parts] == ["muhemetimin"]
+    assert [p.folded for p in names.parse("Abdurehim").parts] == ["abdurehim"]
+
+
+def test_it_marks_passport_surnames() -> None:
+    parsed = names.parse("TURSUNOV Mamat")
+    assert [(p.folded, p.surname) for p in parsed.parts] == [("tursun", True), ("mamat", False)]
+    assert not any(p.surname for p in names.parse("MAIMAITI TUERXUN").parts)
