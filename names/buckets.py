@@ -3,9 +3,10 @@
 Each bucket is crypto.blind_index(index_key, value, domain, BUCKET_BYTES), the domain
 "names:v<VERSION>:<kind>" naming the kind of value:
 
-    name-part    each phonetic key of each part (of every name, and of the father's name)
-    name-pair    each unordered pair of same-kind keys of two parts of one name (a name's
-                 parts together with the father's given name, which is often used as surname)
+    name-part    each phonetic key of each part of every name, and of the father's given
+                 name (the first part of the father's name): Uyghurs abroad and Kazakh
+                 passports use it as the surname, so it belongs to the person's full name
+    name-pair    each unordered pair of same-kind keys of two parts of one such full name
     birth-year   the birth year
     county       each key of each part of the county
 
@@ -46,11 +47,11 @@ def _pairs(parts: tuple[Part, ...]) -> set[str]:
 def values(identity: Identity) -> set[tuple[str, str]]:
     """The (kind, value) pairs bucketed for a person; plaintext, never stored."""
     out: set[tuple[str, str]] = set()
-    father = identity.father.parts if identity.father else ()
+    father = identity.father.parts[:1] if identity.father else ()
     for name in identity.names:
         for part in name.parts + father:
             out.update(("name-part", k) for k in part.keys)
-        out.update(("name-pair", v) for v in _pairs(name.parts + father[:1]))
+        out.update(("name-pair", v) for v in _pairs(name.parts + father))
     if identity.birth_year:
         out.add(("birth-year", str(identity.birth_year)))
     if identity.county:

@@ -26,7 +26,8 @@ from pypinyin import Style, lazy_pinyin
 
 TABLE = Path(__file__).with_name("data") / "chinese_names.csv"
 
-KINDS = ("whole", "prefix", "suffix", "syllable")
+# affix: an element that begins a name or ends one (古丽: Gülnar, Rizwangül).
+KINDS = ("whole", "prefix", "suffix", "affix", "syllable")
 # Order of spellings: the standard's forms first, the older ones last.
 STANDARDS = ("new", "both", "old")
 
@@ -151,9 +152,9 @@ def _index() -> _Index:
             _merge(pinyin_words, generic, row.kind, row.readings)
         for pos, r in enumerate(row.readings):
             spell.setdefault(r, []).append((min(pos, 1), row.standard, row.characters))
-        if row.kind == "prefix":
+        if row.kind in ("prefix", "affix"):
             prefixes.update(row.readings)
-        elif row.kind == "suffix":
+        if row.kind in ("suffix", "affix"):
             suffixes.update(row.readings)
     ordered = {
         r: tuple(
@@ -208,6 +209,7 @@ def _unknown(ch: str) -> _Token:
 
 
 _VOWELS = frozenset("aeiou")
+_LOOSE = ("syllable", "unknown", "slip")
 
 
 def _fit(before: str, reading: str, last: bool, first_choice: bool) -> int:
@@ -227,10 +229,10 @@ def _combine(tokens: list[_Token]) -> list[str]:
     tokens = [t for t in tokens if t.readings]
     beam: list[tuple[int, str]] = [(0, "")]
     for n, tok in enumerate(tokens):
-        loose = tok.kind == "syllable"
+        loose = tok.kind in _LOOSE
         last = n == len(tokens) - 1
         # After a known element (阿卜杜 + 克热木) the loose syllables start a name anew.
-        after_word = n > 0 and tokens[n - 1].kind != "syllable"
+        after_word = n > 0 and tokens[n - 1].kind not in _LOOSE
         beam = sorted(
             (
                 (
@@ -287,22 +289,24 @@ def _segment(run: str) -> list[_Token]:
 
 def _group(tokens: list[_Token]) -> list[list[_Token]]:
     """A run with no dot cut into parts: a whole name is a part; a prefix joins the name
-    after it, a suffix the one before it; loose syllables stay together."""
+    after it, a suffix the one before it; an affix (古丽) ends loose syllables before it
+    (热孜万古丽, Rizwangül) and otherwise begins a name; loose syllables stay together."""
     parts: list[list[_Token]] = []
     joining = False  # the last token was a prefix: the next one joins it
     for tok in tokens:
         last = parts[-1][-1].kind if parts else ""
-        if not parts or (tok.kind == "suffix" and not parts):
+        ends_loose = tok.kind == "affix" and last in _LOOSE and not joining
+        if not parts:
             parts.append([tok])
-        elif joining or tok.kind == "suffix":
+        elif joining or tok.kind == "suffix" or ends_loose:
             parts[-1].append(tok)
-        elif tok.kind in ("syllable", "unknown") and last in ("syllable", "unknown"):
+        elif tok.kind in _LOOSE and last in _LOOSE:
             parts[-1].append(tok)
         else:
             parts.append([tok])
-        joining = tok.kind == "prefix"
+        joining = tok.kind == "prefix" or (tok.kind == "affix" and not ends_loose)
     # A prefix with nothing after it ends a name instead (阿依古丽 written as 阿依 + 古丽).
-    if len(parts) > 1 and len(parts[-1]) == 1 and parts[-1][0].kind == "prefix":
+    if len(parts) > 1 and len(parts[-1]) == 1 and parts[-1][0].kind in ("prefix", "affix"):
         parts[-2].extend(parts.pop())
     return parts
 
@@ -328,7 +332,14 @@ def readings(text: str) -> list[list[str]]:
     return [r for r in out if r]
 
 
-def _segment_pinyin(s: str) -> list[_Token] | None:
+# A consonant whose vowel was dropped in typing (aihmaiti for aihemaiti): read as itself,
+# at the cost of three syllables, and only inside a word that holds a known name.
+_SLIPS = {c: _Token("slip", (c,)) for c in "bdghklmnprstz"}
+_SLIP_COST = 3
+_MAX_SLIPS = 2
+
+
+def _segment_pinyin(s: str, slips: bool = False) -> list[_Token] | None:
     idx = _index()
     n = len(s)
     best: list[int | None] = [None] * (n + 1)
@@ -338,15 +349,19 @@ def _segment_pinyin(s: str) -> list[_Token] | None:
         here = best[i]
         if here is None:
             continue
+        options: list[tuple[int, _Token, int]] = []
         for j in range(min(n, i + idx.longest_pinyin), i, -1):
             piece = s[i:j]
             # A whole name counts as one piece: it beats its own syllables.
             tok = idx.pinyin_words.get(piece) or idx.pinyin_syllables.get(piece)
-            if tok is None:
-                continue
+            if tok is not None:
+                options.append((j, tok, 1))
+        if slips and s[i] in _SLIPS:
+            options.append((i + 1, _SLIPS[s[i]], _SLIP_COST))
+        for j, tok, cost in options:
             seen = best[j]
-            if seen is None or here + 1 < seen:
-                best[j] = here + 1
+            if seen is None or here + cost < seen:
+                best[j] = here + cost
                 back[j] = (i, tok)
     if best[n] is None:
         return None
@@ -360,6 +375,17 @@ def _segment_pinyin(s: str) -> list[_Token] | None:
         out.append(tok)
         j = i
     return out[::-1]
+
+
+def _segment_with_slips(s: str) -> list[_Token] | None:
+    tokens = _segment_pinyin(s, slips=True)
+    if (
+        tokens is None
+        or sum(t.kind == "slip" for t in tokens) > _MAX_SLIPS
+        or all(t.kind in ("syllable", "slip") for t in tokens)
+    ):
+        return None
+    return tokens
 
 
 def pinyin_readings(part: str) -> list[str]:
@@ -400,7 +426,9 @@ def _parse_pinyin(part: str) -> tuple[list[_Token], str] | None:
     s = re.sub(r"[\s\-.\u00b7]+|[1-5]", "", s).replace("v", "u")
     if not s or not all("a" <= c <= "z" for c in s):
         return None
-    tokens = _segment_pinyin(s)
+    # A letter typed twice (abudukkelimu) is a slip: pinyin doubles none.
+    single = re.sub(r"(.)\1+", r"\1", s)
+    tokens = _segment_pinyin(s) or _segment_pinyin(single) or _segment_with_slips(single)
     if not tokens:
         return None
     if not all(t.kind == "syllable" for t in tokens):

@@ -23,7 +23,7 @@ from .keys import STOPWORDS, keys, skeleton, strip_affixes, vowel_key
 from .scripts import ARAB, CYRL, HANI, LATN, char_script, detect_script, hint
 
 # A part has at most this many keys (each one a blind-index bucket).
-MAX_KEYS = 4
+MAX_KEYS = 3
 
 
 @dataclass(frozen=True)

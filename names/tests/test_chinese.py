@@ -191,3 +191,41 @@ def test_it_cuts_pinyin_names_run_together_into_parts() -> None:
 def test_it_reads_traditional_characters_as_simplified() -> None:
     assert first("買買提·吐爾遜") == first("买买提·吐尔逊")
     assert first("古麗娜爾") == ["gulnar"]
+
+
+def test_it_lets_gul_end_a_name_of_loose_syllables_and_begin_the_next() -> None:
+    # 古丽 begins Gülnar but ends Rizwangül; with no dot the name after it stands alone.
+    parts = first("热孜万古丽依布拉音")
+    assert len(parts) == 2
+    assert parts[0] == "rezwangul"
+    assert first("买买提古丽娜尔") == ["memet", "gulnar"]
+
+
+def test_it_reads_la_as_ra_too() -> None:
+    # Mandarin has no ra: 拉 writes Uyghur and Kazakh ra (Marat, Orazbek) as well as la.
+    assert "orazbek" in chinese.pinyin_readings("Wolazibieke")
+    assert {"ibrayim", "ibrayin"} & set(chinese.readings("依布拉音")[0])
+
+
+def test_it_reads_pinyin_with_a_letter_typed_twice() -> None:
+    assert chinese.pinyin_readings("abudukkelimu")[0] == "abdukerim"
+    assert chinese.pinyin_readings("Anna") == []
+
+
+def test_it_has_a_syllable_row_for_every_character_of_a_name() -> None:
+    # A new form of a name the table lacks is read by its syllables: every character the
+    # table's names use must have its value, and the names' pinyin must agree with it.
+    rows = chinese.rows()
+    syllable = {r.characters: r.pinyin[0] for r in rows if r.kind == "syllable"}
+    for row in rows:
+        assert [syllable.get(ch) for ch in row.characters] == list(row.pinyin), row
+
+
+def test_it_reads_pinyin_with_a_vowel_dropped_beside_a_known_name() -> None:
+    # aihmaiti for aihemaiti, after the known Abulimiti: read, the consonant as itself.
+    parts = chinese.pinyin_parts("abulimitiaihmaiti")
+    assert [p[0] for p in parts] == ["ablimit", "ehmet"]
+    # Among loose syllables only, or in a Latin name, a dropped vowel is not guessed.
+    assert chinese.pinyin_readings("yilihmu") == []
+    for latin in ["Tursun", "Nurlan", "Arslan", "Marat", "Bolat", "Serik"]:
+        assert chinese.pinyin_readings(latin) == [], latin

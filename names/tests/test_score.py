@@ -52,3 +52,21 @@ def test_it_is_symmetric() -> None:
 
 def test_it_scores_an_empty_name_zero() -> None:
     assert names.score(names.parse(""), names.parse("Memet")) == 0
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["Gülnar", "Gulnar", "Гульнар", "Гүлнар", "گۈلنار", "古丽娜尔", "Gulnara", "Guelnar"],
+)
+def test_it_matches_every_spelling_of_gulnar(spelling: str) -> None:
+    assert names.score(names.parse(spelling), names.parse("Gülnar")) >= 85
+
+
+@pytest.mark.parametrize("spelling", ["Patiguli", "Патигуль", "پاتىگۈل", "帕提古丽", "Patigul"])
+def test_it_matches_gul_and_guli_endings(spelling: str) -> None:
+    assert names.score(names.parse(spelling), names.parse("Patigül")) >= 85
+
+
+def test_it_tells_two_gul_names_apart() -> None:
+    assert names.score(names.parse("Gülnar"), names.parse("Gülzar")) < 85
+    assert names.score(names.parse("Patigül"), names.parse("Gülnar")) < 60
