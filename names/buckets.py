@@ -6,7 +6,10 @@ Each bucket is crypto.blind_index(index_key, value, domain, BUCKET_BYTES), the d
     name-part    each phonetic key of each part of every name, and of the father's given
                  name (the first part of the father's name): Uyghurs abroad and Kazakh
                  passports use it as the surname, so it belongs to the person's full name
-    name-pair    each unordered pair of same-kind keys of two parts of one such full name
+    name-pair    each unordered pair of same-kind keys of two parts of one such full name,
+                 and each part's first letter (of its vowel-class key) with another part's
+                 skeleton, so that a slip of the pen in one part still meets the other
+                 (Ilhkam Tursunov and Ilham Tursun share "i:i|s:trsn")
     birth-year   the birth year
     county       each key of each part of the county
 
@@ -41,6 +44,13 @@ def _pairs(parts: tuple[Part, ...]) -> set[str]:
             for kq in q.keys:
                 if kp[:2] == kq[:2] and kp != kq:
                     out.add("|".join(sorted((kp, kq))))
+    # One part's first letter with the other's skeleton: found again when the other part
+    # has a slip of the pen (Ilhkam Tursunov, Mmet Kerem).
+    for p, q in itertools.permutations(parts, 2):
+        for kp in p.keys:
+            for kq in q.keys:
+                if kp.startswith("v:") and kq.startswith("s:") and len(kp) > 2:
+                    out.add(f"i:{kp[2]}|{kq}")
     return out
 
 

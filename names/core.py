@@ -24,9 +24,15 @@ from .scripts import ARAB, CYRL, HANI, LATN, char_script, detect_script, hint
 
 # A part has at most this many keys (each one a blind-index bucket).
 MAX_KEYS = 3
+# Longer input is not a name: only this much of it is read, into at most so many parts
+# (bounding the work and the buckets a pasted paragraph could make).
+MAX_TEXT = 200
+MAX_NAME_PARTS = 8
+# Only a one-piece name up to this long is tried for a cut into two names.
+MAX_JOINED = 32
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Part:
     """One name part: as written, folded to plain a-z, and its phonetic keys.
 
@@ -44,14 +50,21 @@ class Part:
     uly: str = ""
     surname: bool = False
 
+    def __repr__(self) -> str:
+        # A name must not reach a log or a traceback through a repr: only its shape.
+        return f"Part(<{len(self.folded)} letters>, keys={len(self.keys)})"
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class Name:
     """A name as written, the script detected from its characters, and its parts in order."""
 
     written: str
     script: str
     parts: tuple[Part, ...] = field(default_factory=tuple)
+
+    def __repr__(self) -> str:
+        return f"Name(script={self.script!r}, parts={len(self.parts)})"
 
 
 # Separators between parts. Dots and the Chinese middle dot and its look-alikes separate
@@ -76,6 +89,8 @@ def _part(written: str, readings: list[str], uly: str) -> Part | None:
 def _from_uly(
     written: str, uly_text: str, extra: list[str] | None = None, alternative: str = ""
 ) -> Part | None:
+    # Whatever a converter let through (digits, marks) is not part of a name.
+    uly_text = re.sub(r"[^a-zöüé]", "", uly_text.lower())
     folded = latin.fold_uly(uly_text)
     if folded in STOPWORDS:
         return None
@@ -114,8 +129,8 @@ def _hani_token(tok: str) -> list[Part]:
     return out
 
 
-def _token_parts(tok: str, pinyin_first: bool) -> list[Part]:
-    script = detect_script(tok)
+def _token_parts(tok: str, hint_script: str) -> list[Part]:
+    script = detect_script(tok, hint_script)
     if script == HANI:
         return _hani_token(tok)
     if script == ARAB:
@@ -131,27 +146,29 @@ def parse(text: str, script: str = "") -> Name:
     """A written name parsed into parts; script is a hint (form code or ISO 15924 code).
 
     The script is detected from the characters, each word on its own (a name may mix
-    scripts); the hint only breaks ties. Parts keep their written order; a patronymic
-    suffix is stripped into its root (Serikuly -> serik), a lone "uly"/"bin" dropped.
+    scripts); the hint only breaks ties. Latin words are read as pinyin when
+    `names.chinese` recognises them as pinyin of names, whatever the hint. Parts keep
+    their written order; a patronymic suffix is stripped into its root (Serikuly ->
+    serik), a lone "uly"/"bin" dropped.
     """
-    text = text or ""
-    pinyin_first = (script or "").strip().lower() == "pinyin"
-    detected = detect_script(text, hint(script))
+    text = (text or "")[:MAX_TEXT]
+    hint_script = hint(script)
+    detected = detect_script(text, hint_script)
     parts: list[Part] = []
     tokens = [t for t in _TOKEN.findall(text) if any(char_script(ch) for ch in t)]
     mixed_case = any(not t.isupper() for t in tokens)
     for tok in tokens:
-        found = _token_parts(tok, pinyin_first)
+        found = _token_parts(tok, hint_script)
         if mixed_case and tok.isupper() and len(tok) > 1:
             found = [dataclasses.replace(p, surname=True) for p in found]
         parts.extend(found)
-    if len(parts) == 1 and len(tokens) == 1:
+    if len(parts) == 1 and len(tokens) == 1 and len(tokens[0]) <= MAX_JOINED:
         parts = _split_joined(tokens[0], parts[0])
-    return Name(text, detected, tuple(parts))
+    return Name(text, detected, tuple(parts[:MAX_NAME_PARTS]))
 
 
 @functools.cache
-def _known() -> tuple[list[str], list[str], list[str]]:
+def known_names() -> tuple[list[str], list[str], list[str]]:
     """Names the Chinese table knows, folded (whole names, prefix + name, name + suffix),
     with their vowel keys and skeletons: the lexicon a one-piece name is cut against."""
     rows = chinese.rows()
@@ -168,7 +185,7 @@ def _known() -> tuple[list[str], list[str], list[str]]:
 @functools.lru_cache(maxsize=4096)
 def _closeness(piece: str) -> float:
     """How near piece is to a known name, 0..100 (as `scoring` compares readings)."""
-    names, vowels, skeletons = _known()
+    names, vowels, skeletons = known_names()
     best = 0.0
     for query, choices, weight in (
         (piece, names, 1.0),
@@ -206,6 +223,8 @@ def _split_reading(part: Part) -> list[Part] | None:
     """A one-piece reading (买买提吐尔逊 read as one) cut where both pieces are known names."""
     best, cut = SPLIT_CLOSENESS, None
     for reading in part.readings[:3]:
+        if len(reading) > MAX_JOINED:
+            continue
         for i in range(_MIN_PIECE, len(reading) - _MIN_PIECE + 1):
             head, tail = reading[:i], reading[i:]
             near = min(_closeness(head), _closeness(tail))

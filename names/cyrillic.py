@@ -22,7 +22,7 @@ _TABLE = {
     "ғ": "gh",
     "ҕ": "gh",
     "д": "d",
-    "е": "e",
+    "е": "é",  # Uyghur Latin é (ې); ә is e (ە). Both fold to e.
     "ё": "yo",
     "є": "ye",
     "ж": "j",
@@ -71,7 +71,8 @@ def uly(token: str) -> str:
 
 
 # ULY -> Russian-style Cyrillic, as Russian and Kazakh paperwork writes Uyghur names:
-# no Uyghur letters, e and é both е, ü/ö as у/о, q/k as к, gh as г, x and h as х.
+# no Uyghur letters, e (ə) as а and é as е (Memet -> Мамат), ü/ö as у/о, q/k as к, gh as г,
+# x and h as х.
 _RUSSIAN = [
     ("shch", "щ"),
     ("sh", "ш"),
@@ -88,7 +89,7 @@ _RUSSIAN_LETTERS = {
     "b": "б",
     "c": "дж",
     "d": "д",
-    "e": "е",
+    "e": "а",
     "é": "е",
     "f": "ф",
     "g": "г",
@@ -117,10 +118,36 @@ _RUSSIAN_LETTERS = {
 
 
 def russian_style(uly_text: str) -> str:
-    """ULY text as Russian paperwork spells it (Memet -> Мемет, Gülnar -> Гулнар)."""
+    """ULY text as Russian paperwork spells it (Memet -> Мамат, Gülnar -> Гулнар)."""
     out = uly_text.lower()
     for latin, cyr in _RUSSIAN:
         out = out.replace(latin, cyr)
     out = "".join(_RUSSIAN_LETTERS.get(ch, ch) for ch in out)
     # Capitalise each word: names are proper nouns.
     return re.sub(r"(^|\s)(\w)", lambda m: m.group(1) + m.group(2).upper(), out)
+
+
+# Russian-style Cyrillic -> the Latin line of a Russian or Kazakh passport (a simple rule).
+_PASSPORT = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
+    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya",
+}  # fmt: skip
+
+
+def passport_style(uly_text: str) -> str:
+    """ULY text as a passport's Latin line spells it (Memet -> Mamat, Ehmet -> Akhmat)."""
+    cyr = russian_style(uly_text).lower()
+    latin = "".join(_PASSPORT.get(ch, ch) for ch in cyr)
+    return re.sub(r"(^|\s)(\w)", lambda m: m.group(1) + m.group(2).upper(), latin)
+
+
+def family_forms(uly_text: str) -> list[str]:
+    """A father's name as a Russian-style surname, man's and woman's: Турсунов, Турсунова
+    (-ев, -ева after a vowel), and the same on a passport's Latin line."""
+    cyr = russian_style(uly_text)
+    ending = "ев" if cyr[-1:].lower() in "аеиоуыэюя" else "ов"
+    forms = [cyr + ending, cyr + ending + "а"]
+    return forms + ["".join(_PASSPORT.get(ch, ch) for ch in f.lower()).capitalize() for f in forms]

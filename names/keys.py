@@ -3,14 +3,16 @@
 
 A part gets at most a few keys, because every key becomes a blind-index bucket:
 
-    "s:" + consonant skeleton   vowels, y, h and x/kh dropped; q/k, g/gh, j/zh/c,
+    "s:" + consonant skeleton   vowels, y, h and x/kh dropped; q/k, g/gh, j/zh/c, s/z,
                                 v/w, p/f merged; final d/b/g devoiced; repeats collapsed.
                                 Mehmet, Memet, Мамат, مەمەت, Maimaiti -> "s:mmt"
-    "v:" + vowel-class key      the same consonants, with each run of vowels as its class
-                                a (a e ä ə é), i (i ı y), u (u ü o ö): Memet, Mamat -> "v:mamat"
+    "v:" + vowel-class key      the same consonants, h/kh/x kept as h, with each run of
+                                vowels as its class a (a e ä ə é), i (i ı y), u (u ü o ö):
+                                Memet, Mamat -> "v:mamat"; Ehmet, Akhmet -> "v:ahmat"
 
-The skeleton survives Uyghur vowel reduction (Abdurehim / Abdirehim / Abdurahim); the
-vowel key keeps apart names with one skeleton (Abdulla / Ubaydulla).
+The skeleton survives Uyghur vowel reduction (Abdurehim / Abdirehim / Abdurahim) and a
+dropped h; the vowel key keeps apart names with one skeleton (Abdulla / Ubaydulla,
+Mamut / Mehmut).
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ _CLASSES: list[tuple[re.Pattern[str], _Repl]] = [
     (re.compile(r"ch|ts"), "C"),
     (re.compile(r"gh|g"), "G"),
     (re.compile(r"ng"), "N"),
-    (re.compile(r"[kq]h?|x|h"), lambda m: "K" if m.group(0)[0] in "kq" else ""),
+    (re.compile(r"[kq]h?|x|h"), lambda m: "K" if m.group(0)[0] in "kq" else "H"),
     (re.compile(r"[cj]"), "J"),
     (re.compile(r"[vw]"), "V"),
     (re.compile(r"[pf]"), "P"),
@@ -99,8 +101,9 @@ def _classes(folded: str) -> str:
 @functools.lru_cache(maxsize=16384)
 def skeleton(folded: str) -> str:
     """The consonant skeleton of a folded part, repeats collapsed ("mehmet" -> "mmt")."""
-    # Repeats collapse before the vowels go: Abdulla -> bdl, but Memet keeps both m's.
-    classes = re.sub(r"([A-Z])\1+", r"\1", _classes(folded))
+    # h and kh are dropped (Mehmet / Memet). Repeats collapse before the vowels go:
+    # Abdulla -> bdl, but Memet keeps both m's.
+    classes = re.sub(r"([A-Z])\1+", r"\1", _classes(folded).replace("H", ""))
     return "".join(ch for ch in classes if ch.isupper()).lower()
 
 

@@ -83,6 +83,7 @@ def uly(token: str) -> str:
 
 # German-style spellings (tsch, sch, ue/oe for ü/ö) and English digraphs to ULY-like a-z.
 _FOLDS = [
+    (re.compile(r"dsch"), "j"),
     (re.compile(r"tsch"), "ch"),
     (re.compile(r"sch"), "sh"),
     (re.compile(r"dzh|dj"), "j"),
@@ -93,6 +94,8 @@ _FOLDS = [
     (re.compile(r"ch(?=[^aeiouy]|$)"), "x"),
     (re.compile(r"(?<=[aeiou])j(?=[^aeiouy]|$)|^j(?=[^aeiouy])"), "y"),
     (re.compile(r"(.)\1+"), r"\1"),  # doubled letters: Abdulla / Abdula, Memmet
+    # The Arabic article as Turkish and Russian keep it: Abdülkerim, Абдулкерим -> abdukerim.
+    (re.compile(r"^abdul(?=[^aeiouy])"), "abdu"),
 ]
 
 

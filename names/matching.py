@@ -31,7 +31,7 @@ YEAR_DIFFERS_MAX = -20.0
 COUNTY_SAME = 3.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Identity:
     """What is known of a person: every name (of every linked report), father, year, county."""
 
@@ -39,6 +39,11 @@ class Identity:
     father: Name | None = None
     birth_year: int | None = None
     county: Name | None = None
+
+    def __repr__(self) -> str:
+        # Nothing of the person in logs or tracebacks: only which fields are known.
+        known = [f for f in ("father", "birth_year", "county") if getattr(self, f) is not None]
+        return f"Identity(names={len(self.names)}, known={known})"
 
 
 @dataclass(frozen=True)
@@ -69,12 +74,9 @@ def identity(
 
 
 def _given_index(name: Name) -> int:
-    """The given name's part: the first, unless an ALL-CAPS surname stands before it."""
-    for i, part in enumerate(name.parts):
-        written = part.written
-        if not (len(name.parts) > 1 and written.isupper() and len(written) > 1):
-            return i
-    return 0
+    """The given name's part: the first not marked as a surname (TURSUNOV Mamat, Tursunov
+    Mamat: the second)."""
+    return next((i for i, p in enumerate(name.parts) if not p.surname), 0)
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,30 @@
 """Every spelling of a name in the other scripts, for redaction.
 
     variants("Memet Tursun") -> {
-        "Latn": ["Memet Tursun", "Memet", "Tursun", ...],        # ULY, Turkish, English style
-        "Arab": ["مەمەت تۇرسۇن", "مەمەت", "تۇرسۇن"],              # umsc from ULY
-        "Cyrl": ["Мәмәт Турсун", "Мемет Турсун", "Мәмәт", ...],   # Uyghur and Russian style
-        "Hani": ["买买提·吐尔逊", "买买提", "吐尔逊", ...],          # names.chinese
+        "Latn": ["Memet Tursun", "Mamat Tursun", "Memet", ..., "Tursunov", "Tursunova"],
+        "Arab": ["مەمەت تۇرسۇن", "مەمەت", "تۇرسۇن"],            # umsc from ULY
+        "Cyrl": ["Мәмәт Турсун", "Мамат Турсун", "Мәмәт", ..., "Турсунов", "Турсунова"],
+        "Hani": ["麦麦提·吐尔逊", "买买提·吐尔孙", ..., "买买提", "吐尔逊", ...],
     }
 
 Each list holds the whole name first (parts in written order, one spelling per style), then
-every part alone in every style, then the text as written (under its own script): redaction
-looks for a name in pieces as well as whole. Spellings are generated, not looked up, so they
-are plausible spellings, not every spelling a family may use; matching (`score`) does not
-depend on them.
+every part alone in every style, then the later parts as Russian-style surnames (Турсунов,
+Турсунова, Tursunov, Tursunova), then the text as written (under its own script):
+redaction looks for a name in pieces as well as whole. Styles: Latin in ULY (with é and ë),
+Turkish (Hoca), English (Khoja) and passport (Mamat, Akhmat) spelling; Cyrillic in Uyghur
+(Мәмәт) and Russian (Мамат) style; Chinese characters new and old (names.chinese), or for a
+spelling its table lacks, those of the names with the same keys.
+
+Spellings are generated, not looked up: plausible spellings, not every spelling a family
+may use (Mehmet is not derived from Memet). Matching (`score`) does not depend on them.
 """
 
 from __future__ import annotations
 
-from . import chinese, cyrillic, uyghur
+from . import chinese, core, cyrillic, uyghur
 from .core import Name, Part, parse
-from .scripts import ARAB, CYRL, HANI, LATN
+from .keys import skeleton, vowel_key
+from .scripts import ARAB, CYRL, HANI, LATN, char_script
 
 # ULY -> Turkish-style and English-style Latin (digraphs first).
 _TURKISH = [("sh", "ş"), ("ch", "ç"), ("gh", "ğ"), ("zh", "j"), ("ng", "ñ"), ("j", "c")]
@@ -42,6 +48,23 @@ def _cap(text: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in text.split(" "))
 
 
+def _hani(part: Part) -> list[str]:
+    """Chinese spellings of a part; for a spelling the table lacks (Mamat), those of the
+    names it knows with the same vowel-class key (Memet)."""
+    for reading in part.readings or (part.folded,):
+        found = chinese.spellings(reading)
+        if found:
+            return list(found)
+    names, vowels, skeletons = core.known_names()
+    vk, sk, size = vowel_key(part.folded), skeleton(part.folded), len(part.folded)
+    return [
+        spelling
+        for n, v, k in zip(names, vowels, skeletons, strict=True)
+        if v == vk and k == sk and abs(len(n) - size) <= 1
+        for spelling in chinese.spellings(n)
+    ]
+
+
 def _part_spellings(part: Part) -> dict[str, list[str]]:
     uly = part.uly or part.folded
     return {
@@ -50,11 +73,16 @@ def _part_spellings(part: Part) -> dict[str, list[str]]:
             _cap(uly.replace("é", "ë")),
             _cap(turkish_style(uly)),
             _cap(english_style(uly)),
+            cyrillic.passport_style(uly),
         ],
         ARAB: [uyghur.to_arabic(uly)],
         CYRL: [_cap(uyghur.to_cyrillic(uly)), cyrillic.russian_style(uly)],
-        HANI: list(chinese.spellings(part.folded)),
+        HANI: _hani(part),
     }
+
+
+def cyrillic_letters(text: str) -> bool:
+    return any(char_script(ch) == CYRL for ch in text)
 
 
 def _add(out: dict[str, list[str]], script: str, spelling: str) -> None:
@@ -76,6 +104,11 @@ def of_name(name: Name) -> dict[str, list[str]]:
         for s in per_part:
             for spelling in s[script]:
                 _add(out, script, spelling)
+    # A name other than the given name may stand as a Russian-style surname.
+    given = next((p for p in name.parts if not p.surname), None)
+    for part in (p for p in name.parts if p is not given):
+        for form in cyrillic.family_forms(part.uly or part.folded):
+            _add(out, CYRL if cyrillic_letters(form) else LATN, form)
     if name.script in out:
         _add(out, name.script, name.written)
     return out

@@ -63,3 +63,9 @@ def test_it_looks_up_what_it_stores() -> None:
 def test_it_weighs_pairs_above_parts() -> None:
     person = matching.identity(["Memet Tursun"])
     assert set(buckets.weights(KEY_A, person).values()) == {1, 3}
+
+
+def test_it_shares_a_pair_bucket_despite_a_slip_of_the_pen() -> None:
+    slip = matching.identity(["Ilhkam Tursunov"])
+    right = matching.identity(["Ilham Tursun"])
+    assert _shared_pair(slip, right)

@@ -92,3 +92,11 @@ def test_it_compares_the_best_of_several_names() -> None:
 
 def test_it_gives_nothing_for_a_person_without_names() -> None:
     assert matching.compare(matching.identity([]), matching.identity(["Memet"])).score == 0
+
+
+def test_it_finds_the_given_name_after_a_passport_surname() -> None:
+    a = matching.identity(["TURSUNOV Mamat"])
+    b = matching.identity(["Memet Tursun"])
+    assert "same_given_name" in matching.compare(a, b).reasons
+    namesake = matching.identity(["Tursun Abdulla"])
+    assert "same_given_name" not in matching.compare(a, namesake).reasons

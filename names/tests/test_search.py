@@ -38,3 +38,14 @@ def test_it_gathers_by_the_weights_the_database_sums() -> None:
     shared = index.shared(matching.identity(["Mamat Tursunov"]))
     # "a" shares parts and pairs (weight 3 each); "b" shares only the Memet parts.
     assert shared["a"] > shared["b"] + 3
+
+
+def test_it_finds_a_name_with_a_slip_of_the_pen_among_many_namesakes() -> None:
+    index = search.MemoryIndex(KEY)
+    # More persons sharing "Tursun" than the bucket query gathers.
+    given = ["Memet", "Ehmet", "Abdulla", "Ibrahim", "Qadir", "Rozi", "Niyaz", "Yasin"]
+    for i in range(search.GATHER + 20):
+        index.add(i, matching.identity([f"{given[i % len(given)]} Tursun"], birth_year=1950 + i))
+    index.add(10_000, matching.identity(["Ilham Tursun"]))
+    found = index.candidates(matching.identity(["Ilhkam Tursunov"]), limit=5)
+    assert found[0][0] == 10_000

@@ -8,7 +8,8 @@ def test_it_spells_a_latin_name_in_every_script() -> None:
     assert "Memet Tursun" in got["Latn"]
     assert "مەمەت تۇرسۇن" in got["Arab"]
     assert "Мәмәт Турсун" in got["Cyrl"]
-    assert "Мемет Турсун" in got["Cyrl"]  # Russian style
+    assert "Мамат Турсун" in got["Cyrl"]  # Russian style
+    assert "Mamat Tursun" in got["Latn"]  # a passport's Latin line
     assert "Tursun" in got["Latn"]  # parts alone, for redaction
 
 
@@ -39,3 +40,15 @@ def test_it_round_trips_every_variant_to_the_same_name(text: str) -> None:
 
 def test_it_includes_the_text_as_written() -> None:
     assert "Мамат Турсунов" in names.variants("Мамат Турсунов")["Cyrl"]
+
+
+def test_it_spells_the_fathers_name_as_a_russian_style_surname() -> None:
+    got = names.variants("TURSUNOV Mamat")
+    assert {"Турсунов", "Турсунова"} <= set(got["Cyrl"])
+    assert {"Tursunov", "Tursunova"} <= set(got["Latn"])
+    assert "Маматов" not in got["Cyrl"]  # the given name is not a surname
+
+
+def test_it_spells_in_characters_a_spelling_the_table_lacks_by_its_keys() -> None:
+    # "Mamat" is not in the Chinese table; Memet, with the same keys, is.
+    assert "买买提" in names.variants("Mamat")["Hani"]
