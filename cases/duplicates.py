@@ -25,6 +25,7 @@ from accounts.models import KeyHolder, OrganisationKey, Staff
 from audit import chain as audit
 from audit.models import Action
 from intake import sealing
+from intake.forms import Script
 from intake.models import ReportKey
 from names import buckets, matching, search
 
@@ -32,6 +33,9 @@ from . import duplicate_reasons, persons
 from .models import Person, PersonBucket, PersonKey, PersonReport
 
 PROPOSALS = 10  # persons shown
+
+# The report form's own words for the script a name was written in (none for "other").
+SCRIPT_LABELS = {code: label for code, label in Script.CHOICES if code not in ("", "other")}
 
 # names.matching scores as the words staff see; below SHOWN, two different persons with
 # a common birth year and county (about 35) are not worth a triager's time.
@@ -193,7 +197,7 @@ def candidates(
 class Proposal:
     person_id: uuid.UUID
     number: int
-    names: list[dict]  # {"name", "script"} as written in the reports
+    names: list[dict]  # {"name", "script", "label"}: as written, and the script in words
     score: float
     strength: str  # "strong" | "possible" | "weak"
     reasons: list[str] = field(default_factory=list)  # translated phrases
@@ -239,7 +243,7 @@ def propose(
             Proposal(
                 person_id=person_id,
                 number=numbers[person_id],
-                names=data["names"],
+                names=[{**n, "label": SCRIPT_LABELS.get(n["script"], "")} for n in data["names"]],
                 score=match.score,
                 strength=strength(match.score),
                 reasons=duplicate_reasons.words(match.reasons),

@@ -60,7 +60,9 @@ class TriageProposalsTestCase(BaseTestCase):
         response = self.page()
         self.assertEqual(self.proposed(response)[:1], [self.person.id.hex])
         self.assertContains(response, f"Link to case {self.person.number}")
-        self.assertContains(response, CYRILLIC)
+        self.assertContains(
+            response, f'<bdi dir="auto">{CYRILLIC}</bdi> <span class="script">(Cyrillic)</span>'
+        )
         self.assertContains(response, "Chinese characters compared with Cyrillic")
         self.assertContains(response, "birth year matches")
 

@@ -1,6 +1,7 @@
 """Duplicates in a real browser: the intake caseworker triages a second report of a man
 whose first report was written in Latin letters, this one in Uyghur Arabic script; the
-page proposes his case with its reasons and she links it. Then the coordinator merges
+page proposes his case with its reasons and she links it, and finds him from the
+inbox by a Cyrillic spelling. Then the coordinator merges
 a third, separate case of the same man into it, confirming with a fresh code."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from cases.models import MergedNumber, PersonReport
 from cases.tests.queue_data import make_report
 from intake import submission
 
+from .accessibility import describe, problems
 from .test_staff_in_browser import PASSWORDS, code, organisation
 
 __all__ = ["organisation"]  # the fixture, shared
@@ -66,6 +68,16 @@ def test_a_duplicate_is_proposed_linked_and_merged(organisation, live_server, br
     assert page.url.endswith(f"/staff/reports/persons/{case.id}/")
     assert PersonReport.objects.filter(person=case).count() == 2
 
+    # The inbox's name search: written in Cyrillic, sent in the body, found in Latin.
+    page.goto(f"{base}/staff/reports/")
+    assert problems(page) == [], describe(page.url, problems(page))
+    page.fill("#find-person-name", "Абдурехим Турсун")
+    page.click("form.find-person button[type=submit]")
+    assert page.url.endswith("/staff/reports/find/")  # no name in the address
+    found = page.locator(".proposal", has_text=f"Case {case.number}")
+    assert found.count() == 1 and "Abdurehim Tursun" in found.inner_text()
+    assert problems(page) == [], describe(page.url, problems(page))
+
     # A third report of him became a case of its own; the coordinator holds both.
     third = make_report("Abdurahim Tursunov")
     other = persons.create_from_report(ines, ines_key, third.id, "unverified")
@@ -83,6 +95,7 @@ def test_a_duplicate_is_proposed_linked_and_merged(organisation, live_server, br
     both = chief.locator("table.merge").inner_text()
     assert f"Case {case.number}" in both and f"Case {other.number}" in both
     assert "Abdurahim Tursunov" in both
+    assert problems(chief) == [], describe(chief.url, problems(chief))
     # Without a code: refused, nothing merged.
     chief.click(f"text=Merge case {other.number} into case {case.number}")
     assert "Merging needs a fresh code" in chief.locator("main").inner_text()
@@ -98,6 +111,8 @@ def test_a_duplicate_is_proposed_linked_and_merged(organisation, live_server, br
     assert f"Case {other.number} was merged into case {case.number}." in main
     assert "Abdurahim Tursunov" in main  # kept as another spelling
     assert PersonReport.objects.filter(person=case).count() == 3
+    assert chief.locator("text=Unlink: not this person").count() == 3
+    assert problems(chief) == [], describe(chief.url, problems(chief))
 
     # The merged case's page leads to the case it is part of now.
     chief.goto(f"{base}/staff/reports/persons/{other.id}/")
