@@ -272,14 +272,14 @@ def measure(opts, ines, ines_key, index_key: bytes, queries: list[Query], data) 
     for w in wanted[:20]:  # warm the caches once
         duplicates.candidates(ines, index_key, w)
 
-    lookups, sizes_found, found50 = [], [], 0
+    lookups, sizes_found, gathered = [], [], 0
     for q, w in zip(queries, wanted, strict=True):
         t = time.perf_counter()
         found = duplicates.candidates(ines, index_key, w)
         lookups.append(time.perf_counter() - t)
         sizes_found.append(len(found))
         if q.number is not None and any(number_of.get(pid) == q.number + 1 for pid, _ in found):
-            found50 += 1
+            gathered += 1
 
     slowest = max(range(len(lookups)), key=lookups.__getitem__)
     explain(ines, index_key, wanted[slowest])
@@ -339,8 +339,9 @@ def measure(opts, ines, ines_key, index_key: bytes, queries: list[Query], data) 
         f" proposal / trigram: {percentile(proposals, 95) / percentile(trigram, 95):.2f}"
     )
     print(
-        f"Existing persons found: lookup top 50 {found50}/{known}, proposal top 10"
-        f" {found10}/{known}, first {top1}/{known}; trigram top 50 {trgm_found}/{known}"
+        f"Existing persons found: among the lookup's {max(sizes_found)} {gathered}/{known},"
+        f" in the proposal's {duplicates.PROPOSALS} {found10}/{known}, first {top1}/{known};"
+        f" trigram top 50 {trgm_found}/{known}"
     )
 
 
