@@ -12,14 +12,14 @@ Every script is first turned into one plain a-z folded form per part (`names.lat
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from anyascii import anyascii
 
 from . import chinese, cyrillic, latin, uyghur
-from .keys import STOPWORDS, keys, skeleton, strip_affixes, vowel_key
+from .keys import STOPWORDS, keys, skeleton, strip_affixes
+from .lexicon import closeness, pinyin_guess
 from .scripts import ARAB, CYRL, HANI, LATN, char_script, detect_script, hint
 
 # A part has at most this many keys (each one a blind-index bucket).
@@ -167,56 +167,68 @@ def parse(text: str, script: str = "") -> Name:
     return Name(text, detected, tuple(parts[:MAX_NAME_PARTS]))
 
 
-@functools.cache
-def known_names() -> tuple[list[str], list[str], list[str]]:
-    """Names the Chinese table knows, folded (whole names, prefix + name, name + suffix),
-    with their vowel keys and skeletons: the lexicon a one-piece name is cut against."""
-    rows = chinese.rows()
-    whole = {r for row in rows if row.kind == "whole" for r in row.readings}
-    prefixes = {r for row in rows if row.kind == "prefix" for r in row.readings}
-    suffixes = {r for row in rows if row.kind == "suffix" for r in row.readings}
-    names = set(whole)
-    names.update(p + w for p in prefixes for w in whole)
-    names.update(w + x for w in whole for x in suffixes)
-    ordered = sorted(names)
-    return ordered, [vowel_key(n) for n in ordered], [skeleton(n) for n in ordered]
-
-
-@functools.lru_cache(maxsize=4096)
-def _closeness(piece: str) -> float:
-    """How near piece is to a known name, 0..100 (as `scoring` compares readings)."""
-    names, vowels, skeletons = known_names()
-    best = 0.0
-    for query, choices, weight in (
-        (piece, names, 1.0),
-        (vowel_key(piece), vowels, 0.95),
-        (skeleton(piece), skeletons, 0.8),
-    ):
-        found = process.extractOne(query, choices, scorer=fuzz.ratio)
-        if found is not None:
-            best = max(best, found[1] * weight)
-    return best
-
-
 # A one-piece name is cut in two where the pieces are this near known names: on average
-# for a cut between pinyin syllables, each for a cut anywhere in a reading.
+# for a cut between pinyin syllables that names.chinese reads, each for any other cut.
 PINYIN_SPLIT_CLOSENESS = 75.0
 SPLIT_CLOSENESS = 85.0
 _MIN_PIECE = 3
 
 
-def _split_pinyin(token: str) -> list[Part] | None:
+_Cut = tuple[float, list[Part]]  # the nearer piece's closeness to a known name, the parts
+
+
+def _split_pinyin(token: str) -> _Cut | None:
     """Joined pinyin (maimaitituerxun) cut between syllables into two readable names."""
-    best, cut = PINYIN_SPLIT_CLOSENESS, None
+    best, cut, low = PINYIN_SPLIT_CLOSENESS, 0, 0.0
     for i in range(2, len(token) - 1):
         head, tail = chinese.pinyin_readings(token[:i]), chinese.pinyin_readings(token[i:])
         if head and tail:
-            near = (_closeness(head[0]) + _closeness(tail[0])) / 2
-            if near > best:
-                best, cut = near, i
+            near = (closeness(head[0]), closeness(tail[0]))
+            if sum(near) / 2 > best:
+                best, cut, low = sum(near) / 2, i, min(near)
+    if not cut:
+        return None
+    return low, _latin_token(token[:cut]) + _latin_token(token[cut:])
+
+
+def _piece(letters: str) -> tuple[float, list[str]]:
+    """How near a piece of a one-piece Latin name is to a known name, and its readings:
+    read as pinyin (names.chinese), as pinyin with a slip of the pen (the nearest known
+    pinyin), or as Uyghur-style Latin, whichever is nearest."""
+    options: list[tuple[float, list[str]]] = []
+    pinyin = chinese.pinyin_readings(letters)
+    if pinyin:
+        options.append((closeness(pinyin[0]), pinyin))
+    near, reading = pinyin_guess(letters)
+    if reading:
+        options.append((near, [reading]))
+    folded = latin.fold(letters)
+    options.append((closeness(folded), [folded]))
+    return max(options, key=lambda o: o[0])
+
+
+def _split_chinese(token: str) -> _Cut | None:
+    """Joined pinyin cut into names by names.chinese's own reading of its syllables."""
+    found = chinese.pinyin_parts(token)
+    if len(found) != 2:
+        return None
+    parts = [p for readings in found if (p := _part(token, readings, "")) is not None]
+    return min(closeness(r[0]) for r in found), parts
+
+
+def _split_latin(token: str) -> _Cut | None:
+    """Joined pinyin (maimaitituerxun, with a slip: gluimireabulimiti) or Latin
+    (memettursun) cut where both pieces are near known names."""
+    letters = re.sub(r"[^a-z]", "", anyascii(token).lower())
+    best, cut = SPLIT_CLOSENESS, None
+    for i in range(_MIN_PIECE, len(letters) - _MIN_PIECE + 1):
+        (near_head, head), (near_tail, tail) = _piece(letters[:i]), _piece(letters[i:])
+        if min(near_head, near_tail) > best:
+            best, cut = min(near_head, near_tail), (head, tail)
     if cut is None:
         return None
-    return _latin_token(token[:cut]) + _latin_token(token[cut:])
+    pieces = [_part(token, [*cut[0]], ""), _part(token, [*cut[1]], "")]
+    return best, [p for p in pieces if p is not None]
 
 
 def _split_reading(part: Part) -> list[Part] | None:
@@ -227,7 +239,7 @@ def _split_reading(part: Part) -> list[Part] | None:
             continue
         for i in range(_MIN_PIECE, len(reading) - _MIN_PIECE + 1):
             head, tail = reading[:i], reading[i:]
-            near = min(_closeness(head), _closeness(tail))
+            near = min(closeness(head), closeness(tail))
             if near > best:
                 best, cut = near, (head, tail)
     if cut is None:
@@ -240,12 +252,18 @@ def _split_joined(token: str, part: Part) -> list[Part]:
     """A name written in one piece, in Chinese characters or in pinyin, as a given and a
     father's name. Only then: a Latin name typed in one capitalised word (Muhemmetimin)
     is a compound name, not two."""
-    if detect_script(token) == LATN:
-        if token.istitle() and not chinese.pinyin_readings(token):
-            return [part]
-        split = _split_pinyin(token)
-        if split:
-            return split
-    elif detect_script(token) != HANI:
+    script = detect_script(token)
+    if script == LATN and token.istitle() and not chinese.pinyin_readings(token):
         return [part]
-    return _split_reading(part) or [part]
+    if script not in (LATN, HANI):
+        return [part]
+    if script == HANI:
+        return _split_reading(part) or [part]
+    # The cut whose worse piece is nearer a known name: a slip of the pen can make
+    # pinyin syllables of the wrong cut (abulimii|taihemaiti).
+    cuts = [
+        c
+        for c in (_split_chinese(token), _split_pinyin(token), _split_latin(token))
+        if c is not None
+    ]
+    return max(cuts, key=lambda c: c[0])[1] if cuts else [part]

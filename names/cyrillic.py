@@ -67,7 +67,14 @@ _TABLE = {
 def uly(token: str) -> str:
     """A Cyrillic token to lowercase ULY-like Latin (ö ü kept), other characters dropped."""
     text = unicodedata.normalize("NFC", token).lower()
+    # After a consonant я ю ё only soften it (Рахиля is Rahile, Гюльнара Gülnara, Ляззат
+    # Lazzat); elsewhere they are ya, yu, yo (Ясин, Юсуп, Ильяс).
+    text = _SOFT.sub(lambda m: m.group(1) + _SOFTENED[m.group(2)], text)
     return "".join(_TABLE.get(ch, "") for ch in text)
+
+
+_SOFTENED = {"я": "а", "ю": "у", "ё": "о"}
+_SOFT = re.compile("([бвгджзклмнпрстфхцчшщ])([яюё])")
 
 
 # ULY -> Russian-style Cyrillic, as Russian and Kazakh paperwork writes Uyghur names:

@@ -21,7 +21,7 @@ may use (Mehmet is not derived from Memet). Matching (`score`) does not depend o
 
 from __future__ import annotations
 
-from . import chinese, core, cyrillic, uyghur
+from . import chinese, cyrillic, lexicon, uyghur
 from .core import Name, Part, parse
 from .keys import skeleton, vowel_key
 from .scripts import ARAB, CYRL, HANI, LATN, char_script
@@ -55,7 +55,7 @@ def _hani(part: Part) -> list[str]:
         found = chinese.spellings(reading)
         if found:
             return list(found)
-    names, vowels, skeletons = core.known_names()
+    names, vowels, skeletons = lexicon.known_names()
     vk, sk, size = vowel_key(part.folded), skeleton(part.folded), len(part.folded)
     return [
         spelling

@@ -101,6 +101,8 @@ def test_it_separates_names_with_one_skeleton_by_their_vowels() -> None:
         ("MAIMAITIABUDUKADEER", ["memet", "abduqadir"]),
         ("madinanuerlan", ["madina", "nurlan"]),
         ("买买提吐尔逊", ["memet", "tursun"]),
+        ("gluimireabulimiti", ["gulmire", "ablimit"]),  # pinyin with a slip of the pen
+        ("memettursun", ["memet", "tursun"]),  # Latin typed in one piece
     ],
 )
 def test_it_cuts_a_name_written_in_one_piece_into_two(written: str, parts: list[str]) -> None:
@@ -116,3 +118,19 @@ def test_it_marks_passport_surnames() -> None:
     parsed = names.parse("TURSUNOV Mamat")
     assert [(p.folded, p.surname) for p in parsed.parts] == [("tursun", True), ("mamat", False)]
     assert not any(p.surname for p in names.parse("MAIMAITI TUERXUN").parts)
+
+
+def test_it_reads_kyrgyz_letters_and_patronymics() -> None:
+    assert [p.folded for p in names.parse("Нурбек Асанбек уулу").parts] == ["nurbek", "asanbek"]
+    assert [p.folded for p in names.parse("Үмүт Ормонбекова").parts] == ["umut", "ormonbek"]
+    assert names.score(names.parse("Үмүт"), names.parse("Ümüt")) == 100
+
+
+@pytest.mark.parametrize(
+    ("russian", "latin"),
+    [("Рахиля", "Rahile"), ("Джамиля", "Jamile"), ("Гюльнара", "Gülnara"), ("Ильяс", "Ilyas")],
+)
+def test_it_reads_russian_soft_vowels_after_a_consonant(russian: str, latin: str) -> None:
+    a, b = names.parse(russian).parts[0], names.parse(latin).parts[0]
+    # The vowel-class key too, not only the skeleton.
+    assert {k for k in a.keys if k.startswith("v:")} == {k for k in b.keys if k.startswith("v:")}
