@@ -17,9 +17,7 @@ Mamut / Mehmut).
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable
 
 # Patronymic and family-name affixes, folded: Russian/Kazakh passport -ov/-ev/-ova/-eva,
 # -ovna/-evich, Kazakh -uly/-kyzy (ұлы, қызы), Kyrgyz -uulu, Turkish -oğlu, Uyghur -qizi.
@@ -67,53 +65,77 @@ def strip_affixes(folded: str) -> str:
 
 
 # Consonant classes, applied in order (digraphs first). Upper case marks a class letter.
-_Repl = str | Callable[[re.Match[str]], str]
-_CLASSES: list[tuple[re.Pattern[str], _Repl]] = [
+# Each step sees only the lower-case letters the steps before it left, so the single
+# letters, whose classes cannot overlap, go in one translation after the digraphs ("ng"
+# never survives the g step, so it has none).
+_DIGRAPHS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"dzh|dj|zh"), "J"),
     (re.compile(r"sh|sch"), "X"),
     (re.compile(r"ch|ts"), "C"),
     (re.compile(r"gh|g"), "G"),
-    (re.compile(r"ng"), "N"),
-    (re.compile(r"[kq]h?|x|h"), lambda m: "K" if m.group(0)[0] in "kq" else "H"),
-    (re.compile(r"[cj]"), "J"),
-    (re.compile(r"[vw]"), "V"),
-    (re.compile(r"[pf]"), "P"),
-    (re.compile(r"b"), "B"),
-    (re.compile(r"[dt]"), lambda m: m.group(0).upper()),
-    (re.compile(r"[sz]"), "S"),  # German s for z (Rosi / Rozi), Aziz / Asis
-    (re.compile(r"[lmnr]"), lambda m: m.group(0).upper()),
+    (re.compile(r"[kq]h?"), "K"),
 ]
-_VOWEL_CLASS = {"a": "a", "e": "a", "i": "i", "y": "i", "o": "u", "u": "u"}
+_LETTERS = str.maketrans(
+    {
+        **dict.fromkeys("xh", "H"),
+        **dict.fromkeys("cj", "J"),
+        **dict.fromkeys("vw", "V"),
+        **dict.fromkeys("pf", "P"),
+        "b": "B",
+        "d": "D",
+        "t": "T",
+        **dict.fromkeys("sz", "S"),  # German s for z (Rosi / Rozi), Aziz / Asis
+        **{c: c.upper() for c in "lmnr"},
+        # Vowel classes: a (a e), i (i y), u (u o).
+        "e": "a",
+        "y": "i",
+        "o": "u",
+    }
+)
+_NOT_CLASS = re.compile(r"[^A-Zaiu]")
+# Final devoicing: Mehmed / Mehmet, Ayub / Ayup, Beg / Bek.
+_DEVOICED = {"D": "T", "B": "P", "G": "K"}
+_REPEATS = re.compile(r"([A-Z])\1+")
+_VOWEL_RUN = re.compile(r"([aiu])[aiu]+")
+_NO_VOWELS = str.maketrans("", "", "aiu")
 
 
 def _classes(folded: str) -> str:
     s = folded
-    for pattern, repl in _CLASSES:
+    for pattern, repl in _DIGRAPHS:
         s = pattern.sub(repl, s)
-    s = "".join(_VOWEL_CLASS.get(ch, ch) for ch in s if ch.isupper() or ch in _VOWEL_CLASS)
-    # Final devoicing: Mehmed / Mehmet, Ayub / Ayup, Beg / Bek.
-    s = re.sub(r"D$", "T", s)
-    s = re.sub(r"B$", "P", s)
-    s = re.sub(r"G$", "K", s)
+    s = s.translate(_LETTERS)
+    if _NOT_CLASS.search(s):  # not plain a-z: what no class or vowel took is dropped
+        s = "".join(ch for ch in s if ch.isupper() or ch in "aiu")
+    if s and s[-1] in _DEVOICED:
+        s = s[:-1] + _DEVOICED[s[-1]]
     return s
 
 
-@functools.lru_cache(maxsize=16384)
-def skeleton(folded: str) -> str:
-    """The consonant skeleton of a folded part, repeats collapsed ("mehmet" -> "mmt")."""
+def _skeleton_of(classes: str) -> str:
     # h and kh are dropped (Mehmet / Memet). Repeats collapse before the vowels go:
     # Abdulla -> bdl, but Memet keeps both m's.
-    classes = re.sub(r"([A-Z])\1+", r"\1", _classes(folded).replace("H", ""))
-    return "".join(ch for ch in classes if ch.isupper()).lower()
+    return _REPEATS.sub(r"\1", classes.replace("H", "")).translate(_NO_VOWELS).lower()
 
 
-@functools.lru_cache(maxsize=16384)
+def _vowel_key_of(classes: str) -> str:
+    return _REPEATS.sub(r"\1", _VOWEL_RUN.sub(r"\1", classes)).lower()
+
+
+def skeleton(folded: str) -> str:
+    """The consonant skeleton of a folded part, repeats collapsed ("mehmet" -> "mmt")."""
+    return _skeleton_of(_classes(folded))
+
+
 def vowel_key(folded: str) -> str:
     """Consonant classes with each vowel run as its first vowel's class ("mehmet" -> "mamat")."""
-    s = _classes(folded)
-    s = re.sub(r"([aiu])[aiu]+", r"\1", s)
-    s = re.sub(r"([A-Z])\1+", r"\1", s)
-    return s.lower()
+    return _vowel_key_of(_classes(folded))
+
+
+def skeleton_and_vowel_key(folded: str) -> tuple[str, str]:
+    """`skeleton` and `vowel_key` of one folded part, its classes worked out once."""
+    classes = _classes(folded)
+    return _skeleton_of(classes), _vowel_key_of(classes)
 
 
 def keys(folded: str) -> frozenset[str]:

@@ -64,7 +64,6 @@ def _of_length(which: int, size: int, cutoff: float) -> list[str]:
     return [c for c in dict.fromkeys(choices) if low <= len(c) <= high]
 
 
-@functools.lru_cache(maxsize=4096)
 def closeness(piece: str, floor: float = 0.0) -> float:
     """How near piece is to a known name, 0..100 (as `scoring` compares readings).
 
@@ -98,7 +97,6 @@ def _pinyin_reading() -> dict[str, str]:
     return dict(zip(*_pinyin(), strict=True))
 
 
-@functools.lru_cache(maxsize=4096)
 def pinyin_guess(piece: str, floor: float = 0.0) -> tuple[float, str]:
     """How near piece (plain a-z) is to the pinyin of a known name, and that name's reading;
     (0.0, "") when not above floor."""

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .core import Name, Part, parse
-from .scoring import align, crossed, part_similarity
+from .scoring import Memo, align, crossed, part_similarity
 
 # A part similarity at or above this counts as "the same" for the reasons.
 SAME = 85.0
@@ -89,7 +89,7 @@ class _Pair:
     pairs: tuple[tuple[int, int, float], ...]
 
 
-def _best_pair(a: Identity, b: Identity) -> _Pair | None:
+def _best_pair(a: Identity, b: Identity, memo: Memo) -> _Pair | None:
     """The best-scoring pair of names. A father's given name may stand as the other side's
     surname (Uyghurs abroad take it as one), so each name is also tried with it appended."""
     fa = a.father.parts[:1] if a.father else ()
@@ -103,27 +103,28 @@ def _best_pair(a: Identity, b: Identity) -> _Pair | None:
             if fb:
                 tries.append((na.parts, nb.parts + fb))
             for pa, pb in tries:
-                s, pairs = align(pa, pb)
+                s, pairs = align(pa, pb, memo)
                 if best is None or s > best.score + 1e-9:
                     best = _Pair(s, na, nb, pa, pb, pairs)
     return best
 
 
-def _father_similarity(a: Identity, b: Identity, pair: _Pair) -> float | None:
+def _father_similarity(a: Identity, b: Identity, pair: _Pair, memo: Memo) -> float | None:
     if a.father and b.father:
-        return align(a.father.parts, b.father.parts)[0]
+        return align(a.father.parts, b.father.parts, memo)[0]
     # One side's father against the other's surname parts (not its given name).
     for father, other in ((a.father, pair.b), (b.father, pair.a)):
         if father and len(other.parts) > 1:
             gi = _given_index(other)
             rest = [p for i, p in enumerate(other.parts) if i != gi]
-            return max(part_similarity(father.parts[0], p) for p in rest)
+            return max(part_similarity(father.parts[0], p, memo) for p in rest)
     return None
 
 
 def compare(a: Identity, b: Identity) -> Match:
     """How likely a and b are one person, 0..100, and why (reason codes)."""
-    pair = _best_pair(a, b)
+    memo = Memo()  # this call's only: see scoring.Memo
+    pair = _best_pair(a, b, memo)
     if pair is None:
         return Match(0.0, ())
     total = pair.score
@@ -136,7 +137,7 @@ def compare(a: Identity, b: Identity) -> Match:
     if crossed(pair.a_parts, pair.b_parts, pair.pairs):
         reasons.append("name_order_differs")
 
-    fs = _father_similarity(a, b, pair)
+    fs = _father_similarity(a, b, pair, memo)
     if fs is not None and fs >= SAME:
         total += FATHER_SAME
         reasons.append("same_father_name")
@@ -155,7 +156,7 @@ def compare(a: Identity, b: Identity) -> Match:
             total += max(YEAR_DIFFERS_MAX, YEAR_DIFFERS_PER_YEAR * (diff - 1))
             reasons.append("birth_year_differs")
 
-    if a.county and b.county and align(a.county.parts, b.county.parts)[0] >= SAME:
+    if a.county and b.county and align(a.county.parts, b.county.parts, memo)[0] >= SAME:
         total += COUNTY_SAME
         reasons.append("county_same")
 

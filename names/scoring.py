@@ -8,13 +8,12 @@ people: the given name and the father's name swapped) and for each part left ove
 
 from __future__ import annotations
 
-import functools
 import itertools
 
 from rapidfuzz import fuzz
 
 from .core import Name, Part
-from .keys import skeleton, vowel_key
+from .keys import skeleton_and_vowel_key
 
 # Parts beyond this are ignored in scoring (the assignment tries every order).
 MAX_PARTS = 6
@@ -30,23 +29,41 @@ SKELETON_WEIGHT = 0.8
 Pairs = tuple[tuple[int, int, float], ...]
 
 
-@functools.lru_cache(maxsize=65536)
-def _reading_similarity(a: str, b: str) -> float:
-    if a == b:
-        return 100.0
-    return max(
-        fuzz.ratio(a, b),
-        fuzz.ratio(vowel_key(a), vowel_key(b)) * VOWEL_WEIGHT,
-        fuzz.ratio(skeleton(a), skeleton(b)) * SKELETON_WEIGHT,
-    )
+class Memo:
+    """Readings' keys and similarities worked out within one comparison, reused by the rest
+    of it. Made per call and dropped with it: names must not outlive the request holding
+    them, so nothing here is kept at module level."""
+
+    __slots__ = ("keys", "sims")
+
+    def __init__(self) -> None:
+        self.keys: dict[str, tuple[str, str]] = {}
+        self.sims: dict[tuple[str, str], float] = {}
+
+    def similarity(self, a: str, b: str) -> float:
+        if a == b:
+            return 100.0
+        found = self.sims.get((a, b))
+        if found is not None:
+            return found
+        ka = self.keys.get(a) or self.keys.setdefault(a, skeleton_and_vowel_key(a))
+        kb = self.keys.get(b) or self.keys.setdefault(b, skeleton_and_vowel_key(b))
+        value = max(
+            fuzz.ratio(a, b),
+            fuzz.ratio(ka[1], kb[1]) * VOWEL_WEIGHT,
+            fuzz.ratio(ka[0], kb[0]) * SKELETON_WEIGHT,
+        )
+        self.sims[(a, b)] = value
+        return value
 
 
-def part_similarity(a: Part, b: Part) -> float:
+def part_similarity(a: Part, b: Part, memo: Memo | None = None) -> float:
     """0..100: the best similarity between any readings of two parts."""
+    memo = memo or Memo()
     best = 0.0
     for ra in a.readings[:3] or (a.folded,):
         for rb in b.readings[:3] or (b.folded,):
-            best = max(best, _reading_similarity(ra, rb))
+            best = max(best, memo.similarity(ra, rb))
             if best == 100.0:
                 return best
     return best
@@ -67,7 +84,9 @@ def _crosses(pairs: list[tuple[int, int]], pos_a: list[int], pos_b: list[int]) -
     )
 
 
-def align(a: tuple[Part, ...], b: tuple[Part, ...]) -> tuple[float, Pairs]:
+def align(
+    a: tuple[Part, ...], b: tuple[Part, ...], memo: Memo | None = None
+) -> tuple[float, Pairs]:
     """The best assignment of parts: (score, ((i, j, similarity), ...)), i in a, j in b.
 
     Tries every assignment of the shorter name's parts to the longer's (names have few
@@ -81,7 +100,8 @@ def align(a: tuple[Part, ...], b: tuple[Part, ...]) -> tuple[float, Pairs]:
     swap = len(a) > len(b)
     short, long_ = (b, a) if swap else (a, b)
     pos_s, pos_l = _canonical(short), _canonical(long_)
-    sims = [[part_similarity(p, q) for q in long_] for p in short]
+    memo = memo or Memo()
+    sims = [[part_similarity(p, q, memo) for q in long_] for p in short]
     best, best_perm = -1.0, tuple(range(len(short)))
     for perm in itertools.permutations(range(len(long_)), len(short)):
         value = sum(sims[i][j] for i, j in enumerate(perm)) / len(short)
