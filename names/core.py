@@ -114,12 +114,44 @@ def _from_uly(
     return part
 
 
-def _latin_token(tok: str) -> list[Part]:
+class _Lookups:
+    """The table look-ups of one parse, each done once: the cuts of a one-piece name ask
+    for the same pieces again and again. Made per parse and dropped with it, so nothing
+    keyed by a name outlives the call."""
+
+    __slots__ = ("_guess", "_near", "_pinyin")
+
+    def __init__(self) -> None:
+        self._near: dict[tuple[str, float], float] = {}
+        self._guess: dict[tuple[str, float], tuple[float, str]] = {}
+        self._pinyin: dict[str, list[str]] = {}
+
+    def closeness(self, piece: str, floor: float = 0.0) -> float:
+        found = self._near.get((piece, floor))
+        if found is None:
+            found = self._near[(piece, floor)] = closeness(piece, floor)
+        return found
+
+    def pinyin_guess(self, piece: str, floor: float) -> tuple[float, str]:
+        found = self._guess.get((piece, floor))
+        if found is None:
+            found = self._guess[(piece, floor)] = pinyin_guess(piece, floor)
+        return found
+
+    def pinyin_readings(self, piece: str) -> list[str]:
+        # Callers only read the list: one list serves every caller of this parse.
+        found = self._pinyin.get(piece)
+        if found is None:
+            found = self._pinyin[piece] = chinese.pinyin_readings(piece)
+        return found
+
+
+def _latin_token(tok: str, look: _Lookups) -> list[Part]:
     out = []
     for piece in _DOTS.split(tok):
         if not piece:
             continue
-        pinyin = chinese.pinyin_readings(piece)
+        pinyin = look.pinyin_readings(piece)
         uly = latin.uly(piece)
         # A J before a vowel is English/Turkish j, or German y (Jasin, Jusup): read both.
         alternative = latin.fold_uly("y" + uly[1:]) if uly[:1] == "j" else ""
@@ -138,7 +170,7 @@ def _hani_token(tok: str) -> list[Part]:
     return out
 
 
-def _token_parts(tok: str, hint_script: str) -> list[Part]:
+def _token_parts(tok: str, hint_script: str, look: _Lookups) -> list[Part]:
     script = detect_script(tok, hint_script)
     if script == HANI:
         return _hani_token(tok)
@@ -147,7 +179,7 @@ def _token_parts(tok: str, hint_script: str) -> list[Part]:
     if script == CYRL:
         return [p for piece in _DOTS.split(tok) if (p := _from_uly(piece, cyrillic.uly(piece)))]
     if script == LATN:
-        return _latin_token(tok)
+        return _latin_token(tok, look)
     return []
 
 
@@ -166,15 +198,16 @@ def parse(text: str, script: str = "") -> Name:
     parts: list[Part] = []
     tokens = [t[:MAX_TOKEN] for t in _TOKEN.findall(text) if any(char_script(ch) for ch in t)]
     mixed_case = any(not t.isupper() for t in tokens)
+    look = _Lookups()
     for tok in tokens:
         if len(parts) >= MAX_NAME_PARTS:
             break
-        found = _token_parts(tok, hint_script)
+        found = _token_parts(tok, hint_script, look)
         if mixed_case and tok.isupper() and len(tok) > 1:
             found = [dataclasses.replace(p, surname=True) for p in found]
         parts.extend(found)
     if len(parts) == 1 and len(tokens) == 1 and _joined_size(tokens[0]):
-        parts = _split_joined(tokens[0], parts[0])
+        parts = _split_joined(tokens[0], parts[0], look)
     return Name(text, detected, tuple(parts[:MAX_NAME_PARTS]))
 
 
@@ -201,62 +234,62 @@ _MIN_PIECE = 3
 _Cut = tuple[float, list[Part]]  # the nearer piece's closeness to a known name, the parts
 
 
-def _split_pinyin(token: str) -> _Cut | None:
+def _split_pinyin(token: str, look: _Lookups) -> _Cut | None:
     """Joined pinyin (maimaitituerxun) cut between syllables into two readable names."""
     best, cut, low = PINYIN_SPLIT_CLOSENESS, 0, 0.0
     for i in range(max(2, len(token) - MAX_PIECE), min(len(token) - 2, MAX_PIECE) + 1):
-        head = chinese.pinyin_readings(token[:i])
-        tail = chinese.pinyin_readings(token[i:]) if head else []
+        head = look.pinyin_readings(token[:i])
+        tail = look.pinyin_readings(token[i:]) if head else []
         if not tail:
             continue
         # A mean above best needs both above PINYIN_FLOOR: look-ups below it are spared.
-        near_head = closeness(head[0], PINYIN_FLOOR)
+        near_head = look.closeness(head[0], PINYIN_FLOOR)
         if (near_head + 100) / 2 <= best:
             continue  # the tail cannot bring the mean above best
-        near = (near_head, closeness(tail[0], PINYIN_FLOOR))
+        near = (near_head, look.closeness(tail[0], PINYIN_FLOOR))
         if sum(near) / 2 > best:
             best, cut, low = sum(near) / 2, i, min(near)
     if not cut:
         return None
-    return low, _latin_token(token[:cut]) + _latin_token(token[cut:])
+    return low, _latin_token(token[:cut], look) + _latin_token(token[cut:], look)
 
 
-def _piece(letters: str) -> tuple[float, list[str]]:
+def _piece(letters: str, look: _Lookups) -> tuple[float, list[str]]:
     """How near a piece of a one-piece Latin name is to a known name, and its readings:
     read as pinyin (names.chinese), as pinyin with a slip of the pen (the nearest known
     pinyin), or as Uyghur-style Latin, whichever is nearest."""
     # Only a piece above SPLIT_CLOSENESS makes a cut: look-ups below it are spared.
     options: list[tuple[float, list[str]]] = []
-    pinyin = chinese.pinyin_readings(letters)
+    pinyin = look.pinyin_readings(letters)
     if pinyin:
-        options.append((closeness(pinyin[0], SPLIT_CLOSENESS), pinyin))
-    near, reading = pinyin_guess(letters, SPLIT_CLOSENESS)
+        options.append((look.closeness(pinyin[0], SPLIT_CLOSENESS), pinyin))
+    near, reading = look.pinyin_guess(letters, SPLIT_CLOSENESS)
     if reading:
         options.append((near, [reading]))
     folded = latin.fold(letters)
-    options.append((closeness(folded, SPLIT_CLOSENESS), [folded]))
+    options.append((look.closeness(folded, SPLIT_CLOSENESS), [folded]))
     return max(options, key=lambda o: o[0])
 
 
-def _split_chinese(token: str) -> _Cut | None:
+def _split_chinese(token: str, look: _Lookups) -> _Cut | None:
     """Joined pinyin cut into names by names.chinese's own reading of its syllables."""
     found = chinese.pinyin_parts(token)
     if len(found) != 2:
         return None
     parts = [p for readings in found if (p := _part(token, readings, "")) is not None]
-    return min(closeness(r[0]) for r in found), parts
+    return min(look.closeness(r[0]) for r in found), parts
 
 
-def _split_latin(token: str) -> _Cut | None:
+def _split_latin(token: str, look: _Lookups) -> _Cut | None:
     """Joined pinyin (maimaitituerxun, with a slip: gluimireabulimiti) or Latin
     (memettursun) cut where both pieces are near known names."""
     letters = re.sub(r"[^a-z]", "", anyascii(token).lower())
     best, cut = SPLIT_CLOSENESS, None
     for i in _cuts(len(letters)):
-        near_head, head = _piece(letters[:i])
+        near_head, head = _piece(letters[:i], look)
         if near_head <= best:
             continue  # the cut cannot win whatever the tail: its look-ups are spared
-        near_tail, tail = _piece(letters[i:])
+        near_tail, tail = _piece(letters[i:], look)
         if min(near_head, near_tail) > best:
             best, cut = min(near_head, near_tail), (head, tail)
     if cut is None:
@@ -265,7 +298,7 @@ def _split_latin(token: str) -> _Cut | None:
     return best, [p for p in pieces if p is not None]
 
 
-def _split_reading(part: Part) -> list[Part] | None:
+def _split_reading(part: Part, look: _Lookups) -> list[Part] | None:
     """A one-piece reading (买买提吐尔逊 read as one) cut where both pieces are known names."""
     best, cut = SPLIT_CLOSENESS, None
     for reading in part.readings[:3]:
@@ -273,9 +306,9 @@ def _split_reading(part: Part) -> list[Part] | None:
             continue
         for i in _cuts(len(reading)):
             head, tail = reading[:i], reading[i:]
-            if closeness(head, SPLIT_CLOSENESS) <= best:
+            if look.closeness(head, SPLIT_CLOSENESS) <= best:
                 continue
-            near = min(closeness(head, SPLIT_CLOSENESS), closeness(tail, SPLIT_CLOSENESS))
+            near = min(look.closeness(head, SPLIT_CLOSENESS), look.closeness(tail, SPLIT_CLOSENESS))
             if near > best:
                 best, cut = near, (head, tail)
     if cut is None:
@@ -284,22 +317,26 @@ def _split_reading(part: Part) -> list[Part] | None:
     return [p for p in pieces if p is not None]
 
 
-def _split_joined(token: str, part: Part) -> list[Part]:
+def _split_joined(token: str, part: Part, look: _Lookups) -> list[Part]:
     """A name written in one piece, in Chinese characters or in pinyin, as a given and a
     father's name. Only then: a Latin name typed in one capitalised word (Muhemmetimin)
     is a compound name, not two."""
     script = detect_script(token)
-    if script == LATN and token.istitle() and not chinese.pinyin_readings(token):
+    if script == LATN and token.istitle() and not look.pinyin_readings(token):
         return [part]
     if script not in (LATN, HANI):
         return [part]
     if script == HANI:
-        return _split_reading(part) or [part]
+        return _split_reading(part, look) or [part]
     # The cut whose worse piece is nearer a known name: a slip of the pen can make
     # pinyin syllables of the wrong cut (abulimii|taihemaiti).
     cuts = [
         c
-        for c in (_split_chinese(token), _split_pinyin(token), _split_latin(token))
+        for c in (
+            _split_chinese(token, look),
+            _split_pinyin(token, look),
+            _split_latin(token, look),
+        )
         if c is not None
     ]
     return max(cuts, key=lambda c: c[0])[1] if cuts else [part]

@@ -25,9 +25,9 @@ def looked_up(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(piece)
         return guess(piece, floor)
 
-    def count_split(token: str, part: core.Part) -> list[core.Part]:
+    def count_split(token: str, part: core.Part, look: core._Lookups) -> list[core.Part]:
         seen.append("split:" + token)
-        return split(token, part)
+        return split(token, part, look)
 
     monkeypatch.setattr(core, "closeness", count_closeness)
     monkeypatch.setattr(core, "pinyin_guess", count_guess)
