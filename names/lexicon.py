@@ -8,6 +8,7 @@ one piece (maimaititursun, 买买提吐尔逊) is cut where both pieces are near
 from __future__ import annotations
 
 import functools
+import math
 
 from rapidfuzz import fuzz, process
 
@@ -64,6 +65,84 @@ def _of_length(which: int, size: int, cutoff: float) -> list[str]:
     return [c for c in dict.fromkeys(choices) if low <= len(c) <= high]
 
 
+# Below this cutoff the letters rule out too few strings to pay for the counting.
+_LETTERS_FROM = 70.0
+
+
+class _Letters:
+    """One list of the table's strings indexed by their letters, to skip the strings a
+    query cannot reach cutoff against before rapidfuzz compares any.
+
+    fuzz.ratio is 200 * LCS / (both lengths), and the LCS is at most the letters the two
+    have in common (counted with repeats): a string of length L needs at least
+    cutoff * (query length + L) / 200 of the query's letters. Each (letter, k) has the
+    bit set of strings holding at least k of that letter; the query's letters missing
+    from each string are counted on these bit sets (a saturating counter of big ints).
+    """
+
+    def __init__(self, choices: list[str]) -> None:
+        self.choices = choices
+        self.every = (1 << len(choices)) - 1
+        self.by_length: dict[int, int] = {}
+        self.holding: dict[tuple[str, int], int] = {}
+        for i, choice in enumerate(choices):
+            bit = 1 << i
+            self.by_length[len(choice)] = self.by_length.get(len(choice), 0) | bit
+            for letter in set(choice):
+                for k in range(1, choice.count(letter) + 1):
+                    self.holding[(letter, k)] = self.holding.get((letter, k), 0) | bit
+
+    def reachable(self, query: str, cutoff: float) -> list[str] | None:
+        """The choices, in their order, that may reach cutoff against query (every one that
+        does is among them); None when the letters rule out too few to be worth it."""
+        size = len(query)
+        if cutoff < _LETTERS_FROM or not size:
+            return None
+        low, high = _bounds(size, cutoff)
+        # Misses allowed per length (a margin of 1e-6 keeps rounding on the safe side).
+        allowed = {
+            n: size - math.ceil(cutoff * (size + n) / 200 - 1e-6)
+            for n in self.by_length
+            if low <= n <= high
+        }
+        allowed = {n: m for n, m in allowed.items() if m >= 0}
+        if not allowed:
+            return []
+        most = max(allowed.values())
+        # at_least[j]: the choices missing at least j of the query's letters.
+        at_least = [self.every] + [0] * (most + 1)
+        seen: dict[str, int] = {}
+        for letter in query:
+            seen[letter] = k = seen.get(letter, 0) + 1
+            miss = self.every & ~self.holding.get((letter, k), 0)
+            for j in range(most + 1, 0, -1):
+                at_least[j] |= at_least[j - 1] & miss
+        found = 0
+        for n, m in allowed.items():
+            found |= self.by_length[n] & ~at_least[m + 1]
+        if found.bit_count() * 8 > len(self.choices):
+            return None
+        bits = format(found, "b")[::-1]
+        out = []
+        i = bits.find("1")
+        while i >= 0:
+            out.append(self.choices[i])
+            i = bits.find("1", i + 1)
+        return out
+
+
+@functools.cache
+def _letters(which: int) -> _Letters:
+    choices = _pinyin()[0] if which == 3 else known_names()[which]
+    return _Letters(list(dict.fromkeys(choices)))
+
+
+def _choices(which: int, query: str, cutoff: float) -> list[str]:
+    """What _of_length gives, less strings the letters show cannot reach cutoff."""
+    reachable = _letters(which).reachable(query, cutoff)
+    return _of_length(which, len(query), cutoff) if reachable is None else reachable
+
+
 def closeness(piece: str, floor: float = 0.0) -> float:
     """How near piece is to a known name, 0..100 (as `scoring` compares readings).
 
@@ -79,7 +158,7 @@ def closeness(piece: str, floor: float = 0.0) -> float:
         if weight * 100 <= floor:
             continue
         cutoff = floor / weight
-        choices = _of_length(which, len(query), cutoff)
+        choices = _choices(which, query, cutoff)
         found = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         if found is not None:
             best = max(best, found[1] * weight)
@@ -101,7 +180,7 @@ def pinyin_guess(piece: str, floor: float = 0.0) -> tuple[float, str]:
     """How near piece (plain a-z) is to the pinyin of a known name, and that name's reading;
     (0.0, "") when not above floor."""
     found = process.extractOne(
-        piece, _of_length(3, len(piece), floor), scorer=fuzz.ratio, score_cutoff=floor
+        piece, _choices(3, piece, floor), scorer=fuzz.ratio, score_cutoff=floor
     )
     if found is None or found[1] <= floor:
         return 0.0, ""
