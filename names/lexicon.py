@@ -143,6 +143,23 @@ def _choices(which: int, query: str, cutoff: float) -> list[str]:
     return _of_length(which, len(query), cutoff) if reachable is None else reachable
 
 
+def _extract(which: int, query: str, cutoff: float) -> tuple[str, float] | None:
+    """The first best string of list which (in its order) against query, and its ratio;
+    None when none reaches cutoff. Below _LETTERS_FROM the strings that reach it are
+    looked for first (few, and cheap to find): when one does, it is the answer, as every
+    string at or above it is among them."""
+    if cutoff < _LETTERS_FROM:
+        near = _letters(which).reachable(query, _LETTERS_FROM)
+        if near is not None:
+            found = process.extractOne(query, near, scorer=fuzz.ratio, score_cutoff=_LETTERS_FROM)
+            if found is not None:
+                return found[0], found[1]
+    found = process.extractOne(
+        query, _choices(which, query, cutoff), scorer=fuzz.ratio, score_cutoff=cutoff
+    )
+    return None if found is None else (found[0], found[1])
+
+
 def closeness(piece: str, floor: float = 0.0) -> float:
     """How near piece is to a known name, 0..100 (as `scoring` compares readings).
 
@@ -158,8 +175,7 @@ def closeness(piece: str, floor: float = 0.0) -> float:
         if weight * 100 <= floor:
             continue
         cutoff = floor / weight
-        choices = _choices(which, query, cutoff)
-        found = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        found = _extract(which, query, cutoff)
         if found is not None:
             best = max(best, found[1] * weight)
     return best
@@ -179,9 +195,7 @@ def _pinyin_reading() -> dict[str, str]:
 def pinyin_guess(piece: str, floor: float = 0.0) -> tuple[float, str]:
     """How near piece (plain a-z) is to the pinyin of a known name, and that name's reading;
     (0.0, "") when not above floor."""
-    found = process.extractOne(
-        piece, _choices(3, piece, floor), scorer=fuzz.ratio, score_cutoff=floor
-    )
+    found = _extract(3, piece, floor)
     if found is None or found[1] <= floor:
         return 0.0, ""
     return float(found[1]), _pinyin_reading()[found[0]]
