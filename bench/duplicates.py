@@ -154,6 +154,7 @@ def run(opts: argparse.Namespace, db: str) -> None:
             "status",
             "sealed_name",
             "sealed_identity",
+            "reindex_due",
         ],
         "cases_personkey": ["person_id", "holder_id", "wrapped", "reason"],
         "cases_personbucket": ["person_id", "bucket", "version"],

@@ -226,6 +226,7 @@ def build(job: Job) -> tuple[int, int, int]:
                     "status": rng.choice(["missing", "camp", "detained", "unknown"]),
                     "sealed_name": os.urandom(120),
                     "sealed_identity": sealed,
+                    "reindex_due": False,
                 },
             )
             batch.add(

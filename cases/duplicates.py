@@ -15,8 +15,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Case, IntegerField, Sum, Value, When
+from django.db import connection, transaction
 
 import crypto
 import names
@@ -170,32 +169,50 @@ def index_for(staff: Staff, private_key: crypto.PrivateKey, person_id: uuid.UUID
 
 
 def candidates(
-    staff: Staff, key: bytes, identity: matching.Identity, limit: int = search.GATHER
+    staff: Staff,
+    key: bytes,
+    identity: matching.Identity,
+    limit: int = search.GATHER,
+    cap: int = search.CAP,
 ) -> list[tuple[uuid.UUID, int]]:
-    """(person id, summed weight of shared buckets), best first, as names.search.rank
-    ranks them (weight, then id): one query over the (bucket, person) index, only rows
-    of the current names.VERSION, only persons the staff member holds a key of."""
+    """(person id, summed weight of shared buckets), best first, as names.search ranks
+    them (weight, then id): one query, only rows of the current names.VERSION, only the
+    report's buckets on at most `cap` rows (each counted with an index-only LIMIT cap+1),
+    only persons the staff member holds a key of (before the LIMIT)."""
     weights = buckets.weights(key, identity)
     if not weights:
         return []
-    by_weight: dict[int, list[bytes]] = {}
-    for bucket, each in weights.items():
-        by_weight.setdefault(each, []).append(bucket)
-    weight = Case(
-        *(When(bucket__in=group, then=Value(w)) for w, group in sorted(by_weight.items())),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    held = PersonKey.objects.filter(holder_id=staff.holder_id).values("person_id")
-    rows = (
-        PersonBucket.objects.filter(bucket__in=list(weights), version=names.VERSION)
-        .filter(person_id__in=held)
-        .values("person_id")
-        .annotate(shared=Sum(weight))
-        .filter(shared__gt=0)
-        .order_by("-shared", "person_id")[:limit]
-    )
-    return [(row["person_id"], row["shared"]) for row in rows]
+    bucket_table = PersonBucket._meta.db_table
+    key_table = PersonKey._meta.db_table
+    values = ", ".join(["(%s, %s)"] * len(weights))
+    sql = f"""
+        WITH q(bucket, weight) AS (VALUES {values}),
+        usable AS (
+            SELECT q.bucket, q.weight FROM q
+             WHERE (SELECT count(*) FROM (
+                        SELECT 1 FROM {bucket_table} c
+                         WHERE c.bucket = q.bucket AND c.version = %s LIMIT %s
+                    ) AS n) <= %s
+        )
+        SELECT b.person_id, SUM(u.weight) AS shared
+          FROM usable u
+          JOIN {bucket_table} b ON b.bucket = u.bucket AND b.version = %s
+         WHERE EXISTS (SELECT 1 FROM {key_table} k
+                        WHERE k.person_id = b.person_id AND k.holder_id = %s)
+         GROUP BY b.person_id
+         ORDER BY shared DESC, b.person_id
+         LIMIT %s"""  # noqa: S608 - only table names and placeholders go in
+    params: list[bytes | int | str] = []
+    for bucket, weight in sorted(weights.items()):
+        params += [bucket, weight]
+    holder_field = PersonKey._meta.get_field("holder").target_field
+    holder = holder_field.get_db_prep_value(staff.holder_id, connection)
+    params += [names.VERSION, cap + 1, cap, names.VERSION, holder, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    to_id = PersonBucket._meta.get_field("person").target_field.to_python
+    return [(to_id(pid), int(shared)) for pid, shared in rows]
 
 
 @dataclass

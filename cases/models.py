@@ -98,7 +98,10 @@ class PersonBucket(models.Model):
     under the organisation's index key, so equal name parts of two reports meet here
     without the names. `version` is the names normalisation that made it."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="buckets")
+    # No index of its own: one_row_per_person_bucket leads with person.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="buckets", db_index=False
+    )
     bucket = models.BinaryField()
     version = models.PositiveSmallIntegerField()
 
@@ -106,8 +109,10 @@ class PersonBucket(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "bucket"], name="one_row_per_person_bucket")
         ]
-        # The proposal's lookup: the persons having any of a report's buckets.
-        indexes = [models.Index(fields=["bucket", "person"], name="person_bucket_lookup")]
+        # The proposal's lookup, index-only: how common a bucket is, and who has it.
+        indexes = [
+            models.Index(fields=["bucket", "version", "person"], name="person_bucket_lookup_v")
+        ]
 
     def __str__(self) -> str:
         return f"bucket of {self.person_id}"

@@ -23,6 +23,6 @@ from .variants import variants
 
 # The normalisation version: stored with every blind-index bucket, so that buckets made
 # by an older normalisation are found and rebuilt (`manage.py rebuild_buckets`).
-VERSION = 1
+VERSION = 2
 
 __all__ = ["VERSION", "Name", "Part", "detect_script", "hint", "parse", "score", "variants"]

@@ -12,6 +12,10 @@ Each bucket is crypto.blind_index(index_key, value, domain, BUCKET_BYTES), the d
                  (Ilhkam Tursunov and Ilham Tursun share "i:i|s:trsn")
     birth-year   the birth year
     county       each key of each part of the county
+    pair-year    each name-pair with the birth year, and pair-county each name-pair with
+                 the county's folded spelling, when both are known: a name pair is shared
+                 by many namesakes, its year or county is what tells them apart, and these
+                 buckets are rare enough to gather on where the name pair alone is not
 
 Nothing else is bucketed. Buckets are truncated to BUCKET_BYTES so that they are shared by
 chance too: a shared bucket suggests, it never proves, a shared value.
@@ -30,7 +34,14 @@ from .matching import Identity
 BUCKET_BYTES = 3
 
 # How much a shared bucket of each kind counts when gathering candidates (names.search).
-WEIGHTS = {"name-part": 1, "name-pair": 3, "birth-year": 1, "county": 1}
+WEIGHTS = {
+    "name-part": 1,
+    "name-pair": 3,
+    "birth-year": 1,
+    "county": 1,
+    "pair-year": 4,
+    "pair-county": 3,
+}
 
 
 def domain(kind: str) -> str:
@@ -58,15 +69,21 @@ def values(identity: Identity) -> set[tuple[str, str]]:
     """The (kind, value) pairs bucketed for a person; plaintext, never stored."""
     out: set[tuple[str, str]] = set()
     father = identity.father.parts[:1] if identity.father else ()
+    pairs: set[str] = set()
     for name in identity.names:
         for part in name.parts + father:
             out.update(("name-part", k) for k in part.keys)
-        out.update(("name-pair", v) for v in _pairs(name.parts + father))
+        pairs.update(_pairs(name.parts + father))
+    out.update(("name-pair", v) for v in pairs)
     if identity.birth_year:
         out.add(("birth-year", str(identity.birth_year)))
+        out.update(("pair-year", f"{v}@{identity.birth_year}") for v in pairs)
     if identity.county:
         for part in identity.county.parts:
             out.update(("county", k) for k in part.keys)
+        county = " ".join(p.folded for p in identity.county.parts if p.folded)
+        if county:
+            out.update(("pair-county", f"{v}@{county}") for v in pairs)
     return out
 
 

@@ -111,6 +111,7 @@ class DuplicatesTestCase(BaseTestCase):
             ("Abdukerim Ablet", "latin", 1971),
         ]
         memory = MemoryIndex(self.index_key)
+        narrow = MemoryIndex(self.index_key, cap=1)
         for i, (name, script, year) in enumerate(spellings):
             data = report_form_data(
                 name_1=name, script_1=script, name_2="", script_2="", birth_year=str(year)
@@ -123,6 +124,7 @@ class DuplicatesTestCase(BaseTestCase):
                 duplicates.sealed_identity(person.id, opened.key) or {}
             )
             memory.add(person.id.hex, identity)
+            narrow.add(person.id.hex, identity)
             self.assertEqual(i + 1, Person.objects.count())
         wanted = duplicates.identity_of(
             duplicates.report_identity(
@@ -137,6 +139,27 @@ class DuplicatesTestCase(BaseTestCase):
             {pid.hex: weight for pid, weight in found}, {k: v for k, v in shared.items() if v > 0}
         )
         self.assertGreaterEqual(len(found), 2)
+        # With a cap of one row, only buckets of a single person gather, in both.
+        with self.assertNumQueries(1):
+            capped = duplicates.candidates(ines, self.index_key, wanted, cap=1)
+        shared = narrow.shared(wanted)
+        self.assertEqual([pid.hex for pid, _ in capped], search.rank(shared))
+        self.assertEqual({pid.hex: weight for pid, weight in capped}, shared)
+        self.assertNotEqual(capped, found)
+
+    def test_it_does_not_gather_on_a_bucket_over_the_cap(self):
+        first = persons.create_from_report(self.ines, self.ines_key, self.cyrillic.id, "partly")
+        second = persons.create_from_report(self.ines, self.ines_key, self.latin.id, "partly")
+        bare = names.matching.identity(["Abdurehim Tursun"])
+        found = {pid for pid, _ in duplicates.candidates(self.ines, self.index_key, bare)}
+        self.assertEqual(found, {first.id, second.id})
+        # Every bucket of the bare name is on both persons: over a cap of one, none
+        # gathers, and the report gets no candidates rather than a slow lookup.
+        self.assertEqual(duplicates.candidates(self.ines, self.index_key, bare, cap=1), [])
+        memory = MemoryIndex(self.index_key, cap=1)
+        for person in (first, second):
+            memory.add(person.id.hex, duplicates.identity_of(self.identity(person)))
+        self.assertEqual(memory.shared(bare), {})
 
     def test_it_writes_no_buckets_for_a_staff_member_without_the_index_key(self):
         OrganisationKey.objects.filter(holder_id=self.ines.holder_id).delete()

@@ -27,7 +27,39 @@ def test_it_keys_the_buckets_by_kind_and_version() -> None:
 def test_it_buckets_only_names_pairs_year_and_county() -> None:
     person = matching.identity(["Memet Tursun"], father="Ablimit", birth_year=1978, county="Ghulja")
     kinds = {kind for kind, _ in buckets.values(person)}
-    assert kinds == {"name-part", "name-pair", "birth-year", "county"}
+    assert kinds == {
+        "name-part",
+        "name-pair",
+        "birth-year",
+        "county",
+        "pair-year",
+        "pair-county",
+    }
+
+
+def test_it_combines_name_pairs_with_year_and_county_only_when_known() -> None:
+    bare = matching.identity(["Memet Tursun"])
+    assert {kind for kind, _ in buckets.values(bare)} == {"name-part", "name-pair"}
+    dated = matching.identity(["Memet Tursun"], birth_year=1978)
+    pairs = {v for kind, v in buckets.values(dated) if kind == "name-pair"}
+    assert {v for kind, v in buckets.values(dated) if kind == "pair-year"} == {
+        f"{v}@1978" for v in pairs
+    }
+    placed = matching.identity(["Memet Tursun"], county="Ghulja")
+    assert {kind for kind, _ in buckets.values(placed)} == {
+        "name-part",
+        "name-pair",
+        "county",
+        "pair-county",
+    }
+
+
+def test_it_tells_namesakes_born_in_other_years_apart() -> None:
+    a = buckets.weights(KEY_A, matching.identity(["Memet Tursun"], birth_year=1978))
+    b = buckets.weights(KEY_A, matching.identity(["Memet Tursun"], birth_year=1979))
+    same = buckets.weights(KEY_A, matching.identity(["Мемет Турсун"], birth_year=1978))
+    assert max(a[x] for x in set(a) - set(b)) == buckets.WEIGHTS["pair-year"]
+    assert any(a.get(x) == buckets.WEIGHTS["pair-year"] for x in same)
 
 
 def _shared_pair(a: matching.Identity, b: matching.Identity) -> bool:

@@ -56,3 +56,20 @@ def test_it_finds_a_name_with_a_slip_of_the_pen_among_many_namesakes() -> None:
 def test_it_ranks_ties_between_string_and_integer_ids_without_comparing_them() -> None:
     shared: dict[Any, int] = {"b": 3, 2: 3, "a": 3, 1: 5}
     assert search.rank(shared) == [1, 2, "a", "b"]
+
+
+def test_it_does_not_gather_on_a_bucket_over_the_cap() -> None:
+    index = search.MemoryIndex(KEY, cap=2)
+    for i, year in enumerate((1970, 1978, 1985)):
+        index.add(i, matching.identity(["Memet Tursun"], birth_year=year))
+    # Every bucket of a bare "Memet Tursun" is on three persons: nobody is gathered.
+    assert index.shared(matching.identity(["Memet Tursun"])) == {}
+    assert index.candidates(matching.identity(["Memet Tursun"])) == []
+    # Its pairs with the year are on one person each: that one is gathered, alone.
+    found = index.candidates(matching.identity(["Memet Tursun"], birth_year=1978))
+    assert [pid for pid, _ in found] == [1]
+    # Under a higher cap the common buckets gather everyone again.
+    wide = search.MemoryIndex(KEY, cap=3)
+    for i, year in enumerate((1970, 1978, 1985)):
+        wide.add(i, matching.identity(["Memet Tursun"], birth_year=year))
+    assert set(wide.shared(matching.identity(["Memet Tursun"]))) == {0, 1, 2}
