@@ -35,8 +35,10 @@ from .matching import Identity, compare
 # How many persons the bucket query gathers before scoring.
 GATHER = 100
 
-# A bucket on more persons than this is not gathered on (bench/duplicates.py measures it).
-CAP = 2000
+# A bucket on more persons than this is not gathered on. It bounds what a lookup reads
+# (the report's buckets times CAP index entries) whatever the table's size; chosen by
+# measurement (docs/DUPLICATES.md, "Benchmark").
+CAP = 1000
 
 K = TypeVar("K", int, str)
 
