@@ -318,6 +318,9 @@ def measure(opts, ines, ines_key, index_key: bytes, queries: list[Query], data) 
                 trgm_found += 1
 
     known = len(numbers)
+    from names import search
+
+    print(f"Gathering: buckets on at most CAP {search.CAP} rows, GATHER {search.GATHER}")
     print(
         f"{len(queries)} new reports ({known} of existing persons, the rest unknown);"
         f" candidates per lookup: median {statistics.median(sizes_found):.0f},"
