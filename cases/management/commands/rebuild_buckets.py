@@ -9,18 +9,15 @@ counts only, never a name. Running it twice changes nothing the second time.
 
 from __future__ import annotations
 
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
-import crypto
 import names
-from accounts import keyring, services
+from accounts import keyring
 from audit import chain as audit
 from audit.models import Action
 from cases import duplicates
+from cases.management import shares
 from cases.models import Person, PersonBucket, PersonKey
-from crypto import recovery
 
 
 def old_rows() -> int:
@@ -35,23 +32,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **opts):
-        org = services.organisation()
-        if sys.stdin.isatty():
-            self.stdout.write(
-                f"Type {org.recovery_threshold} or more shares, one per line, then an empty line.\n"
-            )
-        shares = []
-        for line in sys.stdin:
-            if not line.strip():
-                break
-            shares.append(line.strip())
-        try:
-            recovery_key = recovery.recover(shares)
-        except crypto.RecoveryError as exc:
-            raise CommandError(str(exc)) from None
-        holder = org.recovery_holder
-        if recovery_key.public_key() != holder.public:
-            raise CommandError("These shares rebuild a different key than this organisation's.")
+        holder, recovery_key = shares.recovery_key(self)
         index_key = duplicates.index_key(holder, recovery_key)
         if index_key is None:
             raise CommandError("The recovery key holds no index key: nothing can be rebuilt.")

@@ -7,20 +7,18 @@ recovery key, which exists only in this process while the command runs.
 
 from __future__ import annotations
 
-import sys
 import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-import crypto
-from accounts import keyring, services
+from accounts import keyring
 from accounts.models import Reason, Role, Staff
 from audit import chain as audit
 from audit.models import Action
 from cases import case_keys
+from cases.management import shares
 from cases.models import PersonKey
-from crypto import recovery
 from intake.models import ReportKey
 
 
@@ -43,23 +41,7 @@ class Command(BaseCommand):
         staff = Staff.objects.select_related("holder").filter(username=opts["grant_to"]).first()
         if staff is None or not staff.is_active:
             raise CommandError("No active staff member with that login.")
-        org = services.organisation()
-        if sys.stdin.isatty():
-            self.stdout.write(
-                f"Type {org.recovery_threshold} or more shares, one per line, then an empty line.\n"
-            )
-        shares = []
-        for line in sys.stdin:
-            if not line.strip():
-                break
-            shares.append(line.strip())
-        try:
-            recovery_key = recovery.recover(shares)
-        except crypto.RecoveryError as exc:
-            raise CommandError(str(exc)) from None
-        holder = org.recovery_holder
-        if recovery_key.public_key() != holder.public:
-            raise CommandError("These shares rebuild a different key than this organisation's.")
+        holder, recovery_key = shares.recovery_key(self)
 
         # What recovery gives an intake member is what intake receives; anyone else is
         # granted it individually, so a later change of role keeps it.
