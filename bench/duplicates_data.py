@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import io
-import json
 import os
 import random
 import sys
@@ -215,7 +214,7 @@ def build(job: Job) -> tuple[int, int, int]:
             created = today - timedelta(days=rng.randint(0, 3000))
             # As cases.duplicates.index_person seals and buckets a person.
             data = duplicates.combined([duplicates.report_identity(c) for c in contents])
-            sealed = crypto.seal(key, json.dumps(data).encode(), duplicates._aad(person_id))
+            sealed, parsed = duplicates.seal_identity(person_id, key, data)
             batch.add(
                 "cases_person",
                 {
@@ -238,7 +237,7 @@ def build(job: Job) -> tuple[int, int, int]:
                     "reason": "intake",
                 },
             )
-            for bucket in buckets.of(job.index_key, duplicates.identity_of(data)):
+            for bucket in buckets.of(job.index_key, parsed):
                 batch.add(
                     "cases_personbucket",
                     {"person_id": person_id, "bucket": bucket, "version": names.VERSION},

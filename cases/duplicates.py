@@ -27,7 +27,7 @@ from audit.models import Action
 from intake import sealing
 from intake.forms import Script
 from intake.models import ReportKey
-from names import buckets, matching, search
+from names import buckets, matching, search, stored
 
 from . import duplicate_reasons, persons
 from .models import Person, PersonBucket, PersonKey, PersonReport
@@ -85,6 +85,14 @@ def combined(parts: list[dict]) -> dict:
 
 
 def identity_of(data: dict) -> matching.Identity:
+    """The parsed identity: kept in a sealed identity when it was indexed under the
+    current names.VERSION (seal_identity), else parsed from the names now."""
+    kept = data.get("parsed") or {}
+    if kept.get("version") == names.VERSION:
+        try:
+            return stored.load(kept["identity"])
+        except (KeyError, ValueError):
+            pass  # not expected from our own sealing: parse as for an older one
     return matching.identity(
         # The form's own script code: "pinyin" reads differently from other Latin.
         names=[(n["name"], n["script"]) for n in data["names"]],
@@ -92,6 +100,18 @@ def identity_of(data: dict) -> matching.Identity:
         birth_year=data["birth_year"],
         county=data["county"] or "",
     )
+
+
+def seal_identity(
+    person_id: uuid.UUID, person_key: bytes, data: dict
+) -> tuple[bytes, matching.Identity]:
+    """`data` (combined) sealed under the person's key with its parsed identity beside
+    it, and that identity: a proposal compares up to search.GATHER candidates and must
+    not parse each one again (identity_of reads it back)."""
+    parsed = identity_of({k: v for k, v in data.items() if k != "parsed"})
+    kept = {"version": names.VERSION, "identity": stored.dump(parsed)}
+    plain = json.dumps({**data, "parsed": kept}).encode()
+    return crypto.seal(person_key, plain, _aad(person_id)), parsed
 
 
 def report_content(
@@ -145,9 +165,8 @@ def index_person(
             parts.append(report_identity(report_content(holder.pk, private_key, report_id)))
         except keyring.NoAccess:
             continue  # a case's keys travel together (case_keys): not expected
-    data = combined(parts)
-    rows = buckets.of(key, identity_of(data))
-    sealed = crypto.seal(person_key, json.dumps(data).encode(), _aad(person_id))
+    sealed, parsed = seal_identity(person_id, person_key, combined(parts))
+    rows = buckets.of(key, parsed)
     with transaction.atomic():
         Person.objects.filter(id=person_id).update(sealed_identity=sealed)
         PersonBucket.objects.filter(person_id=person_id).delete()

@@ -5,6 +5,7 @@ looked up for the persons the staff member holds."""
 from __future__ import annotations
 
 import os
+from unittest import mock
 
 import crypto
 import names
@@ -12,7 +13,7 @@ from accounts.models import OrganisationKey
 from cases import duplicates, persons, services
 from cases.models import Person, PersonBucket
 from crypto.blind import INDEX_KEY_SIZE
-from names import search
+from names import matching, search, stored
 from names.search import MemoryIndex
 from tests.base import BaseTestCase
 from tests.reports import report_form_data, report_named
@@ -187,3 +188,43 @@ class DuplicatesTestCase(BaseTestCase):
         with self.assertRaises(crypto.DecryptionError):
             duplicates.sealed_identity(second.id, opened.key)
         self.assertEqual(self.identity(first)["birth_year"], 1984)
+
+    def test_it_keeps_the_parsed_identity_in_the_sealed_one(self):
+        person = persons.create_from_report(self.ines, self.ines_key, self.cyrillic.id, "partly")
+        data = self.identity(person)
+        self.assertEqual(data["parsed"]["version"], names.VERSION)
+        parsed = matching.identity(
+            [("Абдурехим Турсун", "cyrillic")], father="Tursun", birth_year=1984, county="Yarkand"
+        )
+        self.assertEqual(stored.load(data["parsed"]["identity"]), parsed)
+
+    def test_it_proposes_without_parsing_a_candidates_names_again(self):
+        first = persons.create_from_report(self.ines, self.ines_key, self.cyrillic.id, "partly")
+        self.client.post(
+            "/en/report/",
+            report_form_data(name_1="Abdurehim Tursunov", script_1="latin", name_2="", script_2=""),
+        )
+        second = persons.create_from_report(
+            self.ines,
+            self.ines_key,
+            report_named("Abdurehim Tursunov", self.ines, self.ines_key).id,
+            "partly",
+        )
+        with mock.patch.object(duplicates.matching, "identity", wraps=matching.identity) as parsing:
+            shown = duplicates.propose(self.ines, self.ines_key, self.index_key, self.latin.id)
+        self.assertEqual({p.person_id for p in shown}, {first.id, second.id})
+        self.assertEqual(parsing.call_count, 1)  # the new report's names only
+
+    def test_it_parses_again_what_an_older_normalisation_kept(self):
+        data = {
+            "names": [{"name": "Абдурехим Турсун", "script": "cyrillic"}],
+            "father": "",
+            "birth_year": 1984,
+            "county": "",
+        }
+        other = stored.dump(matching.identity(["Memet Ablet"]))
+        old = {**data, "parsed": {"version": names.VERSION - 1, "identity": other}}
+        fresh = matching.identity([("Абдурехим Турсун", "cyrillic")], birth_year=1984)
+        self.assertEqual(duplicates.identity_of(old), fresh)
+        current = {**data, "parsed": {"version": names.VERSION, "identity": other}}
+        self.assertEqual(duplicates.identity_of(current), stored.load(other))
