@@ -16,42 +16,17 @@ elements that are missing are listed by key before anything is drafted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from . import facts
-from .facts import NOT_KNOWN, PartialDate
+from .facts import ETHNICITY, NOT_KNOWN, RELATIONSHIP, SEX, WHAT_HAPPENED, Case
 
-# The six elements without which the WGEID does not take up a case. The keys are those of
-# the draft fields that carry them.
-MINIMUM: tuple[tuple[str, str], ...] = (
-    ("name", "Full name of the missing person"),
-    ("date", "Date of disappearance"),
-    ("place", "Place of arrest or abduction, or where the person was last seen"),
-    ("responsible", "Forces believed responsible"),
-    ("steps", "Steps taken to find the person"),
-    ("source", "Identity of the submitting organisation or person"),
-)
+# The six elements without which the WGEID does not take up a case: (key, heading). The
+# keys are those of the draft fields that carry them.
+MINIMUM = facts.MINIMUM
 
-SEX = {"female": "Female", "male": "Male"}
-ETHNICITY = {
-    "uyghur": "Uyghur",
-    "kazakh": "Kazakh",
-    "kyrgyz": "Kyrgyz",
-    "uzbek": "Uzbek",
-    "tatar": "Tatar",
-    "hui": "Hui",
-}
-WHAT_HAPPENED = {
-    "detained": "Detained by police or state security",
-    "camp": "Taken to a camp",
-    "prison": "Held in prison",
-    "sentenced": "Sentenced",
-    "restricted": "Released, but under restrictions",
-    "died": "Reported to have died",
-    "unknown": "Contact lost; what happened is not known",
-}
 # The same, as a sentence about the person ("She was reportedly taken to a camp.").
 STATUS = {
     "detained": "{he} was reportedly detained by police or state security.",
@@ -61,20 +36,6 @@ STATUS = {
     "restricted": "{he} was reportedly released, but is kept under restrictions.",
     "died": "{he} reportedly died.",
     "unknown": "Contact with {him} was lost; what happened is not known.",
-}
-# Those the WGEID's mandate covers: state agents, or those acting with their acquiescence.
-STATE = {
-    "police": "Police or state security",
-    "camp-prison": "Camp or prison authorities",
-    "other-state": "Other state officials",
-}
-RELATIONSHIP = {
-    "parent": "a parent of the missing person",
-    "child": "a son or daughter of the missing person",
-    "sibling": "a brother or sister of the missing person",
-    "spouse": "the husband or wife of the missing person",
-    "relative": "a relative of the missing person",
-    "friend": "a friend or neighbour of the missing person",
 }
 CONFIDENTIAL = "confidential (source requests confidentiality)"
 ANNEXES = (
@@ -116,94 +77,6 @@ class Draft:
         return "\n\n".join(f"{f.heading}\n{f.text}" for f in self.fields)
 
 
-# Reading the reports
-
-
-class _Case:
-    """What the drafts need from the reports, read once."""
-
-    def __init__(self, contents: object) -> None:
-        self.reports = facts.reports(contents)
-        self.names = facts.names(self.reports)
-        self.gone = facts.dates(self.reports, "disappearance", "date")
-        self.when, self.other_dates = facts.best_date(self.gone)
-        self.born = facts.dates(self.reports, "missing", "birth_date")
-
-    def __repr__(self) -> str:
-        return f"_Case(reports={len(self.reports)})"
-
-    def values(self, section: str, key: str) -> tuple[str, ...]:
-        return facts.values(self.reports, section, key)
-
-    def codes(self, section: str, key: str, known: Mapping[str, str]) -> tuple[str, ...]:
-        """The distinct answers to a choice, in words; a code of another form version is
-        kept as it was stored."""
-        return facts.distinct(known.get(v, v) for v in self.values(section, key))
-
-    def sex(self) -> str:
-        known = [v for v in self.values("missing", "sex") if v in SEX]
-        return known[0] if len(known) == 1 else ""
-
-    def birth_year(self) -> int | None:
-        best, others = facts.best_date(self.born)
-        years = {d.year for d in (best, *others) if d is not None}
-        return years.pop() if len(years) == 1 else None
-
-    def responsible(self) -> tuple[str, ...]:
-        """The state agents the reports name, in words ("unknown", "other" and nothing do
-        not count: the WGEID takes up a case only when state agents are believed
-        responsible, or those acting with their support or acquiescence)."""
-        return facts.distinct(
-            STATE.get(v, v)
-            for v in self.values("disappearance", "responsible")
-            if v not in ("unknown", "other")
-        )
-
-    def reporter_names(self) -> tuple[str, ...]:
-        return self.values("reporter", "reporter_name")
-
-    def contacts(self) -> tuple[str, ...]:
-        return self.values("reporter", "contact")
-
-    def parents(self) -> tuple[str, ...]:
-        return self.values("missing", "father_name") + self.values("missing", "mother_name")
-
-    def own_names(self) -> tuple[str, ...]:
-        return tuple(n.text for n in self.names)
-
-
-def _missing(case: _Case) -> tuple[str, ...]:
-    present = {
-        "name": bool(case.names),
-        "date": case.when is not None,
-        "place": bool(case.values("disappearance", "place")),
-        "responsible": bool(case.responsible()),
-        "steps": bool(case.values("disappearance", "steps_taken")),
-        "source": bool(case.reporter_names()),
-    }
-    return tuple(key for key, _heading in MINIMUM if not present[key])
-
-
-def minimum_elements(contents: object) -> tuple[str, ...]:
-    """The keys of the WGEID's minimum elements (MINIMUM) that the reports do not give.
-    A date known only to the year is present (its draft says how precise it is); a
-    responsible party the reporter does not know, or did not say was of the state, is
-    missing; the source is present when a report gives the reporter's name."""
-    return _missing(_Case(contents))
-
-
-def _urgency(when: PartialDate | None, today: date) -> tuple[bool, bool]:
-    """(urgent, related): the disappearance falls within the three months before today,
-    or else within the year before it. A month counts when any of its days is in the
-    window; a year alone never makes a case urgent, since the WGEID needs the
-    disappearance shown to be within the three months, but may make it related."""
-    if when is None or when.first() > today:
-        return False, False
-    urgent = when.precision != "year" and when.last() >= facts.months_before(today, 3)
-    related = not urgent and when.last() >= facts.months_before(today, 12)
-    return urgent, related
-
-
 def _joined(values: Sequence[str], between: str = "; ") -> str:
     return between.join(values) if values else NOT_KNOWN
 
@@ -216,15 +89,23 @@ def _differing(values: Sequence[str]) -> str:
     return f"{'; '.join(values)} (the reports differ)"
 
 
-def _draft(template: str, case: _Case, today: date, fields: list[Field]) -> Draft:
-    urgent, related = _urgency(case.when, today)
-    return Draft(template, tuple(fields), _missing(case), urgent, related)
+def minimum_elements(contents: object) -> tuple[str, ...]:
+    """The keys of the WGEID's minimum elements (MINIMUM) that the reports do not give.
+    A date known only to the year is present (its draft says how precise it is); a
+    responsible party the reporter does not know, or did not say was of the state, is
+    missing; the source is present when a report gives the reporter's name."""
+    return Case(contents).missing()
+
+
+def _draft(template: str, case: Case, today: date, fields: list[Field]) -> Draft:
+    urgent, related = case.urgency(today)
+    return Draft(template, tuple(fields), case.missing(), urgent, related)
 
 
 # The WGEID case
 
 
-def _date_of_disappearance(case: _Case) -> str:
+def _date_of_disappearance(case: Case) -> str:
     words = facts.date_words(case.gone)
     if case.when is not None and case.when.precision == "year":
         words += (
@@ -234,7 +115,7 @@ def _date_of_disappearance(case: _Case) -> str:
     return words
 
 
-def _urgency_words(case: _Case, today: date) -> str:
+def _urgency_words(case: Case, today: date) -> str:
     """Whether the urgent procedure applies, and why. The WGEID counts from the day it
     receives the case; the draft counts from today, so a case that waits loses time."""
     when = case.when
@@ -242,7 +123,7 @@ def _urgency_words(case: _Case, today: date) -> str:
         return "Cannot be assessed: the date of disappearance is not known."
     if when.first() > today:
         return "Cannot be assessed: the date of disappearance is after today."
-    urgent, related = _urgency(when, today)
+    urgent, related = case.urgency(today)
     on = f"{today.day} {facts.MONTHS[today.month]} {today.year}"
     if urgent:
         partly = " (at least in part: the exact day is not known)" if when.day is None else ""
@@ -279,7 +160,7 @@ def _named(reporter_named: bool | Sequence[bool], index: int) -> bool:
     return index < len(reporter_named) and reporter_named[index] is True
 
 
-def _source(case: _Case, organisation: str, reporter_named: bool | Sequence[bool]) -> str:
+def _source(case: Case, organisation: str, reporter_named: bool | Sequence[bool]) -> str:
     lines = [f"Submitted by: {facts.text(organisation) or NOT_KNOWN}."]
     for index, report in enumerate(case.reports):
         reporter = facts.part(report, "reporter")
@@ -306,7 +187,8 @@ def wgeid(
     for. `reporter_named` is the consent "including who I am", for all reports or one
     per report in `contents`' order; a source not named reads as confidential and its
     name is withheld from the free text. No contact, witness or threat is drafted."""
-    case = _Case(contents)
+    case = Case(contents)
+    today = facts.day_of(today)
     unnamed = [
         name
         for index, report in enumerate(case.reports)
@@ -340,8 +222,8 @@ def wgeid(
         Field(
             "other_names", "Other names and spellings", _joined([n.line() for n in others], "\n")
         ),
-        Field("father_name", "Father's name", _joined(case.values("missing", "father_name"))),
-        Field("mother_name", "Mother's name", _joined(case.values("missing", "mother_name"))),
+        Field("father_name", "Father's name", free("missing", "father_name")),
+        Field("mother_name", "Mother's name", free("missing", "mother_name")),
         Field("sex", "Sex", _differing(case.codes("missing", "sex", SEX | {"unknown": ""}))),
         Field("birth_date", "Date of birth", born),
         Field(
@@ -392,32 +274,27 @@ def wgeid(
 # Descriptions without a name
 
 
-def _description(case: _Case, with_county: bool) -> str:
-    """ "A Uyghur woman born in 1984 from Ghulja city": sex, ethnicity, birth year and home
-    county, as far as the reports agree on them."""
-    sex = case.sex()
+def _description(case: Case, county: str = "") -> str:
+    """ "A Uyghur woman born in 1984 from Ghulja city": sex, ethnicity and birth year as far
+    as the reports agree on them, and the county when given."""
     born = case.birth_year()
     gone = case.when.year if case.when else None
     child = born is not None and gone is not None and gone - born < 18
     noun = {"female": "girl" if child else "woman", "male": "boy" if child else "man"}
-    ethnicities = [v for v in case.values("missing", "ethnicity") if v in ETHNICITY]
-    ethnic = ETHNICITY[ethnicities[0]] if len(ethnicities) == 1 else ""
-    words = " ".join(w for w in (ethnic, noun.get(sex, "person")) if w)
-    article = "An" if words.startswith("Uzbek") else "A"
-    text = f"{article} {words}"
+    words = " ".join(w for w in (case.ethnicity(), noun.get(case.sex(), "person")) if w)
+    text = f"{'An' if words.startswith('Uzbek') else 'A'} {words}"
     if born is not None:
         text += f" born in {born}"
-    counties = case.values("missing", "home_county")
-    if with_county and counties:
-        text += f" from {counties[0]}"  # other spellings of it, or a move, are left out
+    if county:
+        text += f" from {county}"
     return text
 
 
-def _pronouns(case: _Case) -> tuple[str, str]:
+def _pronouns(case: Case) -> tuple[str, str]:
     return {"female": ("She", "her"), "male": ("He", "him")}.get(case.sex(), ("The person", "them"))
 
 
-def _status_sentences(case: _Case) -> str:
+def _status_sentences(case: Case) -> str:
     he, him = _pronouns(case)
     sentences = []
     for code in case.values("disappearance", "what_happened"):
@@ -427,7 +304,7 @@ def _status_sentences(case: _Case) -> str:
     return " ".join(facts.distinct(sentences))
 
 
-def _summary(case: _Case, subject: str, place: str) -> str:
+def _summary(case: Case, subject: str, place: str) -> str:
     when = case.when
     on = ""
     if when is not None:
@@ -441,7 +318,8 @@ def partner(contents: object, organisation: str, today: date) -> Draft:
     named; no reporter, witness, contact, ID number or village. Free text the reporter
     wrote (steps, narrative, last contact) is left out, since it names people and places
     the reporter; the place and facility are kept with every known name withheld."""
-    case = _Case(contents)
+    case = Case(contents)
+    today = facts.day_of(today)
     hidden = {
         *facts.names_to_withhold(case.own_names() + case.parents() + case.reporter_names()),
         *case.contacts(),
@@ -453,7 +331,9 @@ def partner(contents: object, organisation: str, today: date) -> Draft:
     def free(section: str, key: str) -> str:
         return _joined([facts.withhold(v, hidden) for v in case.values(section, key)])
 
-    description = facts.withhold(_description(case, with_county=True), hidden)
+    counties = case.values("missing", "home_county")
+    # Other spellings of the county, or a later move, are left out of the description.
+    description = _description(case, facts.withhold(counties[0], hidden) if counties else "")
     place = free("disappearance", "place")
     places = case.values("disappearance", "place")
     first_place = facts.withhold(places[0], hidden) if places else ""
@@ -482,7 +362,8 @@ def public(contents: object, organisation: str, today: date, narrative: bool) ->
     reporter's narrative only with `narrative` (full public use). Never the reporter,
     witnesses, contacts, threats, relatives at home, the ID number or the village: those
     names and strings are withheld from the free text it carries."""
-    case = _Case(contents)
+    case = Case(contents)
+    today = facts.day_of(today)
     own = case.own_names()
     hidden = {
         *facts.names_to_withhold(case.reporter_names() + case.parents(), keep=own),
@@ -499,7 +380,7 @@ def public(contents: object, organisation: str, today: date, narrative: bool) ->
     place = free("disappearance", "place")
     places = case.values("disappearance", "place")
     first_place = facts.withhold(places[0], hidden) if places else ""
-    described = _description(case, with_county=False)
+    described = _description(case)
     subject = f"{name.text}, {described[0].lower()}{described[1:]}," if name else described
     born = case.birth_year()
     fields = [

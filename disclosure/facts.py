@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 NOT_KNOWN = "Not known"
 WITHHELD = "[withheld]"
@@ -191,6 +191,11 @@ def date_words(candidates: Sequence[PartialDate]) -> str:
     return f"{best.words()}. The reports differ: another report gives {said}."
 
 
+def day_of(today: date) -> date:
+    """A datetime passed as today counts as its date (the two do not compare)."""
+    return today.date() if isinstance(today, datetime) else today
+
+
 def months_before(today: date, months: int) -> date:
     """The same day `months` calendar months earlier (the month's last day if shorter)."""
     index = today.year * 12 + today.month - 1 - months
@@ -274,18 +279,22 @@ def _is_cjk(value: str) -> bool:
 
 def withhold(value: str, strings: Iterable[str]) -> str:
     """`value` with every occurrence of `strings` replaced by "[withheld]", ignoring case.
-    A word that starts with one of them is withheld whole, so that a name with a suffix
-    attached (Uyghur and Kazakh attach case endings) is caught; characters, which have no
-    spaces between words, are matched anywhere."""
+    Names in Uyghur and Kazakh take case endings, so a word that starts with a string of
+    four letters or more is withheld whole; a shorter one ("Ali", "Ma") only as a word
+    of its own, so that it does not take every word that starts like it. Characters,
+    written without spaces between words, are matched anywhere."""
     wanted = sorted({s for s in strings if len(s) >= 2}, key=len, reverse=True)
     if not value or not wanted:
         return value
-    patterns = [
-        re.escape(s) if _is_cjk(s) else rf"(?<!\w){re.escape(s)}\w*"
-        for s in (unicodedata.normalize("NFC", s) for s in wanted)
-    ]
-    masked = re.compile("|".join(patterns), re.IGNORECASE).sub(WITHHELD, value)
-    return masked
+    patterns = []
+    for string in (unicodedata.normalize("NFC", s) for s in wanted):
+        if _is_cjk(string):
+            patterns.append(re.escape(string))
+        elif len(string) >= 4:
+            patterns.append(rf"(?<!\w){re.escape(string)}\w*")
+        else:
+            patterns.append(rf"(?<!\w){re.escape(string)}(?!\w)")
+    return re.compile("|".join(patterns), re.IGNORECASE).sub(WITHHELD, value)
 
 
 def names_to_withhold(names_: Iterable[str], keep: Iterable[str] = ()) -> set[str]:
@@ -297,3 +306,132 @@ def names_to_withhold(names_: Iterable[str], keep: Iterable[str] = ()) -> set[st
         found.add(name)
         found.update(p for p in name_parts(name) if same_key(p) not in kept)
     return found
+
+
+# The form's choices, in the English of a submission.
+
+SEX = {"female": "Female", "male": "Male"}
+ETHNICITY = {
+    "uyghur": "Uyghur",
+    "kazakh": "Kazakh",
+    "kyrgyz": "Kyrgyz",
+    "uzbek": "Uzbek",
+    "tatar": "Tatar",
+    "hui": "Hui",
+}
+WHAT_HAPPENED = {
+    "detained": "Detained by police or state security",
+    "camp": "Taken to a camp",
+    "prison": "Held in prison",
+    "sentenced": "Sentenced",
+    "restricted": "Released, but under restrictions",
+    "died": "Reported to have died",
+    "unknown": "Contact lost; what happened is not known",
+}
+# Those the WGEID's mandate covers: state agents, or those acting with their acquiescence.
+STATE = {
+    "police": "Police or state security",
+    "camp-prison": "Camp or prison authorities",
+    "other-state": "Other state officials",
+}
+RELATIONSHIP = {
+    "parent": "a parent of the missing person",
+    "child": "a son or daughter of the missing person",
+    "sibling": "a brother or sister of the missing person",
+    "spouse": "the husband or wife of the missing person",
+    "relative": "a relative of the missing person",
+    "friend": "a friend or neighbour of the missing person",
+}
+
+# The six elements without which the WGEID does not take up a case. The keys are those of
+# the draft fields that carry them.
+MINIMUM: tuple[tuple[str, str], ...] = (
+    ("name", "Full name of the missing person"),
+    ("date", "Date of disappearance"),
+    ("place", "Place of arrest or abduction, or where the person was last seen"),
+    ("responsible", "Forces believed responsible"),
+    ("steps", "Steps taken to find the person"),
+    ("source", "Identity of the submitting organisation or person"),
+)
+
+
+class Case:
+    """What the drafts need from the reports about one person, read once."""
+
+    def __init__(self, contents: object) -> None:
+        self.reports = reports(contents)
+        self.names = names(self.reports)
+        self.gone = dates(self.reports, "disappearance", "date")
+        self.when = best_date(self.gone)[0]
+        self.born = dates(self.reports, "missing", "birth_date")
+
+    def __repr__(self) -> str:
+        return f"Case(reports={len(self.reports)})"
+
+    def values(self, section: str, key: str) -> tuple[str, ...]:
+        return values(self.reports, section, key)
+
+    def codes(self, section: str, key: str, known: Mapping[str, str]) -> tuple[str, ...]:
+        """The distinct answers to a choice, in words; a code of another form version is
+        kept as it was stored."""
+        return distinct(known.get(v, v) for v in self.values(section, key))
+
+    def sex(self) -> str:
+        """ "female" or "male" when the reports say so and agree; else ""."""
+        known = [v for v in self.values("missing", "sex") if v in SEX]
+        return known[0] if len(known) == 1 else ""
+
+    def ethnicity(self) -> str:
+        known = [ETHNICITY[v] for v in self.values("missing", "ethnicity") if v in ETHNICITY]
+        return known[0] if len(known) == 1 else ""
+
+    def birth_year(self) -> int | None:
+        """The year of birth when the reports agree on it."""
+        years = {d.year for d in self.born}
+        return years.pop() if len(years) == 1 else None
+
+    def responsible(self) -> tuple[str, ...]:
+        """The state agents the reports name, in words ("unknown", "other" and nothing do
+        not count: the WGEID takes up a case only when state agents are believed
+        responsible, or those acting with their support or acquiescence)."""
+        return distinct(
+            STATE.get(v, v)
+            for v in self.values("disappearance", "responsible")
+            if v not in ("unknown", "other")
+        )
+
+    def reporter_names(self) -> tuple[str, ...]:
+        return self.values("reporter", "reporter_name")
+
+    def contacts(self) -> tuple[str, ...]:
+        return self.values("reporter", "contact")
+
+    def parents(self) -> tuple[str, ...]:
+        return self.values("missing", "father_name") + self.values("missing", "mother_name")
+
+    def own_names(self) -> tuple[str, ...]:
+        return tuple(n.text for n in self.names)
+
+    def missing(self) -> tuple[str, ...]:
+        """The keys of MINIMUM the reports do not give, in its order."""
+        present = {
+            "name": bool(self.names),
+            "date": self.when is not None,
+            "place": bool(self.values("disappearance", "place")),
+            "responsible": bool(self.responsible()),
+            "steps": bool(self.values("disappearance", "steps_taken")),
+            "source": bool(self.reporter_names()),
+        }
+        return tuple(key for key, _heading in MINIMUM if not present[key])
+
+    def urgency(self, today: date) -> tuple[bool, bool]:
+        """(urgent, related): the disappearance falls within the three months before today,
+        or else within the year before it. A month counts when any of its days is in the
+        window; a year alone never makes a case urgent, since the WGEID needs the
+        disappearance shown to be within the three months, but may make it related."""
+        when = self.when
+        if when is None or when.first() > today:
+            return False, False
+        urgent = when.precision != "year" and when.last() >= months_before(today, 3)
+        related = not urgent and when.last() >= months_before(today, 12)
+        return urgent, related

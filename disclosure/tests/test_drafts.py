@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -233,6 +233,11 @@ def test_it_never_marks_a_year_alone_urgent() -> None:
     assert (old.urgent, old.related_urgent) == (False, False)
 
 
+def test_it_takes_a_datetime_for_today() -> None:
+    report = aygul(disappearance={"date": when(2026, 9, 30)})
+    assert drafts.wgeid([report], ORGANISATION, datetime(2026, 11, 30, 9, 0), False).urgent
+
+
 def test_it_does_not_mark_a_date_after_today() -> None:
     draft = wgeid(aygul(disappearance={"date": when(2026, 12, 5)}))
     assert (draft.urgent, draft.related_urgent) == (False, False)
@@ -295,6 +300,15 @@ def test_it_never_gives_the_wgeid_contacts_witnesses_or_threats() -> None:
         assert secret not in text
 
 
+def test_it_withholds_a_confidential_parent_from_the_parents_fields() -> None:
+    father = aygul(reporter={"reporter_name": "Niyaz Qadir", "relationship": "parent"})
+    draft = wgeid(father, named=False)
+    assert text_of(draft, "father_name") == "[withheld]"
+    assert "Qadir" not in draft.text()
+    assert text_of(draft, "name") == "Aygul Niyaz"
+    assert text_of(wgeid(father, named=True), "father_name") == "Niyaz Qadir"
+
+
 def test_it_names_nobody_to_partners() -> None:
     first, second = aygul(), cousin()
     draft = drafts.partner([first, second], ORGANISATION, TODAY)
@@ -328,6 +342,18 @@ def test_it_withholds_a_name_the_place_carries_from_partners() -> None:
     report = aygul(disappearance={"place": "Outside the house of Niyaz Qadir in Ghulja"})
     place = text_of(drafts.partner([report], ORGANISATION, TODAY), "place")
     assert place == "Outside the house of [withheld] in Ghulja"
+
+
+def test_it_withholds_a_name_with_a_case_ending_and_a_short_name_only_as_a_word() -> None:
+    report = aygul(
+        missing={"names": [{"name": "Ma Li", "script": "pinyin"}], "home_county": "Lixian"},
+        disappearance={"place": "ئايگۈلنىڭ ئۆيى, near Ma's shop, Mali road", "facility": "Li"},
+        reporter={"reporter_name": "ئايگۈل"},
+    )
+    draft = drafts.partner([report], ORGANISATION, TODAY)
+    assert text_of(draft, "place") == "[withheld] ئۆيى, near [withheld]'s shop, Mali road"
+    assert text_of(draft, "facility") == "[withheld]"
+    assert text_of(draft, "person") == "A Uyghur woman born in 1984 from Lixian."
 
 
 def test_it_publishes_the_missing_persons_name_and_nobody_elses() -> None:
