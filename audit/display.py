@@ -54,6 +54,7 @@ KIND_WORDS: dict[str, Promise] = {
     "event": _("timeline entry"),
     "note": _("note"),
     "passkey": _("passkey"),
+    "export": _("export"),
 }
 SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
     Action.ORGANISATION_CREATED: ("organisation", STAFF),
@@ -93,7 +94,11 @@ SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
     Action.CONSENT_CHANGED: (REPORT,),
     Action.REPORT_WITHDRAWN: (REPORT,),
     Action.REPORT_SHREDDED: (REPORT,),
-    Action.EXPORT: (ANY,),
+    # An export, its case, then the reports it draws on.
+    Action.EXPORT_DRAFTED: ("export", PERSON, REPORT),
+    Action.EXPORT_APPROVED: ("export", PERSON),
+    Action.EXPORT: ("export", PERSON, REPORT),
+    Action.EXPORT_BLOCKED: ("export", REPORT),
     Action.CHAIN_VERIFIED: (),
     Action.AUDIT_DOWNLOADED: (),
     Action.AUTHENTICATOR_ENROLLED: (STAFF,),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/", include("accounts.urls")),
     path("staff/reports/", include("cases.urls")),
     path("staff/audit/", include("audit.urls")),
+    path("staff/exports/", include("disclosure.urls")),
 ]
 # The public side, under a language prefix: /ug/report/, /en/receipt/ ...
 urlpatterns += i18n_patterns(

@@ -223,3 +223,20 @@ class UsedFormId(models.Model):
 
     def __str__(self) -> str:
         return f"used form {self.digest}"
+
+
+class Sharing(models.Model):
+    """What left the organisation from this report, for the reporter's eyes: the
+    recipient in plain words, sealed under the report's key (the receipt opens it), and
+    the day. Written when an export drawing on the report is released."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sharings")
+    sealed_notice = models.BinaryField()
+    shared_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["shared_on", "id"]
+
+    def __str__(self) -> str:
+        return f"sharing {self.id}"

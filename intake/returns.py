@@ -3,6 +3,7 @@ add a message, change consent or withdraw. Nothing is remembered between request
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -10,6 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 
 import crypto
@@ -18,7 +20,7 @@ from audit import chain as audit
 from audit.models import Action
 
 from . import receipts
-from .models import Attachment, Consent, Message, Report, Status, UsedFormId
+from .models import Attachment, Consent, Message, Report, Sharing, Status, UsedFormId
 from .notices import queue_notice
 from .sealing import (
     CleanFile,
@@ -27,8 +29,15 @@ from .sealing import (
     message_aad,
     reporter_key_info,
     seal_files,
+    sharing_aad,
 )
 from .submission import AlreadySent, already_sent, form_digest
+
+# Sent inside the transaction that changes a report's consent (or withdraws it), with
+# `report_id` and the new `consent`: what was prepared under the old consent and is no
+# longer allowed is stopped at once (disclosure), with no key. A receiver that fails
+# undoes the change, so the reporter is never told of a change that did not stop it.
+consent_changed = Signal()
 
 
 def open_with_receipt(receipt: str) -> OpenReport | None:
@@ -129,6 +138,7 @@ def change_consent(access: OpenReport, consent: str) -> None:
         Report.objects.filter(id=access.report.id).update(
             consent=consent, active_on=timezone.localdate()
         )
+        consent_changed.send(sender=Report, report_id=access.report.id, consent=consent)
         audit.record("reporter", Action.CONSENT_CHANGED, [access.report.id])
     access.report.consent = consent
 
@@ -141,7 +151,35 @@ def withdraw(access: OpenReport) -> None:
         Report.objects.filter(id=access.report.id).update(
             status=Status.WITHDRAWN, consent=Consent.INTERNAL, withdrawn_on=today, active_on=today
         )
+        consent_changed.send(sender=Report, report_id=access.report.id, consent=Consent.INTERNAL)
         audit.record("reporter", Action.REPORT_WITHDRAWN, [access.report.id])
     access.report.status = Status.WITHDRAWN
     access.report.consent = Consent.INTERNAL
     access.report.withdrawn_on = today
+
+
+def record_sharing(report_id: uuid.UUID, dek: bytes, recipient: str, kind: str) -> Sharing:
+    """Tell the reporter, on their receipt page, that the report was sent to `recipient`
+    (plain words) of `kind` (a disclosure recipient kind) today. Sealed under the
+    report's key; called inside the release's transaction."""
+    sharing_id = uuid.uuid4()
+    notice = {"recipient": recipient, "kind": kind}
+    sealed = crypto.seal(dek, json.dumps(notice).encode(), sharing_aad(sharing_id, report_id))
+    return Sharing.objects.create(id=sharing_id, report_id=report_id, sealed_notice=sealed)
+
+
+@dataclass
+class Shared:
+    recipient: str
+    kind: str
+    on: date
+
+
+def sharings(access: OpenReport) -> list[Shared]:
+    """What was sent from the report to whom, oldest first (days only)."""
+    out = []
+    for row in access.report.sharings.all():
+        raw = crypto.open_(access.dek, bytes(row.sealed_notice), sharing_aad(row.id, row.report_id))
+        notice = json.loads(raw)
+        out.append(Shared(notice["recipient"], notice["kind"], row.shared_on))
+    return out

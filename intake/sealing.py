@@ -36,6 +36,12 @@ def attachment_aad(attachment_id: uuid.UUID, part: str) -> bytes:
     return crypto.associated_data("intake.attachment", attachment_id.hex, part, SCHEMA_VERSION)
 
 
+def sharing_aad(sharing_id: uuid.UUID, report_id: uuid.UUID) -> bytes:
+    return crypto.associated_data(
+        "intake.sharing", sharing_id.hex, report_id.hex, "notice", SCHEMA_VERSION
+    )
+
+
 def message_aad(message_id: uuid.UUID, report_id: uuid.UUID) -> bytes:
     return crypto.associated_data(
         "intake.message", message_id.hex, report_id.hex, "body", SCHEMA_VERSION

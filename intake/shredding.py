@@ -29,6 +29,7 @@ def shred(report: Report) -> None:
         ReportKey.objects.filter(report=report).delete()
         report.attachments.all().delete()
         report.messages.all().delete()
+        report.sharings.all().delete()
         Report.objects.filter(id=report.id).update(sealed_content=b"", reporter_key=b"")
         shredded.send(sender=Report, report_id=report.id)
         audit.record("system", Action.REPORT_SHREDDED, [report.id])

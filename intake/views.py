@@ -188,6 +188,7 @@ def _status_page(
         "status": Status(access.report.status).label,
         "consent": Consent(access.report.consent).label,
         "thread": returns.thread(access),
+        "shared": returns.sharings(access),
         "message_form": forms.get("message") or MessageForm(),
         # A form shown again keeps its id: nothing was stored from it yet.
         "message_form_id": (request.POST.get("form_id", "")[:64] if "message" in forms else "")

@@ -29,6 +29,8 @@ NAMES_A_REPORT = [
     Action.REPORT_WITHDRAWN,
     Action.REPORT_SHREDDED,
     Action.EXPORT,
+    Action.EXPORT_DRAFTED,
+    Action.EXPORT_BLOCKED,
     Action.KEY_GRANTED,  # recovery grants name the report
     Action.KEY_REVOKED,  # so does taking a caseworker off a report
 ]

@@ -1,0 +1,498 @@
+"""An export's life: drafted from the case's reports for one recipient, redacted, approved
+by a second person, released with a fresh second factor after a leak check.
+
+Every step checks the current consent of every report drawn on (disclosure.consent); a
+reporter's narrower consent blocks a draft or an approved export at once
+(block_on_consent). The final version is one redacted text (final_document), the only
+thing the preview, the approval's hash, the PDF and the JSON are made from.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+import crypto
+from accounts import keyring
+from accounts import services as accounts
+from accounts.models import Role, Staff
+from audit import chain as audit
+from audit.models import Action
+from cases import persons
+from cases import services as cases
+from cases.models import PersonKey, PersonReport
+from intake import returns
+from intake.models import Report
+
+from . import consent, drafts, leakcheck, policy, redaction, render
+from .consent import allows
+from .models import Export, ExportReport, IdentityLevel, RecipientKind, State, Template
+
+DRAFTING_ROLES = (Role.INTAKE, Role.CASEWORKER, Role.COORDINATOR)
+REVIEWING_ROLES = (Role.INTAKE, Role.CASEWORKER, Role.REVIEWER, Role.COORDINATOR)
+KIND_OF = {
+    Template.WGEID: RecipientKind.UN,
+    Template.PARTNER: RecipientKind.PARTNER,
+    Template.PUBLIC: RecipientKind.PUBLIC,
+}
+# Redaction's fixed labels in a rendered file are not leaks: they are what was hidden.
+MARKED = "[redacted]"
+# Public ids: no vowels or look-alike characters, so no word and no misreading.
+_ALPHABET = "23456789BCDFGHJKMNPQRSTVWXZ"
+
+
+class NoAccess(Exception):
+    """The staff member cannot open this export's case (a 404 for the page)."""
+
+
+class NotAllowed(Exception):
+    """The step is refused; `message` says why in the staff member's words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("refused")  # never the message: it may name a recipient
+        self.message = message
+
+
+class LeakFound(Exception):
+    def __init__(self, hits: list[leakcheck.Hit]) -> None:
+        super().__init__(f"{len(hits)} leak check hits")
+        self.hits = hits
+
+
+@dataclass
+class Draft:
+    """The sealed part of an export."""
+
+    recipient: str
+    fields: list[dict[str, str]]  # {"key", "heading", "text"}
+    # The caseworker's choices on proposals, by "kind|label|text": "keep" or "redact".
+    choices: dict[str, str] = field(default_factory=dict)
+    marked: list[str] = field(default_factory=list)  # words to hide wherever they are
+    missing: list[str] = field(default_factory=list)  # WGEID minimum elements not given
+    urgent: bool = False
+    related_urgent: bool = False
+
+    def __repr__(self) -> str:
+        return f"Draft(fields={len(self.fields)}, choices={len(self.choices)})"
+
+
+@dataclass
+class OpenExport:
+    export: Export
+    person: persons.OpenPerson
+    draft: Draft = field(repr=False)
+    contents: list[dict] = field(repr=False)
+
+    @property
+    def entities(self) -> redaction.Entities:
+        return policy.entities(self.contents)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One proposal over a field's text, with what will happen to it."""
+
+    span: redaction.Span
+    text: str
+    redacted: bool
+    forbidden: bool
+    key: str  # the choice's key in Draft.choices
+
+
+def new_public_id() -> str:
+    body = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return f"EXP-{body[:4]}-{body[4:]}"
+
+
+def _aad(export: Export) -> bytes:
+    return persons.aad(export.person_id, "export", export.id.hex)
+
+
+def _package_aad(export: Export) -> bytes:
+    return persons.aad(export.person_id, "package", export.id.hex)
+
+
+def _seal(opened_person: persons.OpenPerson, export: Export, draft: Draft) -> bytes:
+    return crypto.seal(opened_person.key, json.dumps(draft.__dict__).encode(), _aad(export))
+
+
+def _reports(person_id: uuid.UUID) -> list[Report]:
+    ids = PersonReport.objects.filter(person_id=person_id).values_list("report_id", flat=True)
+    return list(Report.objects.filter(id__in=list(ids)).order_by("received_on", "id"))
+
+
+def _contents(staff: Staff, private_key: crypto.PrivateKey, reports: list[Report]) -> list[dict]:
+    out = []
+    for report in reports:
+        try:
+            opened = cases.open_report(staff, private_key, report.id, record=False)
+        except keyring.NoAccess:
+            raise NoAccess("a report of the case cannot be opened") from None
+        out.append(cases.content(opened))
+    return out
+
+
+def case_contents(staff: Staff, private_key: crypto.PrivateKey, person_id: uuid.UUID) -> list[dict]:
+    """The contents of every report of the case (NoAccess if one cannot be opened)."""
+    return _contents(staff, private_key, _reports(person_id))
+
+
+def _consent_refusal(reports: Iterable[Report], kind: str, level: str) -> str | None:
+    blocking = [r for r in reports if not consent.allows(r.consent, kind, level)]
+    if not blocking:
+        return None
+    days = ", ".join(r.received_on.isoformat() for r in blocking)
+    return gettext(
+        "The family's consent does not allow this: the report(s) received on %(days)s do "
+        "not allow sharing with this kind of recipient at this level of identity."
+    ) % {"days": days}
+
+
+def level_for(template: str, reporter_named: bool) -> str:
+    if template == Template.PARTNER:
+        return IdentityLevel.ANONYMOUS
+    if template == Template.WGEID and reporter_named:
+        return IdentityLevel.REPORTER_NAMED
+    return IdentityLevel.MISSING_NAMED
+
+
+def allowed_templates(person_id: uuid.UUID) -> dict[str, bool]:
+    """Which templates the current consent of every report of the case allows."""
+    reports = _reports(person_id)
+    return {
+        t: bool(reports)
+        and _consent_refusal(reports, KIND_OF[Template(t)], level_for(t, False)) is None
+        for t in Template.values
+    }
+
+
+def start(
+    staff: Staff,
+    private_key: crypto.PrivateKey,
+    person_id: uuid.UUID,
+    template: str,
+    recipient: str,
+    reporter_named: bool = False,
+) -> Export:
+    """A new draft for `recipient` (plain words, sealed) from the case's reports.
+    Raises NoAccess (not a holder of the case, or of one of its reports) or NotAllowed
+    (the consent of a report does not allow it)."""
+    if staff.role not in DRAFTING_ROLES:
+        raise NoAccess("this role does not draft exports")
+    try:
+        opened = persons.open_person(staff, private_key, person_id, record=False)
+    except cases.NoAccess:
+        raise NoAccess("not a holder of the case") from None
+    template = Template(template)
+    kind, level = KIND_OF[template], level_for(template, reporter_named)
+    reports = _reports(person_id)
+    if not reports:
+        raise NotAllowed(gettext("This case has no report left to draw on."))
+    refusal = _consent_refusal(reports, kind, level)
+    if refusal:
+        raise NotAllowed(refusal)
+    contents = _contents(staff, private_key, reports)
+    narrative = template == Template.PUBLIC and consent.narrative_public(
+        [r.consent for r in reports]
+    )
+    organisation, today = accounts.organisation().name, timezone.localdate()
+    if template == Template.WGEID:
+        made = drafts.wgeid(contents, organisation, today, reporter_named=reporter_named)
+    elif template == Template.PARTNER:
+        made = drafts.partner(contents, organisation, today)
+    else:
+        made = drafts.public(contents, organisation, today, narrative=narrative)
+    draft = Draft(
+        recipient=recipient.strip(),
+        fields=[{"key": f.key, "heading": f.heading, "text": f.text} for f in made.fields],
+        missing=list(made.missing),
+        urgent=made.urgent,
+        related_urgent=made.related_urgent,
+    )
+    with transaction.atomic():
+        export = Export(
+            public_id=new_public_id(),
+            person_id=person_id,
+            template=template,
+            recipient_kind=kind,
+            identity_level=level,
+            author=staff,
+        )
+        export.sealed_draft = _seal(opened, export, draft)
+        export.save()
+        ExportReport.objects.bulk_create(ExportReport(export=export, report=r) for r in reports)
+        audit.record(
+            audit.staff_actor(staff),
+            Action.EXPORT_DRAFTED,
+            [export.id, person_id, *[r.id for r in reports]],
+        )
+    return export
+
+
+def open_export(staff: Staff, private_key: crypto.PrivateKey, export_id: uuid.UUID) -> OpenExport:
+    """The export with its draft, for a holder of its case and of its reports."""
+    export = Export.objects.filter(id=export_id).select_related("author", "reviewer").first()
+    if (
+        export is None
+        or not PersonKey.objects.filter(
+            person_id=export.person_id, holder_id=staff.holder_id
+        ).exists()
+    ):
+        raise NoAccess("no such export for this staff member")
+    try:
+        opened = persons.open_person(staff, private_key, export.person_id, record=False)
+    except cases.NoAccess:
+        raise NoAccess("not a holder of the case") from None
+    raw = json.loads(crypto.open_(opened.key, bytes(export.sealed_draft), _aad(export)))
+    reports = list(export.reports.order_by("received_on", "id"))
+    contents = _contents(staff, private_key, reports)
+    return OpenExport(export=export, person=opened, draft=Draft(**raw), contents=contents)
+
+
+def choice_key(span: redaction.Span, text: str) -> str:
+    return f"{span.kind}|{span.label}|{text}"
+
+
+def proposals(opened: OpenExport, text: str) -> list[Proposal]:
+    """The proposals over one text, each with what will happen to it: the caseworker's
+    choice, else the level's default; a forbidden one is always redacted."""
+    level, entities = opened.export.identity_level, opened.entities
+    out = []
+    for span in redaction.propose(text, entities):
+        words = text[span.start : span.end]
+        key = choice_key(span, words)
+        banned = policy.forbidden(span, level)
+        chosen = opened.draft.choices.get(key)
+        keep = chosen == "keep" if chosen else policy.kept_by_default(span, level)
+        out.append(Proposal(span, words, banned or not keep, banned, key))
+    return out
+
+
+def _marked_spans(text: str, marked: list[str]) -> list[redaction.Span]:
+    folded = text.casefold()
+    spans = []
+    for word in marked:
+        needle = word.casefold()
+        start = folded.find(needle) if needle else -1
+        while start >= 0:
+            spans.append(redaction.Span(start, start + len(needle), "marked", MARKED))
+            start = folded.find(needle, start + len(needle))
+    return spans
+
+
+def redacted(opened: OpenExport, text: str) -> str:
+    spans = [p.span for p in proposals(opened, text) if p.redacted]
+    return redaction.apply(text, spans + _marked_spans(text, opened.draft.marked))
+
+
+def final_document(opened: OpenExport) -> render.Document:
+    """The one redacted version: preview, approval hash, PDF and JSON all come from it."""
+    export = opened.export
+    sections = tuple(
+        render.Section(heading=f["heading"], text=redacted(opened, f["text"]))
+        for f in opened.draft.fields
+    )
+    return render.Document(
+        export_id=export.public_id,
+        title=str(Template(export.template).label),
+        day=export.released_on or timezone.localdate(),
+        recipient=opened.draft.recipient,
+        sections=sections,
+    )
+
+
+def version_hash(opened: OpenExport) -> str:
+    """SHA-256 of what the reviewer approves: recipient, template, level and every
+    redacted section, not the day (a release may come a day later)."""
+    doc = final_document(opened)
+    canonical = json.dumps(
+        [
+            opened.export.template,
+            opened.export.identity_level,
+            doc.recipient,
+            [[s.heading, s.text] for s in doc.sections],
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _editable(staff: Staff, opened: OpenExport) -> None:
+    export = opened.export
+    if export.author_id != staff.pk:
+        raise NotAllowed(gettext("Only the author of a draft changes it; a reviewer approves it."))
+    if export.state not in (State.DRAFT, State.APPROVED):
+        raise NotAllowed(gettext("This export can no longer be changed."))
+
+
+def _save(opened: OpenExport) -> None:
+    """Seal the changed draft; any change voids an approval."""
+    export = opened.export
+    export.sealed_draft = _seal(opened.person, export, opened.draft)
+    export.state, export.approved_hash, export.reviewer = State.DRAFT, b"", None
+    export.save(update_fields=["sealed_draft", "state", "approved_hash", "reviewer"])
+
+
+def save_texts(staff: Staff, opened: OpenExport, texts: dict[str, str]) -> None:
+    _editable(staff, opened)
+    for entry in opened.draft.fields:
+        if entry["key"] in texts:
+            entry["text"] = texts[entry["key"]]
+    _save(opened)
+
+
+def choose(staff: Staff, opened: OpenExport, key: str, keep: bool) -> None:
+    """Keep a proposal in clear or redact it, wherever the same words are proposed.
+    A forbidden one cannot be kept."""
+    _editable(staff, opened)
+    kind, label, _text = [*key.split("|", 2), "", ""][:3]
+    probe = redaction.Span(0, 0, kind, label)
+    if keep and policy.forbidden(probe, opened.export.identity_level):
+        raise NotAllowed(gettext("The family's consent does not allow this to be shared."))
+    opened.draft.choices[key] = "keep" if keep else "redact"
+    _save(opened)
+
+
+def mark(staff: Staff, opened: OpenExport, words: str) -> None:
+    _editable(staff, opened)
+    words = words.strip()
+    if words and words.casefold() not in {w.casefold() for w in opened.draft.marked}:
+        opened.draft.marked.append(words)
+    _save(opened)
+
+
+def approve(
+    staff: Staff, private_key: crypto.PrivateKey, opened: OpenExport, shown_hash: str
+) -> None:
+    """A second person approves the exact version they were shown (its hash)."""
+    export = opened.export
+    if staff.role not in REVIEWING_ROLES:
+        raise NotAllowed(gettext("Your role does not approve exports."))
+    if export.author_id == staff.pk:
+        raise NotAllowed(
+            gettext("The author of an export cannot approve it: a second person must.")
+        )
+    if export.state != State.DRAFT:
+        raise NotAllowed(gettext("Only a draft waiting for review can be approved."))
+    refusal = _consent_refusal(export.reports.all(), export.recipient_kind, export.identity_level)
+    if refusal:
+        raise NotAllowed(refusal)
+    current = version_hash(opened)
+    if not secrets.compare_digest(current, shown_hash):
+        raise NotAllowed(
+            gettext("The draft changed since you read it. Read it again before approving.")
+        )
+    with transaction.atomic():
+        updated = Export.objects.filter(id=export.id, state=State.DRAFT).update(
+            state=State.APPROVED, reviewer=staff, approved_hash=bytes.fromhex(current)
+        )
+        if not updated:
+            raise NotAllowed(gettext("Only a draft waiting for review can be approved."))
+        audit.record(
+            audit.staff_actor(staff), Action.EXPORT_APPROVED, [export.id, export.person_id]
+        )
+    export.refresh_from_db()
+
+
+def literals(opened: OpenExport) -> list[str]:
+    """What no package may carry: internal ids and staff names."""
+    export = opened.export
+    ids = [export.id, export.person_id, *export.reports.values_list("id", flat=True)]
+    words = [i.hex for i in ids] + [str(i) for i in ids]
+    staff = Staff.objects.filter(id__in=[export.author_id, export.reviewer_id])
+    for member in staff:
+        words += [member.username, member.get_full_name()]
+    return [w for w in words if w and len(w) >= 3]
+
+
+def check(opened: OpenExport, pdf: bytes, data: bytes) -> list[leakcheck.Hit]:
+    """The leak check on the rendered files: every proposal the final version would
+    redact, found again in what was rendered, and every internal id."""
+
+    def find(text: str) -> list[tuple[int, int, str]]:
+        return [
+            (p.span.start, p.span.end, p.span.kind) for p in proposals(opened, text) if p.redacted
+        ]
+
+    return leakcheck.check(pdf, data, find, literals(opened))
+
+
+def release(staff: Staff, private_key: crypto.PrivateKey, opened: OpenExport) -> bytes:
+    """Render, leak-check, seal and record the approved version. The caller checked a
+    fresh second factor. Returns the sealed package's PDF. Raises NotAllowed or
+    LeakFound, leaving the export as it was."""
+    export = opened.export
+    if staff.role not in (*DRAFTING_ROLES, Role.REVIEWER):
+        raise NotAllowed(gettext("Your role does not release exports."))
+    if export.state != State.APPROVED:
+        raise NotAllowed(gettext("Only an approved export can be released."))
+    refusal = _consent_refusal(export.reports.all(), export.recipient_kind, export.identity_level)
+    if refusal:
+        raise NotAllowed(refusal)
+    if bytes(export.approved_hash).hex() != version_hash(opened):
+        raise NotAllowed(gettext("This version is not the one approved. Ask for a new review."))
+    export.released_on = timezone.localdate()
+    document = final_document(opened)
+    pdf, data = render.pdf(document), render.json_bytes(document)
+    hits = check(opened, pdf, data)
+    if hits:
+        export.released_on = None
+        raise LeakFound(hits)
+    files = {"pdf": base64.b64encode(pdf).decode(), "json": base64.b64encode(data).decode()}
+    package = json.dumps(files).encode()
+    reports = list(export.reports.all())
+    with transaction.atomic():
+        locked = Export.objects.select_for_update().filter(id=export.id, state=State.APPROVED)
+        if not locked.exists():
+            raise NotAllowed(gettext("Only an approved export can be released."))
+        sealed = crypto.seal(
+            opened.person.key, package, persons.aad(export.person_id, "package", export.id.hex)
+        )
+        locked.update(state=State.RELEASED, released_on=export.released_on, sealed_package=sealed)
+        for report in reports:
+            dek = cases.open_report(staff, private_key, report.id, record=False).dek
+            returns.record_sharing(report.id, dek, opened.draft.recipient, export.recipient_kind)
+        audit.record(
+            audit.staff_actor(staff),
+            Action.EXPORT,
+            [export.id, export.person_id, *[r.id for r in reports]],
+        )
+    export.refresh_from_db()
+    return pdf
+
+
+def package(opened: OpenExport) -> dict[str, bytes]:
+    """The released files, as the organisation sent them."""
+    export = opened.export
+    raw = crypto.open_(
+        opened.person.key,
+        bytes(export.sealed_package),
+        _package_aad(export),
+    )
+    files = json.loads(raw)
+    return {name: base64.b64decode(files[name]) for name in ("pdf", "json")}
+
+
+def block_on_consent(sender: object, report_id: uuid.UUID, consent: str, **kwargs: object) -> None:
+    """intake.returns.consent_changed: inside the change's transaction, with no key.
+    Every draft or approved export drawing on the report that the new consent no longer
+    allows is blocked at once; a released one stays a record of what was sent."""
+    open_states = (State.DRAFT, State.APPROVED)
+    rows = Export.objects.filter(drawn_on__report_id=report_id, state__in=open_states)
+    for export in rows.select_for_update():
+        if allows(consent, export.recipient_kind, export.identity_level):
+            continue
+        Export.objects.filter(id=export.id).update(
+            state=State.BLOCKED, approved_hash=b"", reviewer=None
+        )
+        audit.record("system", Action.EXPORT_BLOCKED, [export.id, report_id])

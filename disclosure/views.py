@@ -1,0 +1,294 @@
+"""The export pages: prepare a case for a recipient, redact, approve, release.
+
+The logic is in disclosure.services; every page answers 404 to a staff member who
+cannot open the export's case, so an export's existence cannot be guessed either.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import StaffRequest, StepUpForm, role_required
+from accounts.models import Role
+from audit import chain as audit
+from audit.models import Action
+from cases import persons
+from cases import services as cases
+
+from . import drafts, services
+from .models import Export, State, Template
+
+DRAFTING = services.DRAFTING_ROLES
+OPENING = (Role.INTAKE, Role.CASEWORKER, Role.REVIEWER, Role.COORDINATOR)
+RECIPIENT_MAX = 200
+TEXT_MAX = 20_000
+
+
+class NewExportForm(forms.Form):
+    template = forms.ChoiceField(
+        label=_("What to prepare"),
+        choices=Template.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what to prepare.")},
+    )
+    recipient = forms.CharField(
+        label=_("Recipient, as it should read in the export"),
+        help_text=_(
+            "For example: UN Working Group on Enforced or Involuntary Disappearances. "
+            "The family will read this name on their receipt page."
+        ),
+        max_length=RECIPIENT_MAX,
+        error_messages={
+            "required": _("Write who the export is for."),
+            "max_length": _("Shorten the recipient to %(limit_value)d characters."),
+        },
+    )
+    reporter_named = forms.BooleanField(
+        label=_("Name the reporter (only to the UN, and only if they chose to be named)"),
+        required=False,
+    )
+
+
+class TextsForm(forms.Form):
+    def __init__(self, fields: list[dict[str, str]], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for entry in fields:
+            self.fields[entry["key"]] = forms.CharField(
+                label=entry["heading"],
+                required=False,
+                max_length=TEXT_MAX,
+                widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+                initial=entry["text"],
+                error_messages={
+                    "max_length": _("Shorten this part to %(limit_value)d characters.")
+                },
+            )
+
+
+class MarkForm(forms.Form):
+    words = forms.CharField(
+        label=_("Hide more: a word or phrase to redact wherever it appears"),
+        max_length=RECIPIENT_MAX,
+        error_messages={"required": _("Write the word or phrase to hide.")},
+    )
+
+
+class ReleaseForm(StepUpForm):
+    step_up_error = _("Releasing needs a fresh code from your authenticator app (or a passkey).")
+
+
+def _open(request: StaffRequest, export_id: uuid.UUID) -> services.OpenExport:
+    try:
+        return services.open_export(request.user, request.private_key, export_id)
+    except services.NoAccess:
+        raise Http404 from None
+
+
+def _open_person(request: StaffRequest, person_id: uuid.UUID) -> persons.OpenPerson:
+    try:
+        return persons.open_person(request.user, request.private_key, person_id, record=False)
+    except cases.NoAccess:
+        raise Http404 from None
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*DRAFTING)
+def new(request: StaffRequest, person_id: uuid.UUID) -> HttpResponseBase:
+    opened = _open_person(request, person_id)
+    form = NewExportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                export = services.start(
+                    request.user,
+                    request.private_key,
+                    person_id,
+                    data["template"],
+                    data["recipient"],
+                    reporter_named=data["reporter_named"],
+                )
+            except services.NoAccess:
+                raise Http404 from None
+            except services.NotAllowed as refused:
+                form.add_error("template", refused.message)
+            else:
+                return redirect("disclosure:export", export_id=export.id)
+        status = 400
+    persons.record_opening(request.user, person_id)
+    contents = services.case_contents(request.user, request.private_key, person_id)
+    context = {
+        "person": opened.person,
+        "name": persons.name(opened),
+        "form": form,
+        "allowed": services.allowed_templates(person_id),
+        "missing": [
+            heading for key, heading in drafts.MINIMUM if key in drafts.minimum_elements(contents)
+        ],
+    }
+    return render(request, "disclosure/new.html", context, status=status)
+
+
+def _page(
+    request: StaffRequest,
+    opened: services.OpenExport,
+    texts: TextsForm | None = None,
+    mark: MarkForm | None = None,
+    release: ReleaseForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    export = opened.export
+    persons.record_opening(request.user, export.person_id)
+    author = export.author_id == request.user.pk
+    editable = author and export.state in (State.DRAFT, State.APPROVED)
+    fields = []
+    for entry in opened.draft.fields:
+        found = services.proposals(opened, entry["text"])
+        fields.append({"heading": entry["heading"], "key": entry["key"], "proposals": found})
+    document = services.final_document(opened)
+    context = {
+        "export": export,
+        "person": opened.person.person,
+        "draft": opened.draft,
+        "fields": fields,
+        "document": document,
+        "hash": services.version_hash(opened),
+        "author": author,
+        "editable": editable,
+        "can_approve": not author
+        and export.state == State.DRAFT
+        and request.user.role in services.REVIEWING_ROLES,
+        "can_release": export.state == State.APPROVED,
+        "texts": texts or TextsForm(opened.draft.fields),
+        "mark": mark or MarkForm(),
+        "release": release or ReleaseForm(request),
+        "error": error,
+        "missing": [h for key, h in drafts.MINIMUM if key in opened.draft.missing],
+        "kept": [p for f in fields for p in f["proposals"] if not p.redacted],
+    }
+    return render(request, "disclosure/export.html", context, status=status)
+
+
+@require_GET
+@role_required(*OPENING)
+def export(request: StaffRequest, export_id: uuid.UUID) -> HttpResponseBase:
+    return _page(request, _open(request, export_id))
+
+
+def _refused(request: StaffRequest, opened: services.OpenExport, message: str) -> HttpResponse:
+    return _page(request, opened, error=message, status=400)
+
+
+@require_POST
+@role_required(*DRAFTING)
+def save_texts(request: StaffRequest, export_id: uuid.UUID) -> HttpResponseBase:
+    opened = _open(request, export_id)
+    form = TextsForm(opened.draft.fields, request.POST)
+    if not form.is_valid():
+        return _page(request, opened, texts=form, status=400)
+    try:
+        services.save_texts(request.user, opened, form.cleaned_data)
+    except services.NotAllowed as refused:
+        return _refused(request, opened, refused.message)
+    messages.success(request, gettext("The draft was saved. Any approval of it is void."))
+    return redirect("disclosure:export", export_id=export_id)
+
+
+@require_POST
+@role_required(*DRAFTING)
+def choose(request: StaffRequest, export_id: uuid.UUID) -> HttpResponseBase:
+    opened = _open(request, export_id)
+    key = request.POST.get("key", "")
+    keep = request.POST.get("keep") == "1"
+    known = {p.key for f in opened.draft.fields for p in services.proposals(opened, f["text"])}
+    if key not in known:
+        return _refused(request, opened, gettext("That proposal is no longer in the draft."))
+    try:
+        services.choose(request.user, opened, key, keep)
+    except services.NotAllowed as refused:
+        return _refused(request, opened, refused.message)
+    return redirect("disclosure:export", export_id=export_id)
+
+
+@require_POST
+@role_required(*DRAFTING)
+def mark(request: StaffRequest, export_id: uuid.UUID) -> HttpResponseBase:
+    opened = _open(request, export_id)
+    form = MarkForm(request.POST)
+    if not form.is_valid():
+        return _page(request, opened, mark=form, status=400)
+    try:
+        services.mark(request.user, opened, form.cleaned_data["words"])
+    except services.NotAllowed as refused:
+        return _refused(request, opened, refused.message)
+    return redirect("disclosure:export", export_id=export_id)
+
+
+@require_POST
+@role_required(*services.REVIEWING_ROLES)
+def approve(request: StaffRequest, export_id: uuid.UUID) -> HttpResponseBase:
+    opened = _open(request, export_id)
+    try:
+        services.approve(request.user, request.private_key, opened, request.POST.get("hash", ""))
+    except services.NotAllowed as refused:
+        return _refused(request, opened, refused.message)
+    messages.success(request, gettext("Approved. It can now be released."))
+    return redirect("disclosure:export", export_id=export_id)
+
+
+@require_POST
+@role_required(*OPENING)
+def release(request: StaffRequest, export_id: uuid.UUID) -> HttpResponseBase:
+    opened = _open(request, export_id)
+    form = ReleaseForm(request, request.POST)
+    if not form.is_valid():
+        return _page(request, opened, release=form, status=400)
+    try:
+        services.release(request.user, request.private_key, opened)
+    except services.NotAllowed as refused:
+        return _refused(request, opened, refused.message)
+    except services.LeakFound as found:
+        context = {"export": opened.export, "person": opened.person.person, "hits": found.hits}
+        return render(request, "disclosure/leaks.html", context, status=409)
+    messages.success(request, gettext("Released. The package is kept sealed in the case."))
+    return redirect("disclosure:export", export_id=export_id)
+
+
+@require_GET
+@role_required(*OPENING)
+def download(request: StaffRequest, export_id: uuid.UUID, kind: str) -> HttpResponseBase:
+    opened = _open(request, export_id)
+    if opened.export.state != State.RELEASED or kind not in ("pdf", "json"):
+        raise Http404
+    files = services.package(opened)
+    audit.record_view(
+        audit.staff_actor(request.user), Action.PERSON_OPENED, opened.export.person_id
+    )
+    types = {"pdf": "application/pdf", "json": "application/json"}
+    response = HttpResponse(files[kind], content_type=types[kind])
+    name = f"{opened.export.public_id}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@role_required(Role.AUDITOR, Role.COORDINATOR)
+def register(request: StaffRequest) -> HttpResponseBase:
+    """Every export's record, for auditors and coordinators: ids, kinds, states, days and
+    who wrote and approved it. Never the recipient's name or the content."""
+    rows = Export.objects.select_related("person", "author", "reviewer").order_by(
+        "-created_on", "public_id"
+    )
+    return render(request, "disclosure/register.html", {"exports": rows[:500]})
