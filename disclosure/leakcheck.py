@@ -147,7 +147,9 @@ class _Scanner:
         return [m.span() for m in BRACKETED.finditer(text) if _inside(m) in self.labels]
 
     def scan(self, text: str, where: str) -> list[Hit]:
-        text = _normal(text)
+        # Line ends become spaces (same length, so the offsets hold): a name that a page
+        # breaks over two lines is still one name for the finder.
+        text = _normal(text).replace("\r", " ").replace("\n", " ")
         if not text.strip():
             return []
         labels = self._label_spans(text)
@@ -346,11 +348,37 @@ def _reorder(textpage: pdfium.PdfTextPage, chars: list[str], line: list[int], ba
         return (round(left, 1), -index if _is_rtl(chars[index]) else index)
 
     visual = "".join(chars[i] for i in sorted(line, key=position))
-    return str(get_display(visual, base_dir=base))
+    return _rebalance(str(get_display(visual, base_dir=base)))
+
+
+PAIRS = {"(": ")", "[": "]", "{": "}", "<": ">", "\u00ab": "\u00bb", "\u300a": "\u300b"}
+
+
+def _rebalance(line: str) -> str:
+    """The viewer mirrors some brackets of a right-to-left line ("(Memet Tursun(" for
+    "(Memet Tursun)"): a closing bracket with nothing open becomes an opening one, and
+    brackets left open at the end of the line are closed, from the right."""
+    out = list(line)
+    for opening, closing in PAIRS.items():
+        open_at: list[int] = []
+        for index, char in enumerate(out):
+            if char == opening:
+                open_at.append(index)
+            elif char == closing:
+                if open_at:
+                    open_at.pop()
+                else:
+                    out[index] = opening
+                    open_at.append(index)
+        # Of the brackets still open, the later half were meant to close the earlier half.
+        for index in open_at[len(open_at) - len(open_at) // 2 :]:
+            out[index] = closing
+    return "".join(out)
 
 
 # Text render modes that draw nothing (3: invisible; 7: only adds to the clipping path).
 INVISIBLE_MODES = (3, 7)
+FILL_MODES = (0, 4)  # fill only, or fill and clip: the fill colour is all that shows
 
 
 def _hidden_text_hits(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, where: str) -> list[Hit]:
@@ -368,6 +396,10 @@ def _hidden_text_hits(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, where:
             mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw)
             if mode in INVISIBLE_MODES:
                 hits.append(Hit(where, "invisible text", _excerpt(text, 0, len(text))))
+            elif mode in FILL_MODES and _unseen_fill(obj):
+                hits.append(
+                    Hit(where, "text in white or transparent", _excerpt(text, 0, len(text)))
+                )
             elif _area(_intersection(bounds, (0, 0, width, height))) == 0:
                 hits.append(Hit(where, "text off the page", _excerpt(text, 0, len(text))))
             else:
@@ -380,6 +412,19 @@ def _hidden_text_hits(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, where:
     return hits
 
 
+def _fill_colour(obj: pdfium.PdfObject) -> tuple[int, int, int, int]:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not pdfium_c.FPDFPageObj_GetFillColor(obj.raw, *(ctypes.byref(v) for v in (r, g, b, a))):
+        return (0, 0, 0, 255)
+    return (r.value, g.value, b.value, a.value)
+
+
+def _unseen_fill(obj: pdfium.PdfObject) -> bool:
+    """White (on the white page) or fully transparent."""
+    r, g, b, a = _fill_colour(obj)
+    return a == 0 or (r, g, b) == (255, 255, 255)
+
+
 def _covers(obj: pdfium.PdfObject) -> bool:
     if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
         return True
@@ -390,9 +435,7 @@ def _covers(obj: pdfium.PdfObject) -> bool:
         return False
     if fill.value == 0:
         return False
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    pdfium_c.FPDFPageObj_GetFillColor(obj.raw, *(ctypes.byref(v) for v in (r, g, b, a)))
-    return a.value > 0
+    return _fill_colour(obj)[3] > 0
 
 
 def _object_text(obj: pdfium.PdfObject, textpage: pdfium.PdfTextPage) -> str:

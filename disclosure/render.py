@@ -6,6 +6,7 @@ everything but its pages: no producer, no dates, no XMP, no outline, no links.
 """
 
 import datetime
+import functools
 import html
 import io
 import json
@@ -16,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pikepdf
+from fontTools.ttLib import TTFont
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -69,15 +71,14 @@ def _font_face(family: str, file: str, weight: str) -> str:
 
 
 # Own family names, so that the machine's fonts of the same name never stand in.
-FONT_FACES = "\n".join(
-    [
-        _font_face("Amanat Sans", "NotoSans-Regular.ttf", "normal"),
-        _font_face("Amanat Sans", "NotoSans-Bold.ttf", "bold"),
-        _font_face("Amanat Naskh", "NotoNaskhArabic-Regular.ttf", "normal"),
-        _font_face("Amanat Naskh", "NotoNaskhArabic-Bold.ttf", "bold"),
-        _font_face("Amanat CJK", "NotoSansSC-Regular-subset.otf", "normal"),
-    ]
+FONT_FILES = (
+    ("Amanat Sans", "NotoSans-Regular.ttf", "normal"),
+    ("Amanat Sans", "NotoSans-Bold.ttf", "bold"),
+    ("Amanat Naskh", "NotoNaskhArabic-Regular.ttf", "normal"),
+    ("Amanat Naskh", "NotoNaskhArabic-Bold.ttf", "bold"),
+    ("Amanat CJK", "NotoSansSC-Regular-subset.otf", "normal"),
 )
+FONT_FACES = "\n".join(_font_face(*face) for face in FONT_FILES)
 
 STYLE = """
 body { font-family: "Amanat Sans", "Amanat Naskh", "Amanat CJK"; font-size: 10.5pt;
@@ -85,7 +86,10 @@ body { font-family: "Amanat Sans", "Amanat Naskh", "Amanat CJK"; font-size: 10.5
 h1 { font-size: 15pt; margin: 0 0 4pt; }
 h2 { font-size: 12pt; margin: 14pt 0 4pt; }
 h1, h2 { bookmark-level: none; }
-p { margin: 0 0 6pt; hyphens: manual; }
+/* No hyphen ever splits a word (a name cut in two would escape the leak check's finder);
+   only a token longer than a line breaks, rather than running off the page. */
+p, h1, h2 { hyphens: none; overflow-wrap: break-word; }
+p { margin: 0 0 6pt; }
 p[dir="rtl"] { direction: rtl; text-align: right; }
 .about { color: #333; margin-bottom: 12pt; }
 """
@@ -98,6 +102,32 @@ def _page_style(export_id: str) -> str:
   @bottom-center {{ content: "{export_id} \\2014  page " counter(page) " of " counter(pages);
                     font-family: "Amanat Sans"; font-size: 8pt; color: #333; }} }}
 """
+
+
+@functools.cache
+def _covered() -> frozenset[int]:
+    chars: set[int] = set()
+    for _, file, _ in FONT_FILES:
+        chars.update(TTFont(FONTS / file, lazy=True).getBestCmap())
+    return frozenset(chars)
+
+
+def missing_glyphs(doc: Document) -> list[str]:
+    """The characters of the document that no shipped font draws (an emoji, a rare
+    character outside the CJK subset): the PDF shows them in whatever font the server has,
+    or as an empty box. For the reviewer's screen, before the export is made."""
+    texts = [doc.title, doc.recipient, *(s.heading + s.text for s in doc.sections)]
+    covered = _covered()
+    return sorted(
+        {
+            char
+            for text in texts
+            for char in text
+            if ord(char) not in covered
+            and not char.isspace()
+            and not unicodedata.category(char).startswith("C")
+        }
+    )
 
 
 def direction(paragraph: str) -> str:

@@ -299,3 +299,21 @@ def test_it_keeps_the_excerpt_out_of_the_repr() -> None:
     hit = Hit("PDF page 1", "name", "Memet Tursun")
     assert "Memet" not in repr(hit)
     assert "PDF page 1" in repr(hit)
+
+
+def test_it_finds_a_name_broken_over_two_lines() -> None:
+    text = "x" * 5 + " word" * 14 + " Memet Tursun was taken."
+    doc = document(Section("Account", text))
+    data = render.pdf(doc)
+    assert "Memet\nTursun" in leakcheck_page_text(data)
+    hits = check(data, doc)
+    assert {(h.where, h.kind) for h in hits} == {
+        ("PDF page 1", "name"),
+        ("JSON sections[0].text", "name"),
+    }
+
+
+def test_it_finds_white_text(clean_pdf: bytes) -> None:
+    content = b"q BT 1 1 1 rg /Fhidden 12 Tf 100 400 Td (case notes) Tj ET Q\n"
+    hits = check(edited(clean_pdf, hidden_text(content)))
+    assert [(h.where, h.kind) for h in hits] == [("PDF page 1", "text in white or transparent")]

@@ -67,6 +67,17 @@ def test_it_gives_back_uyghur_in_logical_order(rendered: bytes) -> None:
     assert UYGHUR_LIGATURE in lines
 
 
+def test_it_gives_back_mixed_lines_and_a_long_paragraph_in_logical_order() -> None:
+    long = " ".join([UYGHUR + "،"] * 6)  # wraps over three lines, right to left
+    mixed = "The family of مەمەت تۇرسۇن (Memet Tursun) says he was taken in 2017."
+    mixed_rtl = "مەمەت تۇرسۇن (Memet Tursun) 2017-يىلى ئېلىپ كېتىلگەن"
+    lines = page_lines(render.pdf(document(Section("U", f"{long}\n{mixed}\n{mixed_rtl}"))))[0]
+    assert mixed in lines
+    assert mixed_rtl in lines
+    start = next(i for i, line in enumerate(lines) if line.startswith(UYGHUR[:5]))
+    assert " ".join(lines[start : start + 3]) == long
+
+
 def test_it_sets_a_uyghur_paragraph_right_to_left() -> None:
     assert f'<p dir="rtl">{UYGHUR}</p>' in render.html_text(DOC)
     assert '<p dir="ltr">The relative' in render.html_text(DOC)
@@ -223,3 +234,14 @@ def test_it_refuses_a_time_of_day() -> None:
 def test_it_keeps_the_text_out_of_reprs() -> None:
     assert UYGHUR not in repr(DOC)
     assert "Summary" not in repr(DOC.sections[0])
+
+
+def test_it_renders_the_same_bytes_each_time(rendered: bytes) -> None:
+    # Nothing of the moment (time, random ids) goes into the file.
+    assert render.pdf(DOC) == rendered
+
+
+def test_it_names_the_characters_no_shipped_font_draws() -> None:
+    assert render.missing_glyphs(DOC) == []
+    doc = document(Section("Account", "A smile \U0001f600 and \U00020000 and \u0645"))
+    assert render.missing_glyphs(doc) == ["\U0001f600", "\U00020000"]
