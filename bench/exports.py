@@ -11,12 +11,15 @@ Run: .venv/bin/python bench/exports.py
 from __future__ import annotations
 
 import datetime
+import io
 import random
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -51,6 +54,7 @@ TERMS = [
     "麦麦提", "吐尔逊", "阿卜都", "古丽", "努尔", "伊犁", "喀什", "和田",
     "Мемет", "Турсун", "Гульнар", "Курбан", "Алматы", "Нурлан", "Кульджа", "Аксу",
 ]  # fmt: skip
+T = TypeVar("T")
 PATTERN = re.compile("|".join(re.escape(t) for t in TERMS) + r"|(?<!\d)\d{15,18}(?!\d)")
 
 
@@ -90,30 +94,41 @@ def document(latin_only: bool) -> Document:
     )
 
 
-def timed(step: object, *args: object) -> tuple[float, object]:
-    start = time.perf_counter()
-    result = step(*args)  # type: ignore[operator]
-    return time.perf_counter() - start, result
+def best_of(step: Callable[..., T], *args: object, runs: int = 3) -> tuple[float, T]:
+    """Best wall time of a few runs (the machine is shared), and the step's result."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = step(*args)
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def pages(data: bytes) -> int:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
 
 
 def main() -> None:
     render.pdf(document(True))  # warm up: imports, font loading code paths
     doc, plain = document(False), document(True)
-    pdf_time, pdf_data = timed(render.pdf, doc)
-    json_time, json_data = timed(render.json_bytes, doc)
-    check_time, hits = timed(leakcheck.check, pdf_data, json_data, find, ["Ayla Demir"])
-    base_time, base_data = timed(render.pdf, plain)
-    assert isinstance(pdf_data, bytes) and isinstance(json_data, bytes)
-    assert isinstance(base_data, bytes)
-    pages = len(pikepdf.open(__import__("io").BytesIO(pdf_data)).pages)
+    pdf_time, pdf_data = best_of(render.pdf, doc)
+    json_time, json_data = best_of(render.json_bytes, doc)
+    check_time, hits = best_of(leakcheck.check, pdf_data, json_data, find, ["Ayla Demir"])
+    base_time, base_data = best_of(render.pdf, plain)
+    planted = replace(doc, sections=(*doc.sections, Section("Note", "Seen with Memet Tursun.")))
+    planted_hits = leakcheck.check(
+        render.pdf(planted), render.json_bytes(planted), find, ["Ayla Demir"]
+    )
     total = pdf_time + json_time + check_time
-    print(f"pages: {pages}, labels: 300, finder terms: {len(TERMS)}")
+    print(f"pages: {pages(pdf_data)}, labels: 300, finder terms: {len(TERMS)} (best of 3 each)")
     print(f"PDF   {pdf_time:6.2f} s  {len(pdf_data) / 1024:7.0f} KiB")
     print(f"JSON  {json_time:6.3f} s  {len(json_data) / 1024:7.0f} KiB")
-    print(f"check {check_time:6.2f} s  hits: {len(hits)}")  # type: ignore[arg-type]
+    print(f"check {check_time:6.2f} s  hits: {len(hits)} (clean); with 1 name planted: "
+          f"{len(planted_hits)} (PDF page and JSON, 2 terms each)")  # fmt: skip
     print(f"total {total:6.2f} s  (target <= 3 s: {'met' if total <= 3 else 'missed'})")
     print(
-        f"baseline, same text in Latin only: PDF {base_time:.2f} s, "
+        f"baseline, same text in Latin only ({pages(base_data)} pages): PDF {base_time:.2f} s, "
         f"{len(base_data) / 1024:.0f} KiB; multi-script / Latin = {pdf_time / base_time:.2f}"
     )
 

@@ -113,25 +113,37 @@ class _Literals:
 
     def __init__(self, literals: Iterable[str]) -> None:
         self.ids: list[str] = []
-        self.words: list[str] = []
+        self.words: list[re.Pattern[str]] = []
         for literal in literals:
             try:
                 self.ids.append(uuid.UUID(literal.strip()).hex)
             except ValueError:
                 words = " ".join(_normal(literal).casefold().split())
                 if words:
-                    self.words.append(words)
+                    self.words.append(_whole(words))
 
     def hits(self, text: str) -> Iterator[tuple[str, str]]:
         folded = " ".join(_normal(text).casefold().split())
         for words in self.words:
-            for match in re.finditer(re.escape(words), folded):
+            for match in words.finditer(folded):
                 yield "staff name or literal", _excerpt(folded, match.start(), match.end())
         if self.ids:
             compact = DASHES_AND_SPACES.sub("", folded)
             for hex_id in self.ids:
                 for match in re.finditer(hex_id, compact):
                     yield "internal id", _excerpt(compact, match.start(), match.end())
+
+
+def _whole(words: str) -> re.Pattern[str]:
+    """The words, not as part of a longer word ("Ali" is not in "Alim"); the edges of a
+    name in Chinese characters are not marked, as that script writes no spaces."""
+    before = "" if _is_cjk(words[0]) else r"(?<!\w)"
+    after = "" if _is_cjk(words[-1]) else r"(?!\w)"
+    return re.compile(before + re.escape(words) + after)
+
+
+def _is_cjk(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("CJK")
 
 
 class _Scanner:

@@ -45,6 +45,13 @@ class Document:
     sections: tuple[Section, ...] = field(repr=False)
 
     def __post_init__(self) -> None:
+        if not all(isinstance(x, str) for x in (self.export_id, self.title, self.recipient)):
+            raise ValueError("the export id, title and recipient must be text")
+        if not all(
+            isinstance(s, Section) and isinstance(s.heading, str) and isinstance(s.text, str)
+            for s in self.sections
+        ):
+            raise ValueError("the sections must be Sections of text")
         if not EXPORT_ID.match(self.export_id):
             raise ValueError("the export id must look like EXP-7K3Q-9M2D")
         if isinstance(self.day, datetime.datetime) or not isinstance(self.day, datetime.date):
@@ -90,7 +97,7 @@ h1, h2 { bookmark-level: none; }
    only a token longer than a line breaks, rather than running off the page. */
 p, h1, h2 { hyphens: none; overflow-wrap: break-word; }
 p { margin: 0 0 6pt; }
-p[dir="rtl"] { direction: rtl; text-align: right; }
+[dir="rtl"] { direction: rtl; text-align: right; }
 .about { color: #333; margin-bottom: 12pt; }
 """
 

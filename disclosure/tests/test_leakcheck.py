@@ -127,6 +127,17 @@ def test_it_finds_a_staff_name_in_full_width_letters_and_other_case() -> None:
     }
 
 
+def test_it_matches_a_literal_only_as_whole_words(clean_pdf: bytes) -> None:
+    json_data = render.json_bytes(CLEAN).replace(
+        b'"WGEID"', '"WGEID; Ali Alimjan; \u827e\u529b\u6c5f"'.encode()
+    )
+    got = leakcheck.check(clean_pdf, json_data, find, ["Ali", "Ali Alim", "\u827e\u529b"])
+    assert [(h.where, h.excerpt) for h in got] == [
+        ("JSON recipient", "wgeid; ali alimjan; \u827e\u529b\u6c5f"),  # "Ali" alone
+        ("JSON recipient", "wgeid; ali alimjan; \u827e\u529b\u6c5f"),  # the first two characters
+    ]
+
+
 def test_it_finds_a_literal_in_the_json_only(clean_pdf: bytes) -> None:
     json_data = render.json_bytes(CLEAN).replace(b'"WGEID"', b'"WGEID for Ayla Demir"')
     hits = leakcheck.check(clean_pdf, json_data, find, LITERALS)

@@ -226,6 +226,13 @@ def test_it_refuses_an_export_id_of_another_shape(export_id: str) -> None:
         Document(export_id, "t", datetime.date(2026, 1, 1), "WGEID", ())
 
 
+def test_it_refuses_sections_that_are_not_text() -> None:
+    with pytest.raises(ValueError, match="Sections of text"):
+        Document("EXP-7K3Q-9M2D", "t", datetime.date(2026, 1, 1), "WGEID", (("h", "t"),))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="Sections of text"):
+        Document("EXP-7K3Q-9M2D", "t", datetime.date(2026, 1, 1), "WGEID", (Section("h", None),))  # type: ignore[arg-type]
+
+
 def test_it_refuses_a_time_of_day() -> None:
     with pytest.raises(ValueError, match="without a time"):
         Document("EXP-7K3Q-9M2D", "t", datetime.datetime(2026, 1, 1, 9, 30), "WGEID", ())
