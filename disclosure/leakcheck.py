@@ -188,6 +188,7 @@ def _pdf_hits(data: bytes, scanner: _Scanner) -> list[Hit]:
         raise LeakCheckError("the PDF cannot be read") from error
     with pdf:
         hits = _metadata_hits(pdf, scanner) + _structure_hits(pdf, scanner)
+        hits += _file_hits(data, pdf)
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
@@ -254,6 +255,48 @@ def _annotation_hits(annots: pikepdf.Object, page: int, scanner: _Scanner) -> li
             if isinstance(value, pikepdf.String):
                 hits.extend(scanner.scan(str(value), where))
     return hits
+
+
+def _file_hits(data: bytes, pdf: pikepdf.Pdf) -> list[Hit]:
+    """What no page shows but the file still holds: the earlier revisions an incremental
+    update keeps, and objects nothing refers to."""
+    hits = []
+    if data.count(b"%%EOF") > 1 or data.count(b"startxref") > 1:
+        hits.append(Hit("PDF file", "earlier revision kept", ""))
+    reached = _reachable(pdf)
+    for obj in pdf.objects:
+        if obj.objgen in reached or not isinstance(
+            obj, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array | pikepdf.String
+        ):
+            continue  # a lone number or name says nothing
+        if isinstance(obj, pikepdf.Stream) and obj.get("/Type") in (
+            pikepdf.Name.ObjStm,
+            pikepdf.Name.XRef,
+        ):
+            continue  # the file's own index: nothing refers to it by design
+        hits.append(Hit(f"PDF object {obj.objgen[0]}", "unused object", ""))
+    return hits
+
+
+def _reachable(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
+    seen: set[tuple[int, int]] = set()
+    stack: list[pikepdf.Object] = [pdf.trailer]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+            items = list(obj.values())
+        elif isinstance(obj, pikepdf.Array):
+            items = list(obj)
+        else:
+            continue
+        for item in items:
+            # pikepdf hands direct numbers and names over as Python values.
+            if isinstance(item, pikepdf.Object) and item.is_indirect:
+                if item.objgen in seen:
+                    continue
+                seen.add(item.objgen)
+            stack.append(item)
+    return seen
 
 
 def _has_javascript(obj: pikepdf.Object, depth: int = 4) -> bool:
@@ -401,6 +444,9 @@ def _hidden_text_hits(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, where:
     shown: list[tuple[tuple[float, float, float, float], str]] = []
     for obj in page.get_objects(max_depth=8):
         bounds = obj.get_bounds()
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            # An export has no pictures: one could show a name that no text layer holds.
+            hits.append(Hit(where, "image", ""))
         if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
             text = _object_text(obj, textpage)
             if not text.strip():

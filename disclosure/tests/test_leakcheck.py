@@ -328,3 +328,62 @@ def test_it_finds_white_text(clean_pdf: bytes) -> None:
     content = b"q BT 1 1 1 rg /Fhidden 12 Tf 100 400 Td (case notes) Tj ET Q\n"
     hits = check(edited(clean_pdf, hidden_text(content)))
     assert [(h.where, h.kind) for h in hits] == [("PDF page 1", "text in white or transparent")]
+
+
+def incremental(data: bytes, objects: dict[int, bytes], info: int | None = None) -> bytes:
+    """The PDF with an update appended the way editors save: new objects, a new xref
+    section and a trailer that points back to the previous one."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.objgen[0]
+        info = pdf.docinfo.objgen[0] if info is None else info
+    previous = int(data.rsplit(b"startxref", 1)[1].split()[0])
+    size = max(objects) + 1
+    out = bytearray(data)
+    offsets = {}
+    for number, body in sorted(objects.items()):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n"
+    for number, offset in sorted(offsets.items()):
+        out += b"%d 1\n%010d 00000 n \n" % (number, offset)
+    trailer = b"/Size %d /Root %d 0 R /Info %d 0 R /Prev %d" % (size, root, info, previous)
+    out += b"trailer\n<< %s >>\nstartxref\n%d\n%%%%EOF\n" % (trailer, xref)
+    return bytes(out)
+
+
+def test_it_reports_an_incremental_update_and_what_it_added(clean_pdf: bytes) -> None:
+    with pikepdf.open(io.BytesIO(clean_pdf)) as pdf:
+        free = len(pdf.objects) + 10
+        old_info = pdf.docinfo.objgen[0]
+    data = incremental(clean_pdf, {free: b"<< /Title (Memet Tursun) >>"}, info=free)
+    hits = check(data)
+    assert {(h.where, h.kind) for h in hits} == {
+        ("PDF file", "earlier revision kept"),
+        ("PDF metadata /Title", "name"),
+        (f"PDF object {old_info}", "unused object"),  # the title it replaced
+    }
+
+
+def test_it_reports_an_object_nothing_refers_to(clean_pdf: bytes) -> None:
+    with pikepdf.open(io.BytesIO(clean_pdf)) as pdf:
+        free = len(pdf.objects) + 10
+    data = incremental(clean_pdf, {free: b"(Memet Tursun)"})
+    hits = check(data)
+    assert {(h.where, h.kind) for h in hits} == {
+        ("PDF file", "earlier revision kept"),
+        (f"PDF object {free}", "unused object"),
+    }
+
+
+def test_it_reports_an_image(clean_pdf: bytes) -> None:
+    def plant(pdf: pikepdf.Pdf) -> None:
+        image = pikepdf.Stream(pdf, b"\x00" * 4)
+        image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+        image.Width, image.Height, image.BitsPerComponent = 2, 2, 8
+        image.ColorSpace = pikepdf.Name.DeviceGray
+        page = pdf.pages[0]
+        page.Resources[pikepdf.Name.XObject] = pikepdf.Dictionary(Im0=image)
+        page.contents_add(pikepdf.Stream(pdf, b"q 20 0 0 20 10 10 cm /Im0 Do Q"), prepend=False)
+
+    assert [(h.where, h.kind) for h in check(edited(clean_pdf, plant))] == [("PDF page 1", "image")]
