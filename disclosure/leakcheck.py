@@ -261,6 +261,10 @@ def _file_hits(data: bytes, pdf: pikepdf.Pdf) -> list[Hit]:
     """What no page shows but the file still holds: the earlier revisions an incremental
     update keeps, and objects nothing refers to."""
     hits = []
+    if pdf.is_encrypted:
+        # An owner password hides nothing from this check but the recipient may not be
+        # able to read or copy the text, and nothing of an export needs it.
+        hits.append(Hit("PDF file", "encrypted", ""))
     if data.count(b"%%EOF") > 1 or data.count(b"startxref") > 1:
         hits.append(Hit("PDF file", "earlier revision kept", ""))
     reached = _reachable(pdf)

@@ -387,3 +387,20 @@ def test_it_reports_an_image(clean_pdf: bytes) -> None:
         page.contents_add(pikepdf.Stream(pdf, b"q 20 0 0 20 10 10 cm /Im0 Do Q"), prepend=False)
 
     assert [(h.where, h.kind) for h in check(edited(clean_pdf, plant))] == [("PDF page 1", "image")]
+
+
+def test_it_reports_encryption(clean_pdf: bytes) -> None:
+    with pikepdf.open(io.BytesIO(clean_pdf)) as pdf:
+        out = io.BytesIO()
+        pdf.save(out, encryption=pikepdf.Encryption(owner="owner", user=""))
+    hits = {(h.where, h.kind) for h in check(out.getvalue())}
+    # AES-256 also declares an extension in the catalogue, itself reported.
+    assert hits == {("PDF file", "encrypted"), ("PDF catalogue /Extensions", "catalogue entry")}
+
+
+def test_it_refuses_a_pdf_that_needs_a_password(clean_pdf: bytes) -> None:
+    with pikepdf.open(io.BytesIO(clean_pdf)) as pdf:
+        out = io.BytesIO()
+        pdf.save(out, encryption=pikepdf.Encryption(owner="owner", user="user"))
+    with pytest.raises(LeakCheckError, match="PDF"):
+        check(out.getvalue())
