@@ -1,9 +1,10 @@
 import datetime
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pikepdf
+import pypdfium2 as pdfium
 import pytest
 
 from disclosure import leakcheck, render
@@ -54,19 +55,22 @@ def clean_pdf() -> bytes:
     return render.pdf(CLEAN)
 
 
-def check(pdf: bytes, doc: Document = CLEAN, **kwargs: object) -> list[Hit]:
-    return leakcheck.check(pdf, render.json_bytes(doc), find, LITERALS, **kwargs)  # type: ignore[arg-type]
+def check(pdf: bytes, doc: Document = CLEAN, labels: list[str] | None = None) -> list[Hit]:
+    return leakcheck.check(pdf, render.json_bytes(doc), find, LITERALS, labels=labels)
 
 
-def edited(pdf: bytes, change: "object") -> bytes:
+Change = Callable[[pikepdf.Pdf], None]
+
+
+def edited(pdf: bytes, change: Change) -> bytes:
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        change(doc)  # type: ignore[operator]
+        change(doc)
         out = io.BytesIO()
         doc.save(out)
         return out.getvalue()
 
 
-def hidden_text(content: bytes) -> "object":
+def hidden_text(content: bytes) -> Change:
     """A change that draws text with a standard font before the page's own content."""
 
     def change(pdf: pikepdf.Pdf) -> None:
@@ -271,8 +275,6 @@ def test_it_lets_a_label_broken_over_two_lines_pass() -> None:
 
 
 def leakcheck_page_text(data: bytes) -> str:
-    import pypdfium2 as pdfium
-
     pdf = pdfium.PdfDocument(data)
     try:
         return leakcheck.logical_text(pdf[0].get_textpage())
