@@ -52,6 +52,11 @@ class Document:
             for s in self.sections
         ):
             raise ValueError("the sections must be Sections of text")
+        try:
+            for text in (self.title, self.recipient, *(s.heading + s.text for s in self.sections)):
+                text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("the text holds a broken character (a lone surrogate)") from None
         if not EXPORT_ID.match(self.export_id):
             raise ValueError("the export id must look like EXP-7K3Q-9M2D")
         if isinstance(self.day, datetime.datetime) or not isinstance(self.day, datetime.date):

@@ -233,6 +233,11 @@ def test_it_refuses_sections_that_are_not_text() -> None:
         Document("EXP-7K3Q-9M2D", "t", datetime.date(2026, 1, 1), "WGEID", (Section("h", None),))  # type: ignore[arg-type]
 
 
+def test_it_refuses_a_broken_character() -> None:
+    with pytest.raises(ValueError, match="broken character"):
+        document(Section("Account", "half of a pair: \ud83d"))
+
+
 def test_it_refuses_a_time_of_day() -> None:
     with pytest.raises(ValueError, match="without a time"):
         Document("EXP-7K3Q-9M2D", "t", datetime.datetime(2026, 1, 1, 9, 30), "WGEID", ())
