@@ -7,7 +7,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
-from disclosure import leakcheck, render
+from disclosure import leakcheck, pdf_text, render
 from disclosure.leakcheck import Hit, LeakCheckError
 from disclosure.render import Document, Section
 
@@ -277,7 +277,7 @@ def test_it_lets_a_label_broken_over_two_lines_pass() -> None:
 def leakcheck_page_text(data: bytes) -> str:
     pdf = pdfium.PdfDocument(data)
     try:
-        return leakcheck.logical_text(pdf[0].get_textpage())
+        return pdf_text.logical_text(pdf[0].get_textpage())
     finally:
         pdf.close()
 

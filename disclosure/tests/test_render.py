@@ -11,7 +11,7 @@ from fontTools.ttLib import TTFont
 from weasyprint.urls import FatalURLFetchingError
 
 from disclosure import render
-from disclosure.leakcheck import logical_text
+from disclosure.pdf_text import logical_text
 from disclosure.render import Document, Section
 
 UYGHUR = "مەمەت تۇرسۇن 2017-يىلى ئۆيىدىن ئېلىپ كېتىلگەن"
