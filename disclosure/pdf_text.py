@@ -17,7 +17,7 @@ def _is_rtl(char: str) -> bool:
 
 
 def direction(text: str) -> str:
-    """ "R" when the first strong character is right-to-left, else "L"."""
+    """The direction of the first strong character: "R" (right to left) or "L"."""
     for char in text:
         kind = unicodedata.bidirectional(char)
         if kind in ("R", "AL"):

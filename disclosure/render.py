@@ -143,8 +143,8 @@ def missing_glyphs(doc: Document) -> list[str]:
 
 
 def direction(paragraph: str) -> str:
-    """ "rtl" when the paragraph's first strong character is right-to-left (Uyghur in Arabic
-    script), else "ltr" (the Unicode rule for a paragraph's base direction)."""
+    """The paragraph's base direction by the Unicode rule: "rtl" when its first strong
+    character is right to left (Uyghur in Arabic script), else "ltr"."""
     for char in paragraph:
         kind = unicodedata.bidirectional(char)
         if kind in ("R", "AL"):
