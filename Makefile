@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 PORT_NON_DIGITS := $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,$(subst 5,,$(subst 6,,$(subst 7,,$(subst 8,,$(subst 9,,$(PORT)))))))))))
 
-.PHONY: run test lint check-python check-port catalogs browser screenshots clean
+.PHONY: run test lint check-python check-port catalogs browser pdf-libs screenshots clean
 AXE := node_modules/axe-core/axe.min.js
 
 check-port:
@@ -32,6 +32,14 @@ browser:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Exports are drawn by WeasyPrint, which needs Debian's Pango; HarfBuzz's subsetter makes
+# embedding the fonts several times faster than the pure-Python fallback (bench/exports.py).
+pdf-libs:
+	@ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && ldconfig -p | grep -q 'libharfbuzz-subset.so.0' || { \
+		echo "Installing Debian's Pango and HarfBuzz subsetter for the PDF exports"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; }
+
 # axe-core (npm, pinned in package-lock.json) checks every page's accessibility in the
 # browser tests.
 $(AXE): package.json package-lock.json
@@ -39,7 +47,7 @@ $(AXE): package.json package-lock.json
 	touch $(AXE)
 
 # The embedded default: SQLite in data/, no broker (tasks run in-process), demo data.
-run: check-port $(STAMP) catalogs
+run: check-port $(STAMP) catalogs pdf-libs
 	mkdir -p data
 	AMANAT_ENV=development $(PY) manage.py migrate --no-input
 	AMANAT_ENV=development $(PY) manage.py demo
@@ -54,7 +62,7 @@ lint: $(STAMP)
 	AMANAT_ENV=test $(VENV)/bin/mypy .
 
 # SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set.
-test: $(STAMP) lint catalogs browser $(AXE)
+test: $(STAMP) lint catalogs browser pdf-libs $(AXE)
 	$(PY) -m pytest
 
 # Screenshots of the main pages (desktop and phone width) for the README, from a
