@@ -25,10 +25,10 @@ Hit = tuple[int, int, str]
 # Regions whose national number formats are tried, besides the international (+, 00) form:
 # where the families live and where their relatives are.
 PHONE_REGIONS = ("CN", "KZ", "TR", "US", "DE", "NL", "GB", "RU", "KG", "UZ", "SE", "FR", "AU")
-# The phone matcher reads at most this much of a text per region (it is the slow part);
-# long texts are read in windows of this size, overlapping by a phone number's length.
-PHONE_WINDOW = 20_000
-PHONE_OVERLAP = 40
+# The phone matcher (the slow part) reads only stretches of digits, spaces, dashes, dots
+# and brackets with at least six digits, at most this many distinct ones per text.
+MAX_PHONE_CANDIDATES = 2_000
+_PHONE_CANDIDATE = re.compile(r"[+(（]?\d[\d \u00a0\-\u2010-\u2015.()/]{4,24}\d")
 
 
 @dataclass(frozen=True, repr=False)
@@ -130,16 +130,13 @@ _INTERNATIONAL = re.compile(
 )
 
 
-def _phone_windows(text: str) -> Iterator[tuple[int, str]]:
-    if len(text) <= PHONE_WINDOW:
-        yield 0, text
-        return
-    step = PHONE_WINDOW - PHONE_OVERLAP
-    for offset in range(0, len(text), step):
-        yield offset, text[offset : offset + PHONE_WINDOW]
-
-
 _LONG_RUN = re.compile(r"\d{20,}")
+
+
+def _phone_candidates(text: str) -> Iterator[re.Match[str]]:
+    """Stretches that could hold a phone number: the matcher reads only these (with a
+    character either side), each distinct one once, instead of the whole text."""
+    return _PHONE_CANDIDATE.finditer(text)
 
 
 def phones(text: str) -> Iterator[Hit]:
@@ -150,12 +147,23 @@ def phones(text: str) -> Iterator[Hit]:
     if not any(ch.isdigit() for ch in text):
         return
     text = _LONG_RUN.sub(lambda m: "#" * len(m.group()), text)
-    for offset, window in _phone_windows(text):
-        for region in PHONE_REGIONS:
-            for match in phonenumbers.PhoneNumberMatcher(
-                window, region, leniency=phonenumbers.Leniency.VALID, max_tries=200
-            ):
-                yield offset + match.start, offset + match.end, "phone"
+    seen: dict[str, list[tuple[int, int]]] = {}
+    for candidate in _phone_candidates(text):
+        if len(seen) >= MAX_PHONE_CANDIDATES:
+            break
+        start = max(0, candidate.start() - 1)
+        piece = text[start : candidate.end() + 1]
+        found = seen.get(piece)
+        if found is None:
+            found = seen[piece] = [
+                (match.start, match.end)
+                for region in PHONE_REGIONS
+                for match in phonenumbers.PhoneNumberMatcher(
+                    piece, region, leniency=phonenumbers.Leniency.VALID, max_tries=50
+                )
+            ]
+        for begin, end in found:
+            yield start + begin, start + end, "phone"
     for m in _INTERNATIONAL.finditer(text):
         yield m.start(), m.end(), "phone"
 
@@ -299,7 +307,7 @@ _ADDRESS_CHINESE = re.compile(
 
 # Cities and prefectures named before a street are public knowledge, not the address: a
 # Chinese address match that starts with one starts after it.
-_HAN_CITIES = (
+HAN_CITIES = (
     "乌鲁木齐",
     "喀什",
     "伊宁",
@@ -322,7 +330,7 @@ _HAN_CITIES = (
 
 
 def _after_city(text: str, start: int, end: int) -> int:
-    for city in _HAN_CITIES:
+    for city in HAN_CITIES:
         at = text.find(city, max(0, start - len(city) + 1), end)
         if at >= 0 and start < at + len(city) < end - 1:
             start = at + len(city)

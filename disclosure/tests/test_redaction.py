@@ -141,3 +141,24 @@ def test_it_finishes_on_hostile_input(text: str) -> None:
     spans = propose(text, MEMET)
     assert all(0 <= s.start < s.end <= len(text) for s in spans)
     assert time.monotonic() - start < 60
+
+
+@pytest.mark.parametrize(
+    ("place", "text", "written"),
+    [
+        ("Toqquzaq", "ئۇ توققۇزاق دا تۇراتتى", "توققۇزاق"),
+        ("Toqquzaq", "Он жил в Токкузаке.", "Токкузаке"),
+        ("托库扎克村", "He lived in Tokkuzak.", "Tokkuzak"),
+    ],
+)
+def test_it_finds_a_place_in_other_scripts(place: str, text: str, written: str) -> None:
+    assert [(text[s.start : s.end], s.kind) for s in propose(text, Entities(places=(place,)))] == [
+        (written, "place")
+    ]
+
+
+def test_it_catches_a_look_alike_letter_trick() -> None:
+    # Latin M and a inside a Cyrillic name, and a bidi override between the parts.
+    text = "Ma\u043c\u0430\u0442\u202e\u0422\u0443\u0440\u0441\u0443\u043d came"
+    spans = propose(text, MEMET)
+    assert [(s.start, s.end) for s in spans] == [(0, 12)]
