@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from . import consent
-from .redaction import LABELS, Entities, Span
+from .redaction import LABELS, Entities, Span, propose
 
 MISSING, RELATIVE, REPORTER, WITNESS, PERSON = (
     "missing",
@@ -89,23 +90,54 @@ _ROLE_OF_LABEL = {LABELS[role]: role for role in (MISSING, RELATIVE, REPORTER, W
 
 
 def role_of(span: Span) -> str:
-    """The role a name proposal was made for (redaction labels names by role)."""
+    """The role a name proposal was labelled with (redaction labels names by role)."""
     return _ROLE_OF_LABEL.get(span.label, PERSON)
 
 
-def forbidden(span: Span, level: str) -> bool:
-    """Whether the proposal may never stay in clear at this identity level."""
-    if level == consent.ANONYMOUS and span.kind in ("name", "id_number"):
-        return True
-    if span.kind == "name":
-        role = role_of(span)
-        return role == WITNESS or (role == REPORTER and level != consent.REPORTER_NAMED)
-    if span.kind in CONTACT_KINDS:
-        return level != consent.REPORTER_NAMED
-    return False
+@dataclass(frozen=True)
+class Judgement:
+    forbidden: bool  # may never stay in clear at this level
+    kept: bool  # stays in clear unless the caseworker redacts it
 
 
-def kept_by_default(span: Span, level: str) -> bool:
-    """Whether the proposal stays in clear unless the caseworker redacts it: the missing
-    person's name where the level names them (the WGEID's first minimum element)."""
-    return level != consent.ANONYMOUS and span.kind == "name" and role_of(span) == MISSING
+def _covered(words: str, entities: Entities, role: str) -> set[int]:
+    """The positions of `words` that the names of one role alone find."""
+    names = tuple((n, r) for n, r in _named(entities) if r == role)
+    if not names:
+        return set()
+    found = propose(words, Entities(names=names))
+    return {i for s in found if s.kind == "name" for i in range(s.start, s.end)}
+
+
+def _named(entities: Entities) -> list[tuple[str, str]]:
+    return [(n, PERSON) if isinstance(n, str) else (n[0], n[1]) for n in entities.names]
+
+
+def judge(span: Span, words: str, level: str, entities: Entities) -> Judgement:
+    """What the level does with one proposal (`words` is its text).
+
+    A name proposal is judged by which roles' names find which of its letters, not by
+    its label alone: in Uyghur families the father's given name is the children's
+    surname, so the missing person's "Tursun" is also the father's and a sister's. The
+    missing person's name stays in clear (where the level names them) only when their
+    names alone find every letter of it; it is forbidden when a forbidden role's names
+    (a witness, the reporter below REPORTER_NAMED) find a letter the missing person's
+    do not ("Memet Tursun" stays; "Gulnar Tursun", the reporter, never does)."""
+    if span.kind != "name":
+        banned = (level == consent.ANONYMOUS and span.kind == "id_number") or (
+            span.kind in CONTACT_KINDS and level != consent.REPORTER_NAMED
+        )
+        return Judgement(banned, False)
+    if level == consent.ANONYMOUS:
+        return Judgement(True, False)
+    letters = {i for i, ch in enumerate(words) if ch.isalnum()}
+    missing = _covered(words, entities, MISSING)
+    banned_roles = [WITNESS] + ([REPORTER] if level != consent.REPORTER_NAMED else [])
+    banned_letters: set[int] = set()
+    for role in banned_roles:
+        banned_letters |= _covered(words, entities, role)
+    if role_of(span) in banned_roles and not missing:
+        banned_letters |= letters  # found by its label's role only through the whole text
+    forbidden = bool((banned_letters - missing) & letters)
+    kept = not forbidden and bool(letters) and letters <= missing
+    return Judgement(forbidden, kept)

@@ -33,7 +33,7 @@ from cases.models import PersonKey, PersonReport
 from intake import returns
 from intake.models import Report
 
-from . import consent, drafts, leakcheck, policy, redaction, render
+from . import consent, drafts, facts, leakcheck, policy, redaction, render
 from .consent import allows
 from .models import Export, ExportReport, IdentityLevel, RecipientKind, State, Template
 
@@ -46,6 +46,11 @@ KIND_OF = {
 }
 # Redaction's fixed labels in a rendered file are not leaks: they are what was hidden.
 MARKED = "[redacted]"
+# What the leak check looks for in the rendered files: everything the case knows (names in
+# every script, contacts, ID numbers, its places) and the patterns that single a person
+# out. Not the guesses at addresses ("... county"), which the caseworker judged in the
+# draft and which the files' fixed headings would set off.
+LEAK_KINDS = frozenset({"name", "contact", "id_number", "phone", "email", "handle", "gps", "place"})
 # Public ids: no vowels or look-alike characters, so no word and no misreading.
 _ALPHABET = "23456789BCDFGHJKMNPQRSTVWXZ"
 
@@ -270,10 +275,10 @@ def proposals(opened: OpenExport, text: str) -> list[Proposal]:
     for span in redaction.propose(text, entities):
         words = text[span.start : span.end]
         key = choice_key(span, words)
-        banned = policy.forbidden(span, level)
+        judged = policy.judge(span, words, level, entities)
         chosen = opened.draft.choices.get(key)
-        keep = chosen == "keep" if chosen else policy.kept_by_default(span, level)
-        out.append(Proposal(span, words, banned or not keep, banned, key))
+        keep = chosen == "keep" if chosen else judged.kept
+        out.append(Proposal(span, words, judged.forbidden or not keep, judged.forbidden, key))
     return out
 
 
@@ -355,9 +360,10 @@ def choose(staff: Staff, opened: OpenExport, key: str, keep: bool) -> None:
     """Keep a proposal in clear or redact it, wherever the same words are proposed.
     A forbidden one cannot be kept."""
     _editable(staff, opened)
-    kind, label, _text = [*key.split("|", 2), "", ""][:3]
-    probe = redaction.Span(0, 0, kind, label)
-    if keep and policy.forbidden(probe, opened.export.identity_level):
+    kind, label, words = [*key.split("|", 2), "", ""][:3]
+    probe = redaction.Span(0, len(words), kind, label)
+    judged = policy.judge(probe, words, opened.export.identity_level, opened.entities)
+    if keep and judged.forbidden:
         raise NotAllowed(gettext("The family's consent does not allow this to be shared."))
     opened.draft.choices[key] = "keep" if keep else "redact"
     _save(opened)
@@ -410,8 +416,7 @@ def literals(opened: OpenExport) -> list[str]:
     ids = [export.id, export.person_id, *export.reports.values_list("id", flat=True)]
     words = [i.hex for i in ids] + [str(i) for i in ids]
     staff = Staff.objects.filter(id__in=[export.author_id, export.reviewer_id])
-    for member in staff:
-        words += [member.username, member.get_full_name()]
+    words += [member.username for member in staff]
     return [w for w in words if w and len(w) >= 3]
 
 
@@ -420,11 +425,15 @@ def check(opened: OpenExport, pdf: bytes, data: bytes) -> list[leakcheck.Hit]:
     redact, found again in what was rendered, and every internal id."""
 
     def find(text: str) -> list[tuple[int, int, str]]:
+        found = proposals(opened, text)
         return [
-            (p.span.start, p.span.end, p.span.kind) for p in proposals(opened, text) if p.redacted
+            (p.span.start, p.span.end, p.span.kind)
+            for p in found
+            if p.redacted and p.span.kind in LEAK_KINDS
         ]
 
-    return leakcheck.check(pdf, data, find, literals(opened))
+    labels = [*redaction.LABELS.values(), MARKED, facts.WITHHELD]
+    return leakcheck.check(pdf, data, find, literals(opened), labels=labels)
 
 
 def release(staff: Staff, private_key: crypto.PrivateKey, opened: OpenExport) -> bytes:
