@@ -153,10 +153,12 @@ def _page(
     persons.record_opening(request.user, export.person_id)
     author = export.author_id == request.user.pk
     editable = author and export.state in (State.DRAFT, State.APPROVED)
-    fields = []
+    fields: list[dict[str, Any]] = []
+    kept: list[services.Proposal] = []
     for entry in opened.draft.fields:
         found = services.proposals(opened, entry["text"])
         fields.append({"heading": entry["heading"], "key": entry["key"], "proposals": found})
+        kept += [p for p in found if not p.redacted]
     document = services.final_document(opened)
     context = {
         "export": export,
@@ -176,7 +178,7 @@ def _page(
         "release": release or ReleaseForm(request),
         "error": error,
         "missing": [h for key, h in drafts.MINIMUM if key in opened.draft.missing],
-        "kept": [p for f in fields for p in f["proposals"] if not p.redacted],
+        "kept": kept,
     }
     return render(request, "disclosure/export.html", context, status=status)
 

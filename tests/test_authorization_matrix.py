@@ -21,6 +21,7 @@ from accounts.access import ACCESS_ATTRIBUTE
 from accounts.models import Role, Staff
 from cases import persons, services
 from cases.models import PersonKey
+from disclosure import services as exports
 from intake import sealing
 from intake.models import Attachment, Report, ReportKey
 from tests.base import BaseTestCase
@@ -37,7 +38,12 @@ def staff_views() -> dict[str, object]:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and namespace in ("staff", "cases", "audit"):
+            elif isinstance(pattern, URLPattern) and namespace in (
+                "staff",
+                "cases",
+                "audit",
+                "disclosure",
+            ):
                 views[f"{namespace}:{pattern.name}"] = pattern.callback
 
     walk(get_resolver().url_patterns, None)
@@ -139,6 +145,36 @@ def passkey_api(role, holds):
     # The passkey ceremonies answer JSON, never a redirect. Here nobody is half signed in
     # (sign-in), nobody has stepped up (registration) and nobody has a passkey (step-up).
     return 403
+
+
+def export_drafters(allowed_status):
+    """Exports: intake, caseworkers and coordinators who hold the case."""
+
+    def expected(role, holds):
+        if role == ANON:
+            return 302
+        drafting = (Role.INTAKE, Role.CASEWORKER, Role.COORDINATOR)
+        return allowed_status if holds and role in drafting else 404
+
+    return expected
+
+
+def export_openers(allowed_status):
+    """An export's page and its release: every holder of the case but auditors (who hold
+    no keys and see the register)."""
+
+    def expected(role, holds):
+        if role == ANON:
+            return 302
+        return allowed_status if holds and role != Role.AUDITOR else 404
+
+    return expected
+
+
+def register_readers(role, holds):
+    if role == ANON:
+        return 302
+    return 200 if role in (Role.AUDITOR, Role.COORDINATOR) else 404
 
 
 # url name: (method, path template, data, expected(role, holds_a_wrapping))
@@ -261,6 +297,40 @@ MATRIX = {
         messengers,
     ),
     "cases:find-person": ("get", "/staff/reports/find/", None, index_key_roles),
+    "disclosure:register": ("get", "/staff/exports/", None, register_readers),
+    "disclosure:new": ("get", "/staff/exports/new/{person}/", None, export_drafters(200)),
+    "disclosure:export": ("get", "/staff/exports/{export}/", None, export_openers(200)),
+    # The export is Ines's: anyone else's change is refused on the page (400); Ines's
+    # empty change is refused too (nothing to hide), so no one changes it here.
+    "disclosure:mark": ("post", "/staff/exports/{export}/mark/", {}, export_drafters(400)),
+    "disclosure:texts": (
+        "post",
+        "/staff/exports/{export}/texts/",
+        {"narrative": "x" * 20_001},
+        export_drafters(400),
+    ),
+    "disclosure:choose": (
+        "post",
+        "/staff/exports/{export}/choose/",
+        {"key": "name|x|y"},
+        export_drafters(400),
+    ),
+    # A stale version: refused (400) for every reviewing holder, the author too.
+    "disclosure:approve": (
+        "post",
+        "/staff/exports/{export}/approve/",
+        {"hash": "0"},
+        export_openers(400),
+    ),
+    # No code: refused (400).
+    "disclosure:release": ("post", "/staff/exports/{export}/release/", {}, export_openers(400)),
+    # Not released: nothing to download.
+    "disclosure:download": (
+        "get",
+        "/staff/exports/{export}/files/pdf/",
+        None,
+        lambda role, holds: 302 if role == ANON else 404,
+    ),
     "cases:merge": ("get", "/staff/reports/persons/{person}/merge/", None, correctors(200)),
     # The case's only report: refused with a message, back to the case page.
     "cases:unlink": (
@@ -303,6 +373,9 @@ class AuthorizationMatrixTestCase(BaseTestCase):
             user=self.bob, credential_id=os.urandom(32), public_key=b"\xa0", confirmed=True
         )
         self.proposal = approvals.propose_reset(self.coordinator, self.bob)
+        self.export = exports.start(
+            self.ines, self.private_key(self.ines), self.person.id, "wgeid", "UN WGEID"
+        )
         self.by_role: dict[str, Staff] = {
             Role.INTAKE: self.ines,
             Role.CASEWORKER: self.alice,
@@ -370,6 +443,7 @@ class AuthorizationMatrixTestCase(BaseTestCase):
                         bob=self.bob.pk,
                         passkey=self.bobs_passkey.pk,
                         proposal=self.proposal.pk,
+                        export=self.export.id,
                     )
                     body = {k: v.format(bob=self.bob.pk) for k, v in (data or {}).items()}
                     response = getattr(self.client, method)(path, body)
