@@ -55,6 +55,8 @@ class _Desk:
     intake_key: crypto.PrivateKey
     caseworker: Staff
     caseworker_key: crypto.PrivateKey
+    # Assigned the caseworker's cases too: the second person who approves their exports.
+    reviewer: Staff
 
 
 def create() -> Created:
@@ -91,6 +93,7 @@ def create() -> Created:
             caseworker_key=accounts_services.unlock_private_key(
                 staff["caseworker"], demo_accounts.password("caseworker")
             ),
+            reviewer=staff["reviewer"],
         )
         count = seed_reports(desk)
     return Created(accounts, result.shares, result.organisation.recovery_threshold, count)
@@ -131,6 +134,7 @@ def _work_on(desk: _Desk, entry: DemoReport, people: dict[str, Person]) -> None:
         people[entry.key] = person
     if entry.assign:
         services.assign(desk.intake, desk.intake_key, report_id, desk.caseworker)
+        services.assign(desk.intake, desk.intake_key, report_id, desk.reviewer)
 
     holder, holder_key = (
         (desk.caseworker, desk.caseworker_key) if entry.assign else (desk.intake, desk.intake_key)

@@ -7,7 +7,7 @@ class DisclosureConfig(AppConfig):
 
     def ready(self) -> None:
         from audit import display
-        from intake import returns
+        from intake import returns, shredding
 
         from . import services
         from .models import Export
@@ -15,6 +15,10 @@ class DisclosureConfig(AppConfig):
         # A narrower consent stops what it no longer allows at once (no key is needed).
         returns.consent_changed.connect(
             services.block_on_consent, dispatch_uid="disclosure.block_on_consent"
+        )
+        # A shredded report's words leave every export not sent (no key is needed).
+        shredding.shredded.connect(
+            services.forget_shredded, dispatch_uid="disclosure.forget_shredded"
         )
 
         def export_ids(ids: set[str]) -> dict[str, str]:

@@ -135,13 +135,19 @@ def _reports(person_id: uuid.UUID) -> list[Report]:
     return list(Report.objects.filter(id__in=list(ids)).order_by("received_on", "id"))
 
 
-def _contents(staff: Staff, private_key: crypto.PrivateKey, reports: list[Report]) -> list[dict]:
+def _contents(
+    staff: Staff, private_key: crypto.PrivateKey, reports: list[Report], strict: bool = True
+) -> list[dict]:
+    """The reports' contents; NoAccess if one cannot be opened, unless not `strict` (a
+    released export's shredded report is skipped: the package is the record)."""
     out = []
     for report in reports:
         try:
             opened = cases.open_report(staff, private_key, report.id, record=False)
         except keyring.NoAccess:
-            raise NoAccess("a report of the case cannot be opened") from None
+            if strict:
+                raise NoAccess("a report of the case cannot be opened") from None
+            continue
         out.append(cases.content(opened))
     return out
 
@@ -257,10 +263,15 @@ def open_export(staff: Staff, private_key: crypto.PrivateKey, export_id: uuid.UU
         opened = persons.open_person(staff, private_key, export.person_id, record=False)
     except cases.NoAccess:
         raise NoAccess("not a holder of the case") from None
-    raw = json.loads(crypto.open_(opened.key, bytes(export.sealed_draft), _aad(export)))
     reports = list(export.reports.order_by("received_on", "id"))
-    contents = _contents(staff, private_key, reports)
-    return OpenExport(export=export, person=opened, draft=Draft(**raw), contents=contents)
+    working = export.state in (State.DRAFT, State.APPROVED)
+    contents = _contents(staff, private_key, reports, strict=working)
+    if export.sealed_draft:
+        raw = json.loads(crypto.open_(opened.key, bytes(export.sealed_draft), _aad(export)))
+        draft = Draft(**raw)
+    else:  # a report it drew on was shredded: only the released package is kept
+        draft = Draft(recipient="", fields=[])
+    return OpenExport(export=export, person=opened, draft=draft, contents=contents)
 
 
 def choice_key(span: redaction.Span, text: str) -> str:
@@ -462,7 +473,7 @@ def release(staff: Staff, private_key: crypto.PrivateKey, opened: OpenExport) ->
     reports = list(export.reports.all())
     with transaction.atomic():
         locked = Export.objects.select_for_update().filter(id=export.id, state=State.APPROVED)
-        if not locked.exists():
+        if not list(locked.values_list("id", flat=True)):
             raise NotAllowed(gettext("Only an approved export can be released."))
         sealed = crypto.seal(
             opened.person.key, package, persons.aad(export.person_id, "package", export.id.hex)
@@ -505,3 +516,13 @@ def block_on_consent(sender: object, report_id: uuid.UUID, consent: str, **kwarg
             state=State.BLOCKED, approved_hash=b"", reviewer=None
         )
         audit.record("system", Action.EXPORT_BLOCKED, [export.id, report_id])
+
+
+def forget_shredded(sender: object, report_id: uuid.UUID, **kwargs: object) -> None:
+    """intake.shredding.shredded: inside the shredding's transaction, with no key. A draft
+    holds the report's words (and a blocked or approved one too): every export drawing on
+    the report that was not released goes. A released one keeps its package, the record
+    of what was sent, and loses its draft (the report's words before redaction)."""
+    drawn = Export.objects.filter(drawn_on__report_id=report_id)
+    Export.objects.filter(id__in=drawn.exclude(state=State.RELEASED).values("id")).delete()
+    drawn.filter(state=State.RELEASED).update(sealed_draft=b"")

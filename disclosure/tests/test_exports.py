@@ -9,7 +9,7 @@ from unittest import mock
 from audit.models import Action, Waiting
 from disclosure import services
 from disclosure.models import Export, ExportReport, State
-from intake import returns
+from intake import returns, shredding
 from intake.models import Report, Sharing
 
 from .base import ExportTestCase
@@ -198,3 +198,17 @@ class ExportsTestCase(ExportTestCase):
         draft.refresh_from_db()
         self.assertEqual(released.state, State.RELEASED)  # a record of what was sent
         self.assertEqual(draft.state, State.BLOCKED)
+
+    def test_shredding_the_report_takes_its_words_from_every_export(self):
+        released = self.start()
+        services.release(self.alice, self.private_key(self.alice), self.approve(released))
+        draft = self.start()
+        sent = services.package(self.open(released))
+        shredding.shred(self.report)
+        self.assertFalse(Export.objects.filter(id=draft.id).exists())
+        released.refresh_from_db()
+        self.assertEqual(bytes(released.sealed_draft), b"")
+        # What was sent stays the organisation's record, and its page still opens.
+        opened = self.open(released)
+        self.assertEqual(services.package(opened), sent)
+        self.assertEqual(opened.draft.fields, [])
