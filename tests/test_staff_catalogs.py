@@ -24,10 +24,16 @@ def _staff_sources() -> list[str]:
         "accounts/templates/staff/*.html",
         "cases/templates/cases/*.html",
         "audit/templates/audit/*.html",
+        "disclosure/templates/disclosure/*.html",
         "intake/templates/intake/_field.html",
         "accounts/*.py",
         "cases/*.py",
         "audit/*.py",
+        # Not disclosure's pure modules: their English goes into the exported
+        # documents, which stay in English whatever the staff member reads.
+        "disclosure/views.py",
+        "disclosure/services.py",
+        "disclosure/models.py",
     )
     return sorted(
         str(path.relative_to(ROOT)) for pattern in patterns for path in ROOT.glob(pattern)
