@@ -15,10 +15,11 @@ Pure Python: no Django.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from . import consent
+from .facts import WITHHELD
 from .redaction import LABELS, Entities, Span, propose
 
 MISSING, RELATIVE, REPORTER, WITNESS, PERSON = (
@@ -141,3 +142,63 @@ def judge(span: Span, words: str, level: str, entities: Entities) -> Judgement:
     forbidden = bool((banned_letters - missing) & letters)
     kept = not forbidden and bool(letters) and letters <= missing
     return Judgement(forbidden, kept)
+
+
+# What a marked word or phrase becomes; with redaction's and the drafts' labels, what a
+# rendered file may carry in brackets (the leak check does not count them as leaks).
+MARKED = "[redacted]"
+FIXED_LABELS = (*LABELS.values(), MARKED, WITHHELD)
+
+# What the leak check looks for in the rendered files: everything the case knows (names in
+# every script, contacts, ID numbers, its places) and the patterns that single a person
+# out. Not the guesses at addresses ("... county"), which the caseworker judged in the
+# draft and which the files' fixed headings would set off.
+LEAK_KINDS = frozenset({"name", "contact", "id_number", "phone", "email", "handle", "gps", "place"})
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One proposal over a text, with what will happen to it."""
+
+    span: Span
+    text: str = field(repr=False)
+    redacted: bool
+    forbidden: bool
+    key: str = field(repr=False)  # the choice's key: kind, label and the words
+
+
+def choice_key(span: Span, words: str) -> str:
+    return f"{span.kind}|{span.label}|{words}"
+
+
+def proposals(
+    text: str, entities: Entities, level: str, choices: Mapping[str, str]
+) -> list[Proposal]:
+    """redaction.propose's spans over `text`, each judged at the level: the caseworker's
+    choice ("keep" or "redact", by choice_key) where there is one, else the default; a
+    forbidden one is always redacted."""
+    out = []
+    for span in propose(text, entities):
+        words = text[span.start : span.end]
+        key = choice_key(span, words)
+        judged = judge(span, words, level, entities)
+        chosen = choices.get(key)
+        keep = chosen == "keep" if chosen else judged.kept
+        out.append(Proposal(span, words, judged.forbidden or not keep, judged.forbidden, key))
+    return out
+
+
+def leak_finder(
+    entities: Entities, level: str, choices: Mapping[str, str]
+) -> Callable[[str], list[tuple[int, int, str]]]:
+    """The leak check's finder: in a rendered text, what the final version would have
+    redacted (of the kinds in LEAK_KINDS)."""
+
+    def find(text: str) -> list[tuple[int, int, str]]:
+        return [
+            (p.span.start, p.span.end, p.span.kind)
+            for p in proposals(text, entities, level, choices)
+            if p.redacted and p.span.kind in LEAK_KINDS
+        ]
+
+    return find

@@ -33,7 +33,7 @@ from cases.models import PersonKey, PersonReport
 from intake import returns
 from intake.models import Report
 
-from . import consent, drafts, facts, leakcheck, policy, redaction, render
+from . import consent, drafts, leakcheck, policy, redaction, render
 from .consent import allows
 from .models import Export, ExportReport, IdentityLevel, RecipientKind, State, Template
 
@@ -44,13 +44,7 @@ KIND_OF = {
     Template.PARTNER: RecipientKind.PARTNER,
     Template.PUBLIC: RecipientKind.PUBLIC,
 }
-# Redaction's fixed labels in a rendered file are not leaks: they are what was hidden.
-MARKED = "[redacted]"
-# What the leak check looks for in the rendered files: everything the case knows (names in
-# every script, contacts, ID numbers, its places) and the patterns that single a person
-# out. Not the guesses at addresses ("... county"), which the caseworker judged in the
-# draft and which the files' fixed headings would set off.
-LEAK_KINDS = frozenset({"name", "contact", "id_number", "phone", "email", "handle", "gps", "place"})
+MARKED = policy.MARKED
 # Public ids: no vowels or look-alike characters, so no word and no misreading.
 _ALPHABET = "23456789BCDFGHJKMNPQRSTVWXZ"
 
@@ -102,15 +96,7 @@ class OpenExport:
         return policy.entities(self.contents)
 
 
-@dataclass(frozen=True)
-class Proposal:
-    """One proposal over a field's text, with what will happen to it."""
-
-    span: redaction.Span
-    text: str
-    redacted: bool
-    forbidden: bool
-    key: str  # the choice's key in Draft.choices
+Proposal = policy.Proposal
 
 
 def new_public_id() -> str:
@@ -274,23 +260,11 @@ def open_export(staff: Staff, private_key: crypto.PrivateKey, export_id: uuid.UU
     return OpenExport(export=export, person=opened, draft=draft, contents=contents)
 
 
-def choice_key(span: redaction.Span, text: str) -> str:
-    return f"{span.kind}|{span.label}|{text}"
-
-
 def proposals(opened: OpenExport, text: str) -> list[Proposal]:
-    """The proposals over one text, each with what will happen to it: the caseworker's
-    choice, else the level's default; a forbidden one is always redacted."""
-    level, entities = opened.export.identity_level, opened.entities
-    out = []
-    for span in redaction.propose(text, entities):
-        words = text[span.start : span.end]
-        key = choice_key(span, words)
-        judged = policy.judge(span, words, level, entities)
-        chosen = opened.draft.choices.get(key)
-        keep = chosen == "keep" if chosen else judged.kept
-        out.append(Proposal(span, words, judged.forbidden or not keep, judged.forbidden, key))
-    return out
+    """The proposals over one text at the export's level, with the caseworker's choices."""
+    return policy.proposals(
+        text, opened.entities, opened.export.identity_level, opened.draft.choices
+    )
 
 
 def _marked_spans(text: str, marked: list[str]) -> list[redaction.Span]:
@@ -435,16 +409,8 @@ def check(opened: OpenExport, pdf: bytes, data: bytes) -> list[leakcheck.Hit]:
     """The leak check on the rendered files: every proposal the final version would
     redact, found again in what was rendered, and every internal id."""
 
-    def find(text: str) -> list[tuple[int, int, str]]:
-        found = proposals(opened, text)
-        return [
-            (p.span.start, p.span.end, p.span.kind)
-            for p in found
-            if p.redacted and p.span.kind in LEAK_KINDS
-        ]
-
-    labels = [*redaction.LABELS.values(), MARKED, facts.WITHHELD]
-    return leakcheck.check(pdf, data, find, literals(opened), labels=labels)
+    find = policy.leak_finder(opened.entities, opened.export.identity_level, opened.draft.choices)
+    return leakcheck.check(pdf, data, find, literals(opened), labels=policy.FIXED_LABELS)
 
 
 def release(staff: Staff, private_key: crypto.PrivateKey, opened: OpenExport) -> bytes:

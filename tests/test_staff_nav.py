@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from accounts import services as accounts
 from accounts.models import Role, Staff
 from cases import persons
+from disclosure import services as exports
 from intake.models import Report
 from tests import test_authorization_matrix as matrix
 from tests.base import PASSWORDS, BaseTestCase
@@ -56,7 +57,15 @@ class StaffNavTestCase(BaseTestCase):
 
     def staff_pages(self) -> list[str]:
         """Every staff page answered to a GET, from the authorisation matrix."""
-        values = {"report": self.report.id, "person": self.person.id, "bob": self.bob.pk}
+        export = exports.start(
+            self.ines, self.private_key(self.ines), self.person.id, "wgeid", "UN WGEID"
+        )
+        values = {
+            "report": self.report.id,
+            "person": self.person.id,
+            "bob": self.bob.pk,
+            "export": export.id,
+        }
         return [
             template.format(**values)
             for method, template, _data, _expected in matrix.MATRIX.values()
@@ -77,6 +86,7 @@ class StaffNavTestCase(BaseTestCase):
         # An auditor holds no report or case: lists that are always empty are left out.
         for nav in self.walk(self.ada):
             self.assertIn(reverse("audit:log"), nav)
+            self.assertIn(reverse("disclosure:register"), nav)
             self.assertNotIn(reverse("staff:people"), nav)
             self.assertNotIn(reverse("cases:inbox"), nav)
             self.assertNotIn(reverse("cases:persons"), nav)
@@ -88,6 +98,7 @@ class StaffNavTestCase(BaseTestCase):
             with self.subTest(role=staff.role):
                 for nav in self.walk(staff):
                     self.assertNotIn(reverse("audit:log"), nav)
+                    self.assertNotIn(reverse("disclosure:register"), nav)
                     self.assertNotIn(reverse("staff:people"), nav)
                     self.assertIn(reverse("cases:inbox"), nav)
                     self.assertIn(reverse("staff:security"), nav)
@@ -97,6 +108,7 @@ class StaffNavTestCase(BaseTestCase):
         statistics = statistics_url()
         for nav in self.walk(self.coordinator):
             self.assertIn(reverse("staff:people"), nav)
+            self.assertIn(reverse("disclosure:register"), nav)
             self.assertNotIn(reverse("audit:log"), nav)
             if statistics:
                 self.assertIn(statistics, nav)
