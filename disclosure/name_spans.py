@@ -44,21 +44,27 @@ MAX_HAN_PIECE = 8
 # match only exactly: too many words are that close to Ali or Ay.
 MATCH = 85.0
 SHORT = 3
-# Case endings a name takes inside a word (folded): Uyghur, Kazakh, Russian, Turkish
-# without apostrophe. A word is also tried with one of them cut off.
-_ENDINGS = tuple(
-    sorted(
-        {
-            *"ning nin ni gha ga qa ke ge da de ta te din tin diki tiki lar ler".split(),
-            *"mu chu niki".split(),
-            *"nyng tyng dyng ding ny dy ty men ben pen nan nen dan den tan ten na ne".split(),
-            *"a u om e y oy ym ovym ovoy ovu ova ym iy ya yu in yn un ye yi".split(),
-            *"jan jon han bek".split(),
-        },
-        key=len,
-        reverse=True,
-    )
-)
+# Case endings a name takes inside a word, folded, by script: Uyghur (Arabic script, and
+# Latin ULY), Kazakh and Russian (Cyrillic); Turkish puts an apostrophe before them, which
+# splits the word anyway. Compound endings (Tursunjan, Nurbek) everywhere. A word is also
+# tried with one of them cut off.
+_UYGHUR = "ning ni gha ge qa ke da de ta te din tin diki tiki niki lar ler mu chu ga".split()
+_KAZAKH = "nyng ning tyng dyng ding ny ni dy di ty ti ga ge qa ke na ne da de ta te".split()
+_KAZAKH += "dan den tan ten nan nen men ben pen".split()
+_RUSSIAN = "a u om e y oy ym ovym ovoy ovu ova ya yu ye yi iy".split()
+_COMPOUND = "jan jon han bek".split()
+
+
+def _longest_first(*groups: list[str]) -> tuple[str, ...]:
+    return tuple(sorted({e for g in groups for e in g}, key=len, reverse=True))
+
+
+_ENDINGS = {
+    ARAB: _longest_first(_UYGHUR, _COMPOUND),
+    LATN: _longest_first([e for e in _UYGHUR if len(e) > 1], _COMPOUND),
+    CYRL: _longest_first(_KAZAKH, _RUSSIAN, _COMPOUND),
+    "Mixed": _longest_first(_KAZAKH, _RUSSIAN, _COMPOUND),
+}
 # Words of places that are not themselves names: they do not make a place part.
 _GENERIC_PLACE = frozenset(
     """village township town county city district prefecture region street road lane no
@@ -114,11 +120,17 @@ def _word_readings(word: str, script: str, endings: bool = True) -> list[str]:
     if script in (CYRL, LATN, "Mixed"):
         # Kazakh writes w as у after a vowel (Бауыржан is Bawyrzhan).
         out.append(re.sub(r"(?<=[aeiou])u(?=[a-z])", "w", base))
-    for ending in _ENDINGS:
-        # Folding merged a doubled letter (АХМТ + тың -> axmtyng): cut the ending's tail.
-        for cut in (ending, ending[1:]) if len(ending) >= 3 else (ending,):
-            if base.endswith(cut) and len(base) - len(cut) >= SHORT:
-                out.append(base[: -len(cut)])
+    for ending in _ENDINGS.get(script, ()):
+        if base.endswith(ending) and len(base) - len(ending) >= SHORT:
+            out.append(base[: -len(ending)])
+        # Folding merged a doubled letter (АХМТ + тың -> axmtyng): the stem ends in the
+        # ending's first letter, which the word shows once (Kazakh, where endings
+        # assimilate to the stem).
+        tail = ending[1:]
+        stem = base[: -len(tail)] if tail else ""
+        doubled = script in (CYRL, "Mixed") and len(tail) >= 2 and base.endswith(tail)
+        if doubled and len(stem) >= SHORT and stem[-1] == ending[0]:
+            out.append(stem)
     if script == LATN and len(word) >= SHORT + 1:
         out.extend(chinese.pinyin_readings(word)[:3])
         if len(word) >= 8:
@@ -160,6 +172,16 @@ def _similarity(reading: str, keys: tuple[str, str], target: _Target) -> float:
         return 100.0
     if len(reading) <= SHORT or len(target.reading) <= SHORT:
         return 0.0
+    if len(reading) <= SHORT + 1:
+        # A four-letter word leaves the keys too little to tell by (İzin has Yasin's vowel
+        # key): one letter off at most with the first of one class (Adil / Adel, Eziz /
+        # Aziz), or the same vowel key at the same length (Ömer / Umar).
+        first = keys[1][:1] == target.vowels[:1]
+        if first and OSA.distance(reading, target.reading) <= 1:
+            return 88.0
+        if keys[1] == target.vowels and len(reading) == len(target.reading):
+            return 88.0
+        return 0.0
     if keys[0][:1] != target.skeleton[:1]:
         return 0.0  # a different first consonant (Nomer / Omer) is another word
     value = max(
@@ -173,6 +195,7 @@ def _similarity(reading: str, keys: tuple[str, str], target: _Target) -> float:
         and len(keys[0]) >= 2
         and abs(len(reading) - len(target.reading)) <= 2
         and fuzz.ratio(keys[1], target.vowels) >= 75
+        and fuzz.ratio(reading, target.reading) >= 60  # sinap is not Zeynep
     ):
         value = max(value, 90.0)
     if len(reading) >= 5 and OSA.distance(reading, target.reading) <= 1:
