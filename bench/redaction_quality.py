@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import sys
 import time
@@ -38,6 +39,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from disclosure.redaction import Entities, Span, propose  # noqa: E402
+from names import chinese  # noqa: E402
 
 NARRATIVES = ROOT / "tests" / "fixtures" / "narratives" / "narratives.jsonl"
 LANGUAGES = ("en", "ug", "ru", "kk", "tr", "zh")
@@ -223,6 +225,7 @@ def main() -> None:
     sample = rows[0]
     entities = entities_of(sample)
     words = sample["text"] * (200_000 // len(sample["text"]) + 1)
+    han = sorted({ch for row in chinese.rows() for ch in row.characters})
     hostile = {
         "a narrative": sample["text"],
         "200 KB of narrative": words[:200_000],
@@ -230,6 +233,7 @@ def main() -> None:
         "10,000 digits in groups": " ".join(["1234"] * 2_500),
         "deep bidi controls": ("\u202e\u2067" * 5_000 + "Memet" + "\u202c\u2069" * 5_000) * 4,
         "200 KB of distinct words": " ".join(f"Word{i:06d}x" for i in range(18_000)),
+        "100,000 name characters": "".join(random.Random(1).choice(han) for _ in range(100_000)),
     }
     print("\ntime (s)              propose   baseline   ratio")
     for name, text in hostile.items():

@@ -33,11 +33,12 @@ ROLES = ("missing", "relative", "reporter", "witness", "person")
 Hit = tuple[int, int, str, str]
 
 # Bounds on the work one call may do, whatever the text: distinct words read as possible
-# names, and Chinese character strings read against the name table.
+# names, and distinct Chinese character strings read against the name table (past that,
+# a Chinese text is searched only for the entities' own Chinese spellings).
 MAX_WORDS = 50_000
 MAX_WORD = 40
-MAX_HAN_TRIES = 30_000
-MAX_HAN_PIECE = 8
+MAX_HAN_TRIES = 20_000
+MAX_HAN_PIECE = 7
 
 # A word matches a name part at this similarity (names.scoring's measures: the folded
 # forms, their vowel-class keys and consonant skeletons). Parts of three letters or fewer
@@ -172,6 +173,8 @@ def _similarity(reading: str, keys: tuple[str, str], target: _Target) -> float:
         return 100.0
     if len(reading) <= SHORT or len(target.reading) <= SHORT:
         return 0.0
+    if abs(len(reading) - len(target.reading)) > 4:
+        return 0.0  # too far apart in length for any rule below
     if len(reading) <= SHORT + 1:
         # A four-letter word leaves the keys too little to tell by (İzin has Yasin's vowel
         # key): one letter off at most with the first of one class (Adil / Adel, Eziz /
@@ -234,15 +237,29 @@ class NameFinder:
                     self.targets.extend(targets)
                     for spelling in han:
                         self.han.setdefault(spelling, "place")
+        self._index()
         chars = sorted({ch for row in chinese.rows() for ch in row.characters})
         self.han_pattern = re.compile(f"[{re.escape(''.join(chars))}]{{2,}}")
+
+    def _index(self) -> None:
+        # A long reading can only match a target with its first consonant class, a short
+        # one one with its first vowel-key letter (see _similarity): look only at those.
+        self.by_consonant: dict[str, list[_Target]] = {}
+        self.by_vowel: dict[str, list[_Target]] = {}
+        for target in self.targets:
+            self.by_consonant.setdefault(target.skeleton[:1], []).append(target)
+            self.by_vowel.setdefault(target.vowels[:1], []).append(target)
 
     def judge(self, readings: list[str], exact_only: bool) -> dict[str, float]:
         """Each label some reading matches a target of, with its best similarity."""
         found: dict[str, float] = {}
         for reading in readings:
             keys = skeleton_and_vowel_key(reading)
-            for target in self.targets:
+            if len(reading) <= SHORT + 1:
+                near = self.by_vowel.get(keys[1][:1], [])
+            else:
+                near = self.by_consonant.get(keys[0][:1], [])
+            for target in near:
                 value = _similarity(reading, keys, target)
                 if value >= (100.0 if exact_only else MATCH) and value > found.get(
                     target.label, 0.0
@@ -278,12 +295,10 @@ class NameFinder:
             piece_run = m.group()
             for i in range(len(piece_run) - 1):
                 for j in range(i + 2, min(len(piece_run), i + MAX_HAN_PIECE) + 1):
-                    if self.han_tries >= MAX_HAN_TRIES:
-                        break
-                    self.han_tries += 1
-                    if piece_run[i:j] in HAN_CITIES:
+                    piece = piece_run[i:j]
+                    if piece in HAN_CITIES:
                         continue  # 喀什 reads like Qasim, and is Kashgar
-                    labels = self._han_piece(piece_run[i:j])
+                    labels = self._han_piece(piece)
                     if labels:
                         found.append((max(labels.values()), m.start() + i, m.start() + j, labels))
         matched = {(start, end) for _, start, end, _ in found}
@@ -301,6 +316,9 @@ class NameFinder:
         key = (piece, HANI, False)
         found = self.judged.get(key)
         if found is None:
+            if self.han_tries >= MAX_HAN_TRIES:
+                return {}  # past the bound only the entities' own spellings are found
+            self.han_tries += 1
             parts = chinese.readings(piece)
             found = {}
             if len(parts) == 1:
@@ -355,26 +373,25 @@ def _name_hits(text: str, finder: NameFinder) -> Iterator[tuple[int, int, dict[s
 def name_spans(text: str, finder: NameFinder) -> Iterator[Hit]:
     """Name hits joined into whole names (parts only spaces or a middle dot apart), each
     labelled with the role whose name matches most of its parts (ties: ROLES order)."""
-    group: list[tuple[int, int, dict[str, float]]] = []
+    start = end = -1
+    votes: dict[str, tuple[int, float]] = {}
 
-    def flush() -> Iterator[Hit]:
-        if group:
-            votes: dict[str, tuple[int, float]] = {}
-            for _, _, found in group:
-                for label, value in found.items():
-                    n, total = votes.get(label, (0, 0.0))
-                    votes[label] = (n + 1, total + value)
-            label = max(votes, key=lambda k: (votes[k], -_rank(k)))
-            yield group[0][0], max(e for _, e, _ in group), _kind(label), label
-            group.clear()
+    def whole() -> Hit:
+        label = max(votes, key=lambda k: (votes[k], -_rank(k)))
+        return start, end, _kind(label), label
 
-    for start, end, found in sorted(_name_hits(text, finder), key=lambda h: (h[0], h[1])):
-        if group:
-            last_end = max(e for _, e, _ in group)
-            if start > last_end and GAP.fullmatch(text, last_end, start) is None:
-                yield from flush()
-        group.append((start, end, found))
-    yield from flush()
+    for hit_start, hit_end, found in sorted(_name_hits(text, finder), key=lambda h: h[:2]):
+        if votes and hit_start > end and GAP.fullmatch(text, end, hit_start) is None:
+            yield whole()
+            votes = {}
+        if not votes:
+            start, end = hit_start, hit_end
+        end = max(end, hit_end)
+        for label, value in found.items():
+            n, total = votes.get(label, (0, 0.0))
+            votes[label] = (n + 1, total + value)
+    if votes:
+        yield whole()
 
 
 def _kind(label: str) -> str:

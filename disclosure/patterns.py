@@ -199,12 +199,14 @@ _SERVICES = (
     r"|скайп\w*|инстаграм\w*|微信号?|电报|抖音号?|ۋىچات\w*|ئۈندىدار\w*|تېلېگرام\w*|ۋاتساپ\w*"
 )
 # What may stand between a service and the id: "ID", "id:", "号", "is", "account".
+# Possessive (*+, ++): a long run of these words must not make the engine backtrack.
 _LINK = (
-    r"(?:\s*(?:id|ID|Id|account|username|user\s?name|handle|number|nick|no\.?|is"
-    r"|hesabı|kullanıcı\s?adı|adı|аккаунт|ник|логин|номер|номери|账号|号码|号|هېسابى|نومۇرى)\s*)*"
+    r"(?:\s*+(?:(?:id|account|username|user\s?name|handle|number|nick|no\.?|is"
+    r"|hesabı|kullanıcı\s?adı|adı|аккаунт|ник|логин|номер|номери|هېسابى|نومۇرى)"
+    r"(?![A-Za-z0-9_])|账号|号码|号))*+\s*+"
 )
 _SERVICE_ID = re.compile(
-    rf"(?<![A-Za-z0-9_\u0400-\u04ff\u0600-\u06ff])(?:{_SERVICES})(?P<link>{_LINK}(?:[:：=]\s*)?)"
+    rf"(?<![A-Za-z0-9_\u0400-\u04ff\u0600-\u06ff])(?:{_SERVICES})(?P<link>{_LINK}(?:[:：=]\s*+)?)"
     r"(?P<id>@?[A-Za-z0-9](?:[A-Za-z0-9_\-]|\.(?=\w)){3,31})(?![A-Za-z0-9_@])",
     re.IGNORECASE,
 )

@@ -95,6 +95,8 @@ def test_it_finds_email_addresses(text: str, email: str) -> None:
         ("微信号：wxid_abc123联系我", "wxid_abc123"),
         ("ئۈندىدار: aygul88 ئارقىلىق", "aygul88"),
         ("Telegram: @aygul_kz.", "@aygul_kz"),
+        ("WeChat idris85 is his", "idris85"),  # "id" starts the id: not a link word
+        ("WeChat ID: memet_85", "memet_85"),
     ],
 )
 def test_it_finds_messaging_handles(text: str, handle: str) -> None:

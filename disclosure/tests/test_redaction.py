@@ -131,8 +131,10 @@ def test_it_returns_sorted_non_overlapping_spans() -> None:
         " ".join(f"Word{i}" for i in range(30_000)),
         "买提" * 20_000,
         "\ud800 Memet \udfff",
+        "WeChat " + "id " * 40 + "!",
+        "No. 1 " + "Abc " * 5_000,
     ],
-    ids=["letters", "digits", "bidi", "words", "chinese", "surrogates"],
+    ids=["letters", "digits", "bidi", "words", "chinese", "surrogates", "links", "streets"],
 )
 def test_it_finishes_on_hostile_input(text: str) -> None:
     # Bounded work: the speed is measured in bench/redaction_quality.py; this only checks
