@@ -10,8 +10,10 @@ overall:
                   (over-redaction)
     missed spans  gold spans not wholly covered, by kind
 
-and the same for a plain baseline measured in the same run: exact (case-insensitive)
-matching of the case's entities as given, whole and name by name part. Then the
+the same for a second set made by the fixture's generator with another seed, which the
+engine was not tuned on, and the same for a plain baseline measured in the same run:
+exact (case-insensitive) matching of the case's entities as given, whole and name by name
+part. Then the
 over-redaction when the case also knows the names of five other cases (false alarms on
 ordinary words grow with the names known), the share of ordinary prose redacted (the
 interface's translation catalogs in the six languages: nothing in them is sensitive), and
@@ -25,6 +27,7 @@ Run: .venv/bin/python bench/redaction_quality.py [--misses 20]
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import random
 import re
@@ -52,6 +55,26 @@ PROSE = (
     ("tr", "tr", "msgstr"),
     ("zh", "zh_Hans", "msgstr"),
 )
+
+
+HELD_OUT_SEED = 2027
+
+
+def held_out_rows() -> list[dict]:
+    """Narratives from the fixture's generator with another seed, made in memory."""
+    spec = importlib.util.spec_from_file_location(
+        "narrative_generator", NARRATIVES.parent / "generate.py"
+    )
+    assert spec and spec.loader
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    rng = random.Random(HELD_OUT_SEED)
+    persons = generator.load_persons()
+    rows = []
+    for language in LANGUAGES:
+        for k in range(generator.PER_LANGUAGE):
+            rows.append(generator.narrative(rng, persons, language, len(rows) + k))
+    return rows
 
 
 def catalog_texts(path: Path, field: str) -> list[str]:
@@ -193,6 +216,16 @@ def main() -> None:
                 print(f"    {row['id']} {g['kind']}: {row['text'][g['start'] : g['end']]!r}")
             print("  first over-redactions:")
             print("\n".join("  " + line for line in over_examples(rows, args.misses)))
+
+    # The engine was tuned while reading the misses above; a second set, made by the same
+    # generator with another seed whose misses were never read, shows how much of that is
+    # fitting. (Seed 7 served so once, and was read: two rules came of it, voicing pairs
+    # and 哈 as Qa. The seed was changed after.)
+    held_out = held_out_rows()
+    tallies, _ = run(held_out, propose)
+    print(f"\nheld-out set (seed {HELD_OUT_SEED}, {len(held_out)} narratives, not tuned on)")
+    for language in (*LANGUAGES, "overall"):
+        print("  " + tallies[language].line(language))
 
     # False alarms on ordinary words: each row again, its case knowing also the names of
     # the next five rows' cases (about 24 names, each matched in every script).

@@ -86,6 +86,22 @@ _CAMEL = re.compile(r"(?<=[^\W\d_])(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])(?<![A-ZА-
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
+# A name's first consonant may change voice from one script to another (Polat / 波拉提
+# Bolat, Tursun / Dursun): the first-consonant classes (names.keys) of a voiced and a
+# voiceless pair count as one.
+_FIRST = {"b": "p", "d": "t", "g": "k", "j": "c"}
+
+
+def _from_chinese(readings: list[str]) -> list[str]:
+    """Readings of a name written in Chinese characters or pinyin, and the same with an
+    initial h read as q or k: 哈 stands for Qa and Ka too (哈依拉提 is Qayrat)."""
+    out = list(readings)
+    for reading in readings:
+        if reading.startswith("h") and len(reading) > SHORT:
+            out.extend(("q" + reading[1:], "k" + reading[1:]))
+    return out
+
+
 @dataclass(frozen=True, repr=False)
 class _Target:
     reading: str
@@ -133,7 +149,7 @@ def _word_readings(word: str, script: str, endings: bool = True) -> list[str]:
         if doubled and len(stem) >= SHORT and stem[-1] == ending[0]:
             out.append(stem)
     if script == LATN and len(word) >= SHORT + 1:
-        out.extend(chinese.pinyin_readings(word)[:3])
+        out.extend(_from_chinese(chinese.pinyin_readings(word)[:3]))
         if len(word) >= 8:
             for part in chinese.pinyin_parts(word):
                 out.extend(part[:2])
@@ -144,7 +160,11 @@ def _targets_of(text: str, label: str) -> tuple[list[_Target], set[str]]:
     """Name-part targets of one entity name, and its spellings in Chinese characters."""
     readings: list[str] = []
     for part in names.parse(text).parts:
-        readings.extend(part.readings[:3] or (part.folded,))
+        part_readings = list(part.readings[:3] or (part.folded,))
+        written_in_chinese = any(char_script(ch) == HANI for ch in part.written)
+        if written_in_chinese or chinese.pinyin_readings(part.written):
+            part_readings = _from_chinese(part_readings)  # 哈依拉提, Hayilati: also Qayrat
+        readings.extend(part_readings)
     spelled = names.variants(text)
     for script in (LATN, CYRL, ARAB):
         for spelling in spelled.get(script, []):
@@ -185,7 +205,7 @@ def _similarity(reading: str, keys: tuple[str, str], target: _Target) -> float:
         if keys[1] == target.vowels and len(reading) == len(target.reading):
             return 88.0
         return 0.0
-    if keys[0][:1] != target.skeleton[:1]:
+    if _FIRST.get(keys[0][:1], keys[0][:1]) != _FIRST.get(target.skeleton[:1], target.skeleton[:1]):
         return 0.0  # a different first consonant (Nomer / Omer) is another word
     value = max(
         fuzz.ratio(reading, target.reading),
@@ -247,7 +267,8 @@ class NameFinder:
         self.by_consonant: dict[str, list[_Target]] = {}
         self.by_vowel: dict[str, list[_Target]] = {}
         for target in self.targets:
-            self.by_consonant.setdefault(target.skeleton[:1], []).append(target)
+            first = target.skeleton[:1]
+            self.by_consonant.setdefault(_FIRST.get(first, first), []).append(target)
             self.by_vowel.setdefault(target.vowels[:1], []).append(target)
 
     def judge(self, readings: list[str], exact_only: bool) -> dict[str, float]:
@@ -258,7 +279,8 @@ class NameFinder:
             if len(reading) <= SHORT + 1:
                 near = self.by_vowel.get(keys[1][:1], [])
             else:
-                near = self.by_consonant.get(keys[0][:1], [])
+                first = keys[0][:1]
+                near = self.by_consonant.get(_FIRST.get(first, first), [])
             for target in near:
                 value = _similarity(reading, keys, target)
                 if value >= (100.0 if exact_only else MATCH) and value > found.get(
@@ -322,7 +344,7 @@ class NameFinder:
             parts = chinese.readings(piece)
             found = {}
             if len(parts) == 1:
-                found = self.judge([strip_affixes(r) for r in parts[0][:3]], False)
+                found = self.judge(_from_chinese([strip_affixes(r) for r in parts[0][:3]]), False)
             self.judged[key] = found
         return found
 
