@@ -70,7 +70,7 @@ def held_out_rows() -> list[dict]:
     spec.loader.exec_module(generator)
     rng = random.Random(HELD_OUT_SEED)
     persons = generator.load_persons()
-    rows = []
+    rows: list[dict] = []
     for language in LANGUAGES:
         for k in range(generator.PER_LANGUAGE):
             rows.append(generator.narrative(rng, persons, language, len(rows) + k))
