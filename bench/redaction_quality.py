@@ -72,8 +72,8 @@ def held_out_rows() -> list[dict]:
     persons = generator.load_persons()
     rows: list[dict] = []
     for language in LANGUAGES:
-        for k in range(generator.PER_LANGUAGE):
-            rows.append(generator.narrative(rng, persons, language, len(rows) + k))
+        for _ in range(generator.PER_LANGUAGE):
+            rows.append(generator.narrative(rng, persons, language, len(rows)))
     return rows
 
 
