@@ -10,10 +10,14 @@ overall:
                   (over-redaction)
     missed spans  gold spans not wholly covered, by kind
 
-and the same for a plain baseline measured in the same run: exact (case-insensitive)
-matching of the case's entities as given, whole and name by name part. Then the
+the same for a second set made by the fixture's generator with another seed, which the
+engine was not tuned on, and the same for a plain baseline measured in the same run:
+exact (case-insensitive) matching of the case's entities as given, whole and name by name
+part. Then the
 over-redaction when the case also knows the names of five other cases (false alarms on
-ordinary words grow with the names known), and the time
+ordinary words grow with the names known), the share of ordinary prose redacted (the
+interface's translation catalogs in the six languages: nothing in them is sensitive), and
+the time
 `propose` takes on a typical narrative and on hostile inputs (200 KB of text, 10,000
 digits, deep bidi controls), against the baseline on the same inputs.
 
@@ -23,7 +27,9 @@ Run: .venv/bin/python bench/redaction_quality.py [--misses 20]
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import random
 import re
 import sys
 import time
@@ -36,9 +42,54 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from disclosure.redaction import Entities, Span, propose  # noqa: E402
+from names import chinese  # noqa: E402
 
 NARRATIVES = ROOT / "tests" / "fixtures" / "narratives" / "narratives.jsonl"
 LANGUAGES = ("en", "ug", "ru", "kk", "tr", "zh")
+# (language, catalog, field): the English texts are the msgids of any catalog.
+PROSE = (
+    ("en", "ru", "msgid"),
+    ("ug", "ug", "msgstr"),
+    ("ru", "ru", "msgstr"),
+    ("kk", "kk", "msgstr"),
+    ("tr", "tr", "msgstr"),
+    ("zh", "zh_Hans", "msgstr"),
+)
+
+
+HELD_OUT_SEED = 2027
+
+
+def held_out_rows() -> list[dict]:
+    """Narratives from the fixture's generator with another seed, made in memory."""
+    spec = importlib.util.spec_from_file_location(
+        "narrative_generator", NARRATIVES.parent / "generate.py"
+    )
+    assert spec and spec.loader
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    rng = random.Random(HELD_OUT_SEED)
+    persons = generator.load_persons()
+    rows: list[dict] = []
+    for language in LANGUAGES:
+        for _ in range(generator.PER_LANGUAGE):
+            rows.append(generator.narrative(rng, persons, language, len(rows)))
+    return rows
+
+
+def catalog_texts(path: Path, field: str) -> list[str]:
+    """The msgid or msgstr texts of a .po file, continuation lines joined."""
+    out: list[list[str]] = []
+    current: list[str] | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(field + " "):
+            current = [json.loads(line[len(field) + 1 :])]
+            out.append(current)
+        elif line.startswith('"') and current is not None:
+            current.append(json.loads(line))
+        else:
+            current = None
+    return [t for t in ("".join(parts) for parts in out) if t]
 
 
 def entities_of(row: dict) -> Entities:
@@ -166,6 +217,16 @@ def main() -> None:
             print("  first over-redactions:")
             print("\n".join("  " + line for line in over_examples(rows, args.misses)))
 
+    # The engine was tuned while reading the misses above; a second set, made by the same
+    # generator with another seed whose misses were never read, shows how much of that is
+    # fitting. (Seed 7 served so once, and was read: two rules came of it, voicing pairs
+    # and 哈 as Qa. The seed was changed after.)
+    held_out = held_out_rows()
+    tallies, _ = run(held_out, propose)
+    print(f"\nheld-out set (seed {HELD_OUT_SEED}, {len(held_out)} narratives, not tuned on)")
+    for language in (*LANGUAGES, "overall"):
+        print("  " + tallies[language].line(language))
+
     # False alarms on ordinary words: each row again, its case knowing also the names of
     # the next five rows' cases (about 24 names, each matched in every script).
     crowded: dict[str, Tally] = defaultdict(Tally)
@@ -180,9 +241,24 @@ def main() -> None:
         tally = crowded[language]
         print(f"  {language:8} over {tally.over / max(tally.other, 1):.4f}")
 
+    # Ordinary prose with nothing sensitive in it: the interface's own texts in each
+    # language (msgid for English, msgstr for the others), the first six cases' names known.
+    print("\nordinary prose (the translation catalogs), 24 names known: share redacted")
+    known = tuple((n["name"], n["role"]) for row in rows[:6] for n in row["entities"]["names"])
+    for language, catalog, field in PROSE:
+        text = "\n".join(
+            catalog_texts(ROOT / "locale" / catalog / "LC_MESSAGES" / "django.po", field)
+        )
+        spans = propose(text, Entities(names=known))
+        hidden = sum(ch.isalnum() for s in spans for ch in text[s.start : s.end])
+        letters = sum(ch.isalnum() for ch in text)
+        words = ", ".join(sorted({f"{s.kind}:{text[s.start : s.end]}" for s in spans})[:6])
+        print(f"  {language:8} {hidden / letters:.4f} of {letters:,} letters  {words}")
+
     sample = rows[0]
     entities = entities_of(sample)
     words = sample["text"] * (200_000 // len(sample["text"]) + 1)
+    han = sorted({ch for row in chinese.rows() for ch in row.characters})
     hostile = {
         "a narrative": sample["text"],
         "200 KB of narrative": words[:200_000],
@@ -190,6 +266,7 @@ def main() -> None:
         "10,000 digits in groups": " ".join(["1234"] * 2_500),
         "deep bidi controls": ("\u202e\u2067" * 5_000 + "Memet" + "\u202c\u2069" * 5_000) * 4,
         "200 KB of distinct words": " ".join(f"Word{i:06d}x" for i in range(18_000)),
+        "100,000 name characters": "".join(random.Random(1).choice(han) for _ in range(100_000)),
     }
     print("\ntime (s)              propose   baseline   ratio")
     for name, text in hostile.items():

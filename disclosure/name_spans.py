@@ -33,32 +33,39 @@ ROLES = ("missing", "relative", "reporter", "witness", "person")
 Hit = tuple[int, int, str, str]
 
 # Bounds on the work one call may do, whatever the text: distinct words read as possible
-# names, and Chinese character strings read against the name table.
+# names, and distinct Chinese character strings read against the name table (past that,
+# a Chinese text is searched only for the entities' own Chinese spellings).
 MAX_WORDS = 50_000
 MAX_WORD = 40
-MAX_HAN_TRIES = 30_000
-MAX_HAN_PIECE = 8
+MAX_HAN_TRIES = 20_000
+MAX_HAN_PIECE = 7
 
 # A word matches a name part at this similarity (names.scoring's measures: the folded
 # forms, their vowel-class keys and consonant skeletons). Parts of three letters or fewer
 # match only exactly: too many words are that close to Ali or Ay.
 MATCH = 85.0
 SHORT = 3
-# Case endings a name takes inside a word (folded): Uyghur, Kazakh, Russian, Turkish
-# without apostrophe. A word is also tried with one of them cut off.
-_ENDINGS = tuple(
-    sorted(
-        {
-            *"ning nin ni gha ga qa ke ge da de ta te din tin diki tiki lar ler".split(),
-            *"mu chu niki".split(),
-            *"nyng tyng dyng ding ny dy ty men ben pen nan nen dan den tan ten na ne".split(),
-            *"a u om e y oy ym ovym ovoy ovu ova ym iy ya yu in yn un ye yi".split(),
-            *"jan jon han bek".split(),
-        },
-        key=len,
-        reverse=True,
-    )
-)
+# Case endings a name takes inside a word, folded, by script: Uyghur (Arabic script, and
+# Latin ULY), Kazakh and Russian (Cyrillic); Turkish puts an apostrophe before them, which
+# splits the word anyway. Compound endings (Tursunjan, Nurbek) everywhere. A word is also
+# tried with one of them cut off.
+_UYGHUR = "ning ni gha ge qa ke da de ta te din tin diki tiki niki lar ler mu chu ga".split()
+_KAZAKH = "nyng ning tyng dyng ding ny ni dy di ty ti ga ge qa ke na ne da de ta te".split()
+_KAZAKH += "dan den tan ten nan nen men ben pen".split()
+_RUSSIAN = "a u om e y oy ym ovym ovoy ovu ova ya yu ye yi iy".split()
+_COMPOUND = "jan jon han bek".split()
+
+
+def _longest_first(*groups: list[str]) -> tuple[str, ...]:
+    return tuple(sorted({e for g in groups for e in g}, key=len, reverse=True))
+
+
+_ENDINGS = {
+    ARAB: _longest_first(_UYGHUR, _COMPOUND),
+    LATN: _longest_first([e for e in _UYGHUR if len(e) > 1], _COMPOUND),
+    CYRL: _longest_first(_KAZAKH, _RUSSIAN, _COMPOUND),
+    "Mixed": _longest_first(_KAZAKH, _RUSSIAN, _COMPOUND),
+}
 # Words of places that are not themselves names: they do not make a place part.
 _GENERIC_PLACE = frozenset(
     """village township town county city district prefecture region street road lane no
@@ -77,6 +84,22 @@ GAP = re.compile(r"[ \t\u00a0·•・‧\-‐‑–_\u061c\u200b-\u200f\u202a-\u
 # does a change between Latin and Cyrillic letters that is not a look-alike trick.
 _CAMEL = re.compile(r"(?<=[^\W\d_])(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])(?<![A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])")
 _WORDS = re.compile(r"[^\W\d_]+")
+
+
+# A name's first consonant may change voice from one script to another (Polat / 波拉提
+# Bolat, Tursun / Dursun): the first-consonant classes (names.keys) of a voiced and a
+# voiceless pair count as one.
+_FIRST = {"b": "p", "d": "t", "g": "k", "j": "c"}
+
+
+def _from_chinese(readings: list[str]) -> list[str]:
+    """Readings of a name written in Chinese characters or pinyin, and the same with an
+    initial h read as q or k: 哈 stands for Qa and Ka too (哈依拉提 is Qayrat)."""
+    out = list(readings)
+    for reading in readings:
+        if reading.startswith("h") and len(reading) > SHORT:
+            out.extend(("q" + reading[1:], "k" + reading[1:]))
+    return out
 
 
 @dataclass(frozen=True, repr=False)
@@ -114,13 +137,19 @@ def _word_readings(word: str, script: str, endings: bool = True) -> list[str]:
     if script in (CYRL, LATN, "Mixed"):
         # Kazakh writes w as у after a vowel (Бауыржан is Bawyrzhan).
         out.append(re.sub(r"(?<=[aeiou])u(?=[a-z])", "w", base))
-    for ending in _ENDINGS:
-        # Folding merged a doubled letter (АХМТ + тың -> axmtyng): cut the ending's tail.
-        for cut in (ending, ending[1:]) if len(ending) >= 3 else (ending,):
-            if base.endswith(cut) and len(base) - len(cut) >= SHORT:
-                out.append(base[: -len(cut)])
+    for ending in _ENDINGS.get(script, ()):
+        if base.endswith(ending) and len(base) - len(ending) >= SHORT:
+            out.append(base[: -len(ending)])
+        # Folding merged a doubled letter (АХМТ + тың -> axmtyng): the stem ends in the
+        # ending's first letter, which the word shows once (Kazakh, where endings
+        # assimilate to the stem).
+        tail = ending[1:]
+        stem = base[: -len(tail)] if tail else ""
+        doubled = script in (CYRL, "Mixed") and len(tail) >= 2 and base.endswith(tail)
+        if doubled and len(stem) >= SHORT and stem[-1] == ending[0]:
+            out.append(stem)
     if script == LATN and len(word) >= SHORT + 1:
-        out.extend(chinese.pinyin_readings(word)[:3])
+        out.extend(_from_chinese(chinese.pinyin_readings(word)[:3]))
         if len(word) >= 8:
             for part in chinese.pinyin_parts(word):
                 out.extend(part[:2])
@@ -131,7 +160,11 @@ def _targets_of(text: str, label: str) -> tuple[list[_Target], set[str]]:
     """Name-part targets of one entity name, and its spellings in Chinese characters."""
     readings: list[str] = []
     for part in names.parse(text).parts:
-        readings.extend(part.readings[:3] or (part.folded,))
+        part_readings = list(part.readings[:3] or (part.folded,))
+        written_in_chinese = any(char_script(ch) == HANI for ch in part.written)
+        if written_in_chinese or chinese.pinyin_readings(part.written):
+            part_readings = _from_chinese(part_readings)  # 哈依拉提, Hayilati: also Qayrat
+        readings.extend(part_readings)
     spelled = names.variants(text)
     for script in (LATN, CYRL, ARAB):
         for spelling in spelled.get(script, []):
@@ -160,7 +193,19 @@ def _similarity(reading: str, keys: tuple[str, str], target: _Target) -> float:
         return 100.0
     if len(reading) <= SHORT or len(target.reading) <= SHORT:
         return 0.0
-    if keys[0][:1] != target.skeleton[:1]:
+    if abs(len(reading) - len(target.reading)) > 4:
+        return 0.0  # too far apart in length for any rule below
+    if len(reading) <= SHORT + 1:
+        # A four-letter word leaves the keys too little to tell by (İzin has Yasin's vowel
+        # key): one letter off at most with the first of one class (Adil / Adel, Eziz /
+        # Aziz), or the same vowel key at the same length (Ömer / Umar).
+        first = keys[1][:1] == target.vowels[:1]
+        if first and OSA.distance(reading, target.reading) <= 1:
+            return 88.0
+        if keys[1] == target.vowels and len(reading) == len(target.reading):
+            return 88.0
+        return 0.0
+    if _FIRST.get(keys[0][:1], keys[0][:1]) != _FIRST.get(target.skeleton[:1], target.skeleton[:1]):
         return 0.0  # a different first consonant (Nomer / Omer) is another word
     value = max(
         fuzz.ratio(reading, target.reading),
@@ -173,6 +218,7 @@ def _similarity(reading: str, keys: tuple[str, str], target: _Target) -> float:
         and len(keys[0]) >= 2
         and abs(len(reading) - len(target.reading)) <= 2
         and fuzz.ratio(keys[1], target.vowels) >= 75
+        and fuzz.ratio(reading, target.reading) >= 60  # sinap is not Zeynep
     ):
         value = max(value, 90.0)
     if len(reading) >= 5 and OSA.distance(reading, target.reading) <= 1:
@@ -211,15 +257,31 @@ class NameFinder:
                     self.targets.extend(targets)
                     for spelling in han:
                         self.han.setdefault(spelling, "place")
+        self._index()
         chars = sorted({ch for row in chinese.rows() for ch in row.characters})
         self.han_pattern = re.compile(f"[{re.escape(''.join(chars))}]{{2,}}")
+
+    def _index(self) -> None:
+        # A long reading can only match a target with its first consonant class, a short
+        # one one with its first vowel-key letter (see _similarity): look only at those.
+        self.by_consonant: dict[str, list[_Target]] = {}
+        self.by_vowel: dict[str, list[_Target]] = {}
+        for target in self.targets:
+            first = target.skeleton[:1]
+            self.by_consonant.setdefault(_FIRST.get(first, first), []).append(target)
+            self.by_vowel.setdefault(target.vowels[:1], []).append(target)
 
     def judge(self, readings: list[str], exact_only: bool) -> dict[str, float]:
         """Each label some reading matches a target of, with its best similarity."""
         found: dict[str, float] = {}
         for reading in readings:
             keys = skeleton_and_vowel_key(reading)
-            for target in self.targets:
+            if len(reading) <= SHORT + 1:
+                near = self.by_vowel.get(keys[1][:1], [])
+            else:
+                first = keys[0][:1]
+                near = self.by_consonant.get(_FIRST.get(first, first), [])
+            for target in near:
                 value = _similarity(reading, keys, target)
                 if value >= (100.0 if exact_only else MATCH) and value > found.get(
                     target.label, 0.0
@@ -255,12 +317,10 @@ class NameFinder:
             piece_run = m.group()
             for i in range(len(piece_run) - 1):
                 for j in range(i + 2, min(len(piece_run), i + MAX_HAN_PIECE) + 1):
-                    if self.han_tries >= MAX_HAN_TRIES:
-                        break
-                    self.han_tries += 1
-                    if piece_run[i:j] in HAN_CITIES:
+                    piece = piece_run[i:j]
+                    if piece in HAN_CITIES:
                         continue  # 喀什 reads like Qasim, and is Kashgar
-                    labels = self._han_piece(piece_run[i:j])
+                    labels = self._han_piece(piece)
                     if labels:
                         found.append((max(labels.values()), m.start() + i, m.start() + j, labels))
         matched = {(start, end) for _, start, end, _ in found}
@@ -278,10 +338,13 @@ class NameFinder:
         key = (piece, HANI, False)
         found = self.judged.get(key)
         if found is None:
+            if self.han_tries >= MAX_HAN_TRIES:
+                return {}  # past the bound only the entities' own spellings are found
+            self.han_tries += 1
             parts = chinese.readings(piece)
             found = {}
             if len(parts) == 1:
-                found = self.judge([strip_affixes(r) for r in parts[0][:3]], False)
+                found = self.judge(_from_chinese([strip_affixes(r) for r in parts[0][:3]]), False)
             self.judged[key] = found
         return found
 
@@ -332,26 +395,25 @@ def _name_hits(text: str, finder: NameFinder) -> Iterator[tuple[int, int, dict[s
 def name_spans(text: str, finder: NameFinder) -> Iterator[Hit]:
     """Name hits joined into whole names (parts only spaces or a middle dot apart), each
     labelled with the role whose name matches most of its parts (ties: ROLES order)."""
-    group: list[tuple[int, int, dict[str, float]]] = []
+    start = end = -1
+    votes: dict[str, tuple[int, float]] = {}
 
-    def flush() -> Iterator[Hit]:
-        if group:
-            votes: dict[str, tuple[int, float]] = {}
-            for _, _, found in group:
-                for label, value in found.items():
-                    n, total = votes.get(label, (0, 0.0))
-                    votes[label] = (n + 1, total + value)
-            label = max(votes, key=lambda k: (votes[k], -_rank(k)))
-            yield group[0][0], max(e for _, e, _ in group), _kind(label), label
-            group.clear()
+    def whole() -> Hit:
+        label = max(votes, key=lambda k: (votes[k], -_rank(k)))
+        return start, end, _kind(label), label
 
-    for start, end, found in sorted(_name_hits(text, finder), key=lambda h: (h[0], h[1])):
-        if group:
-            last_end = max(e for _, e, _ in group)
-            if start > last_end and GAP.fullmatch(text, last_end, start) is None:
-                yield from flush()
-        group.append((start, end, found))
-    yield from flush()
+    for hit_start, hit_end, found in sorted(_name_hits(text, finder), key=lambda h: h[:2]):
+        if votes and hit_start > end and GAP.fullmatch(text, end, hit_start) is None:
+            yield whole()
+            votes = {}
+        if not votes:
+            start, end = hit_start, hit_end
+        end = max(end, hit_end)
+        for label, value in found.items():
+            n, total = votes.get(label, (0, 0.0))
+            votes[label] = (n + 1, total + value)
+    if votes:
+        yield whole()
 
 
 def _kind(label: str) -> str:

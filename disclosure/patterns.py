@@ -101,9 +101,21 @@ _NUMBER_RUN = re.compile(rf"(?<![0-9A-Za-z])\d(?:{_SEP}?\d)*(?:{_SEP}?[Xx](?![A-
 # Passport-like: one or two capital letters and 6-9 digits (PRC E/G/D/S/P + 8 digits,
 # Kazakh N + 8, Turkish U + 8 ...).
 _PASSPORT = re.compile(r"(?<![0-9A-Za-z])[A-Z]{1,2}[ \-]?\d{6,9}(?![0-9A-Za-z])")
+# A date, maybe with a time (2026-11-22 19:05): no phone or ID number, though it reads
+# as one in some regions.
+_DATE = re.compile(r"(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])(?!\d)")
 # Fewer digits than this in a run are dates, counts, house numbers: left alone unless a
 # phone or an entity matches them.
 MIN_LONG_DIGITS = 9
+
+
+def _dates(run: str) -> bool:
+    """Whether a digit run is a date with a time (2026-11-22 19:05) or a list of years
+    (2017 2018 2019) rather than one number."""
+    if _DATE.match(run):
+        return True
+    groups = re.split(r"[ \u00a0\t]+", run)
+    return len(groups) > 1 and all(re.fullmatch(r"(?:19|20)\d\d", g) for g in groups)
 
 
 def id_numbers(text: str) -> Iterator[Hit]:
@@ -114,7 +126,7 @@ def id_numbers(text: str) -> Iterator[Hit]:
         international = m.group().startswith("00") or text[m.start() - 1 : m.start()] == "+"
         if prc_id_valid(digits) or (len(digits) >= 15 and not international):
             yield m.start(), m.end(), "id_number"
-        elif len(digits) >= MIN_LONG_DIGITS:
+        elif len(digits) >= MIN_LONG_DIGITS and not _dates(m.group()):
             # Could be a phone the matcher missed, an IIN (12 digits), a partial ID: the
             # phone matcher's kind wins where both see it (see redaction's priorities).
             yield m.start(), m.end(), "number"
@@ -163,7 +175,8 @@ def phones(text: str) -> Iterator[Hit]:
                 )
             ]
         for begin, end in found:
-            yield start + begin, start + end, "phone"
+            if not _DATE.match(text, start + begin):
+                yield start + begin, start + end, "phone"
     for m in _INTERNATIONAL.finditer(text):
         yield m.start(), m.end(), "phone"
 
@@ -186,12 +199,14 @@ _SERVICES = (
     r"|скайп\w*|инстаграм\w*|微信号?|电报|抖音号?|ۋىچات\w*|ئۈندىدار\w*|تېلېگرام\w*|ۋاتساپ\w*"
 )
 # What may stand between a service and the id: "ID", "id:", "号", "is", "account".
+# Possessive (*+, ++): a long run of these words must not make the engine backtrack.
 _LINK = (
-    r"(?:\s*(?:id|ID|Id|account|username|user\s?name|handle|number|nick|no\.?|is"
-    r"|hesabı|kullanıcı\s?adı|adı|аккаунт|ник|логин|номер|номери|账号|号码|号|هېسابى|نومۇرى)\s*)*"
+    r"(?:\s*+(?:(?:id|account|username|user\s?name|handle|number|nick|no\.?|is"
+    r"|hesabı|kullanıcı\s?adı|adı|аккаунт|ник|логин|номер|номери|هېسابى|نومۇرى)"
+    r"(?![A-Za-z0-9_])|账号|号码|号))*+\s*+"
 )
 _SERVICE_ID = re.compile(
-    rf"(?<![A-Za-z0-9_\u0400-\u04ff\u0600-\u06ff])(?:{_SERVICES})(?P<link>{_LINK}(?:[:：=]\s*)?)"
+    rf"(?<![A-Za-z0-9_\u0400-\u04ff\u0600-\u06ff])(?:{_SERVICES})(?P<link>{_LINK}(?:[:：=]\s*+)?)"
     r"(?P<id>@?[A-Za-z0-9](?:[A-Za-z0-9_\-]|\.(?=\w)){3,31})(?![A-Za-z0-9_@])",
     re.IGNORECASE,
 )
@@ -260,9 +275,9 @@ _LATIN_STREET = (
     r"|Kocha|Kochisi|Yoli|Mehellisi"
 )
 _LATIN_PLACE = (
-    r"[Vv]illage|[Tt]ownship|[Cc]ounty|[Dd]istrict|köyü\w*|köy\w*|kenti\w*|ilçesi\w*"
-    r"|[Kk]yzy|[Aa]uyly|[Aa]uly|[Kk]enti|[Yy]ëzisi|[Yy]ezisi|[Kk]enti|[Cc]un|[Xx]iang|[Zz]hen"
-    r"|[Ss]ettlement|[Nn]eighbou?rhood|[Cc]amp"
+    r"[Vv]illage|[Tt]ownship|köyü\w*|köy\w*|kenti\w*"
+    r"|[Aa]uyly|[Aa]uly|[Yy]ëzisi|[Yy]ezisi|[Cc]un|[Xx]iang|[Zz]hen"
+    r"|[Ss]ettlement|[Nn]eighbou?rhood"
 )
 _HOUSE = r"(?:(?:No\.?|Nr\.?|Number|#|№)\s*:?\s*)?(?<!\d)\d++[A-Za-z]?(?:\s*[/\-]\s*(?<!\d)\d++)?"
 _ADDRESS_LATIN = re.compile(
@@ -286,22 +301,27 @@ _ADDRESS_CYRILLIC = re.compile(
     rf"|{_CYR_UP}[\w\-]+(?:\s+{_CYR_UP}?[\w\-]+)?\s+(?:{_CYR_STREET}|{_CYR_PLACE}){_CYR_HOUSE}"
     rf"|(?:{_CYR_PLACE})\s+{_CYR_UP}[\w\-]+"
 )
-# Uyghur Arabic: a word before village / street / road / quarter / county words (with
-# their case endings), and house numbers written 12-نومۇر.
+# Uyghur Arabic: a word before village / street / quarter / county words (with their case
+# endings), and house numbers written 12-نومۇر with the road before them (يولى alone is
+# also "way").
 _AR = r"[\u0620-\u064a\u0671-\u06d3\u06d5]+"
 _ADDRESS_ARABIC = re.compile(
-    rf"{_AR}\s+(?:يېزىسى|يېزا|كەنتى|مەھەللىسى|كوچىسى|يولى|ناھىيىسى|بازىرى|قىشلىقى)"
+    rf"{_AR}\s+(?:يېزىسى|يېزا|كەنتى|مەھەللىسى|كوچىسى|ناھىيىسى|بازىرى|قىشلىقى)"
     rf"(?:دا|دىكى|دىن|غا|گە|نىڭ)?"
     rf"(?:\s*(?<!\d)\d++\s*-?\s*(?:نومۇر|ئۆي)[\u0620-\u06d5]*)?"
-    rf"|(?<!\d)\d++\s*-?\s*(?:نومۇرلۇق|نومۇر)[\u0620-\u06d5]*"
+    rf"|(?:{_AR}\s+يولى\s*)?(?<!\d)\d++\s*-?\s*(?:نومۇرلۇق|نومۇر)[\u0620-\u06d5]*"
 )
 # Chinese: up to six characters before a road/street/village word, a house number after.
 # The lead-in stops at common function characters so "我家住在" is not swept in.
 _HAN_STOP = "的在是了和从到于住我他她们去回个这那里家一被把来说都也就还已向给对与及或为"
+_HAN_LEAD = rf"(?:(?![{_HAN_STOP}])[\u4e00-\u9fff])"
+_HAN_HOUSE = r"\s*(?<!\d)\d++\s*(?:号|弄|栋|号楼|单元|室|楼)"
+# Roads and villages with or without a number; estates and districts (社区, 小区, 区) only
+# with one, as 地区 and 社区 are also plain words.
 _ADDRESS_CHINESE = re.compile(
-    rf"(?:(?![{_HAN_STOP}])[\u4e00-\u9fff]){{1,6}}(?:路|街|大道|巷|胡同|村|乡|镇|社区|小区|县|区|街道|公寓|大厦)"
-    r"(?:\s*(?<!\d)\d++\s*(?:号|弄|栋|号楼|单元|室|楼)(?:\s*(?<!\d)\d++\s*(?:号|弄|栋|号楼|单元|室|楼))*)?"
-    r"|(?<!\d)\d++\s*(?:号|栋|号楼|单元|室)(?:\s*(?<!\d)\d++\s*(?:号|栋|号楼|单元|室))*"
+    rf"{_HAN_LEAD}{{1,6}}(?:路|街|大道|巷|胡同|村|乡|镇)(?:{_HAN_HOUSE})*"
+    rf"|{_HAN_LEAD}{{2,6}}(?:社区|小区|街道|公寓|大厦|区|县)(?:{_HAN_HOUSE})+"
+    rf"|(?<!\d)\d++\s*(?:号|栋|号楼|单元|室)(?:{_HAN_HOUSE})*"
 )
 
 

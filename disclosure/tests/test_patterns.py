@@ -95,6 +95,8 @@ def test_it_finds_email_addresses(text: str, email: str) -> None:
         ("微信号：wxid_abc123联系我", "wxid_abc123"),
         ("ئۈندىدار: aygul88 ئارقىلىق", "aygul88"),
         ("Telegram: @aygul_kz.", "@aygul_kz"),
+        ("WeChat idris85 is his", "idris85"),  # "id" starts the id: not a link word
+        ("WeChat ID: memet_85", "memet_85"),
     ],
 )
 def test_it_finds_messaging_handles(text: str, handle: str) -> None:
@@ -131,8 +133,19 @@ def test_it_finds_addresses_and_villages(address: str) -> None:
     assert kinds(f"He lived at {address} until then.")[0][0].endswith(address[-3:])
 
 
-def test_it_leaves_years_dates_and_counts() -> None:
-    assert kinds("In 2017, on 12.03.2018, 3 people came; 1,500 were taken.") == []
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2017, on 12.03.2018, 3 people came; 1,500 were taken.",
+        "Sent 2026-11-22 19:05 from the office.",
+        "They came in 2017 2018 2019 again.",
+        "按地区查看，社区工作人员说。",
+        "ئالاقىلىشىش يولى تاللاڭ",
+        "Home county and district",
+    ],
+)
+def test_it_leaves_dates_counts_and_plain_words(text: str) -> None:
+    assert kinds(text) == []
 
 
 def test_it_maps_normalised_offsets_back() -> None:

@@ -7,6 +7,8 @@ import itertools
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from disclosure.redaction import LABELS, Entities, Span, apply, propose
 
@@ -131,8 +133,10 @@ def test_it_returns_sorted_non_overlapping_spans() -> None:
         " ".join(f"Word{i}" for i in range(30_000)),
         "买提" * 20_000,
         "\ud800 Memet \udfff",
+        "WeChat " + "id " * 40 + "!",
+        "No. 1 " + "Abc " * 5_000,
     ],
-    ids=["letters", "digits", "bidi", "words", "chinese", "surrogates"],
+    ids=["letters", "digits", "bidi", "words", "chinese", "surrogates", "links", "streets"],
 )
 def test_it_finishes_on_hostile_input(text: str) -> None:
     # Bounded work: the speed is measured in bench/redaction_quality.py; this only checks
@@ -162,3 +166,26 @@ def test_it_catches_a_look_alike_letter_trick() -> None:
     text = "Ma\u043c\u0430\u0442\u202e\u0422\u0443\u0440\u0441\u0443\u043d came"
     spans = propose(text, MEMET)
     assert [(s.start, s.end) for s in spans] == [(0, 12)]
+
+
+# Letters of every script, digits of several numeral systems, separators, marks, controls.
+ALPHABET = st.sampled_from(
+    list("abcdeMmTtuYrsn ,.-/:()+@#°'\"NEX0123456789")
+    + list("٠١٢٣٤٥٦٧٨٩۰۱۲۳٤０１２３")
+    + list("МаматТурсуннің")
+    + list("مەمەتتۇرسۇننىڭ")
+    + list("买提吐尔逊号路村")
+    + ["\u202e", "\u200d", "\ufeff", "\u0301", "😀", "\n"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=300))
+def test_it_returns_sorted_spans_inside_any_text(text: str) -> None:
+    spans = propose(text, MEMET)
+    assert all(0 <= s.start < s.end <= len(text) for s in spans)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
+    assert all(s.label in LABELS.values() for s in spans)
+    redacted = apply(text, spans)
+    for span in spans:
+        assert span.label in redacted
