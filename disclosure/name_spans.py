@@ -14,6 +14,8 @@ Everything keyed by a name lives in one `NameFinder`, made per call and dropped 
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -226,6 +228,13 @@ def _similarity(reading: str, keys: tuple[str, str], target: _Target) -> float:
     return value
 
 
+@functools.cache
+def _han_pattern() -> re.Pattern[str]:
+    """Runs of two or more characters of the name table (the table only: no case's name)."""
+    chars = sorted({ch for row in chinese.rows() for ch in row.characters})
+    return re.compile(f"[{re.escape(''.join(chars))}]{{2,}}")
+
+
 class NameFinder:
     """The name and place-part targets of one call, and the words already judged. Made
     per call and dropped with it: nothing keyed by a name outlives the call."""
@@ -258,8 +267,15 @@ class NameFinder:
                     for spelling in han:
                         self.han.setdefault(spelling, "place")
         self._index()
-        chars = sorted({ch for row in chinese.rows() for ch in row.characters})
-        self.han_pattern = re.compile(f"[{re.escape(''.join(chars))}]{{2,}}")
+        self.han_pattern = _han_pattern()
+
+    def fresh(self) -> NameFinder:
+        """The same targets for another text: the words judged and the work bound start
+        again (a bound spent on one text must not blind the search in the next)."""
+        other = copy.copy(self)
+        other.judged = {}
+        other.han_tries = 0
+        return other
 
     def _index(self) -> None:
         # A long reading can only match a target with its first consonant class, a short

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from . import consent
 from .facts import WITHHELD
-from .redaction import LABELS, Entities, Span, propose
+from .redaction import LABELS, Entities, Proposer, Span
 
 MISSING, RELATIVE, REPORTER, WITNESS, PERSON = (
     "missing",
@@ -101,20 +101,35 @@ class Judgement:
     kept: bool  # stays in clear unless the caseworker redacts it
 
 
-def _covered(words: str, entities: Entities, role: str) -> set[int]:
-    """The positions of `words` that the names of one role alone find."""
-    names = tuple((n, r) for n, r in _named(entities) if r == role)
-    if not names:
-        return set()
-    found = propose(words, Entities(names=names))
-    return {i for s in found if s.kind == "name" for i in range(s.start, s.end)}
-
-
 def _named(entities: Entities) -> list[tuple[str, str]]:
     return [(n, PERSON) if isinstance(n, str) else (n[0], n[1]) for n in entities.names]
 
 
-def judge(span: Span, words: str, level: str, entities: Entities) -> Judgement:
+class Case:
+    """One case's entities with their proposers, made once for a request: the draft's
+    fields and a rendered file's pages are many texts against the same names."""
+
+    def __init__(self, entities: Entities) -> None:
+        self.entities = entities
+        self.propose = Proposer(entities)
+        named = _named(entities)
+        self._by_role = {
+            role: Proposer(Entities(names=tuple((n, r) for n, r in named if r == role)))
+            for role in dict.fromkeys(r for _n, r in named)
+        }
+
+    def __repr__(self) -> str:
+        return f"Case({self.entities!r})"
+
+    def covered(self, words: str, role: str) -> set[int]:
+        """The positions of `words` that the names of one role alone find."""
+        proposer = self._by_role.get(role)
+        if proposer is None:
+            return set()
+        return {i for s in proposer(words) if s.kind == "name" for i in range(s.start, s.end)}
+
+
+def judge(span: Span, words: str, level: str, case: Case) -> Judgement:
     """What the level does with one proposal (`words` is its text).
 
     A name proposal is judged by which roles' names find which of its letters, not by
@@ -132,11 +147,11 @@ def judge(span: Span, words: str, level: str, entities: Entities) -> Judgement:
     if level == consent.ANONYMOUS:
         return Judgement(True, False)
     letters = {i for i, ch in enumerate(words) if ch.isalnum()}
-    missing = _covered(words, entities, MISSING)
+    missing = case.covered(words, MISSING)
     banned_roles = [WITNESS] + ([REPORTER] if level != consent.REPORTER_NAMED else [])
     banned_letters: set[int] = set()
     for role in banned_roles:
-        banned_letters |= _covered(words, entities, role)
+        banned_letters |= case.covered(words, role)
     if role_of(span) in banned_roles and not missing:
         banned_letters |= letters  # found by its label's role only through the whole text
     forbidden = bool((banned_letters - missing) & letters)
@@ -171,17 +186,15 @@ def choice_key(span: Span, words: str) -> str:
     return f"{span.kind}|{span.label}|{words}"
 
 
-def proposals(
-    text: str, entities: Entities, level: str, choices: Mapping[str, str]
-) -> list[Proposal]:
+def proposals(text: str, case: Case, level: str, choices: Mapping[str, str]) -> list[Proposal]:
     """redaction.propose's spans over `text`, each judged at the level: the caseworker's
     choice ("keep" or "redact", by choice_key) where there is one, else the default; a
     forbidden one is always redacted."""
     out = []
-    for span in propose(text, entities):
+    for span in case.propose(text):
         words = text[span.start : span.end]
         key = choice_key(span, words)
-        judged = judge(span, words, level, entities)
+        judged = judge(span, words, level, case)
         chosen = choices.get(key)
         keep = chosen == "keep" if chosen else judged.kept
         out.append(Proposal(span, words, judged.forbidden or not keep, judged.forbidden, key))
@@ -189,7 +202,7 @@ def proposals(
 
 
 def leak_finder(
-    entities: Entities, level: str, choices: Mapping[str, str]
+    case: Case, level: str, choices: Mapping[str, str]
 ) -> Callable[[str], list[tuple[int, int, str]]]:
     """The leak check's finder: in a rendered text, what the final version would have
     redacted (of the kinds in LEAK_KINDS)."""
@@ -197,7 +210,7 @@ def leak_finder(
     def find(text: str) -> list[tuple[int, int, str]]:
         return [
             (p.span.start, p.span.end, p.span.kind)
-            for p in proposals(text, entities, level, choices)
+            for p in proposals(text, case, level, choices)
             if p.redacted and p.span.kind in LEAK_KINDS
         ]
 

@@ -236,8 +236,28 @@ def _merge(hits: Iterable[tuple[int, int, str, str]], text: str = "") -> list[Sp
     return out
 
 
+class Proposer:
+    """propose() for one case's entities, over many texts (a draft's fields, a rendered
+    file's pages): the names' targets in every script are made once. Held for a request
+    and dropped with it; each text starts with fresh work bounds."""
+
+    def __init__(self, entities: Entities) -> None:
+        self.entities = entities
+        self._names = NameFinder(entities.names, entities.places)
+
+    def __repr__(self) -> str:
+        return f"Proposer({self.entities!r})"
+
+    def __call__(self, text: str) -> list[Span]:
+        return _propose(text, self.entities, self._names.fresh())
+
+
 def propose(text: str, entities: Entities) -> list[Span]:
     """The spans of text to hide: sorted, non-overlapping, merged (see the module docstring)."""
+    return _propose(text, entities, None)
+
+
+def _propose(text: str, entities: Entities, names: NameFinder | None) -> list[Span]:
     if not text:
         return []
     norm = patterns.normalise(text)
@@ -245,7 +265,9 @@ def propose(text: str, entities: Entities) -> list[Span]:
     for start, end, kind in patterns.all_hits(norm.text):
         hits.append((start, end, kind, kind))
     hits.extend(_given_hits(norm.text, entities))
-    hits.extend(name_spans(norm.text, NameFinder(entities.names, entities.places)))
+    if names is None:
+        names = NameFinder(entities.names, entities.places)
+    hits.extend(name_spans(norm.text, names))
     original = []
     for start, end, kind, label in hits:
         o_start, o_end = norm.span(start, end)

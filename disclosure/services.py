@@ -10,6 +10,7 @@ thing the preview, the approval's hash, the PDF and the JSON are made from.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import secrets
@@ -91,9 +92,10 @@ class OpenExport:
     draft: Draft = field(repr=False)
     contents: list[dict] = field(repr=False)
 
-    @property
-    def entities(self) -> redaction.Entities:
-        return policy.entities(self.contents)
+    @functools.cached_property
+    def case(self) -> policy.Case:
+        """The case's names and other entities, their proposers made once per request."""
+        return policy.Case(policy.entities(self.contents))
 
 
 Proposal = policy.Proposal
@@ -262,9 +264,7 @@ def open_export(staff: Staff, private_key: crypto.PrivateKey, export_id: uuid.UU
 
 def proposals(opened: OpenExport, text: str) -> list[Proposal]:
     """The proposals over one text at the export's level, with the caseworker's choices."""
-    return policy.proposals(
-        text, opened.entities, opened.export.identity_level, opened.draft.choices
-    )
+    return policy.proposals(text, opened.case, opened.export.identity_level, opened.draft.choices)
 
 
 def _marked_spans(text: str, marked: list[str]) -> list[redaction.Span]:
@@ -347,7 +347,7 @@ def choose(staff: Staff, opened: OpenExport, key: str, keep: bool) -> None:
     _editable(staff, opened)
     kind, label, words = [*key.split("|", 2), "", ""][:3]
     probe = redaction.Span(0, len(words), kind, label)
-    judged = policy.judge(probe, words, opened.export.identity_level, opened.entities)
+    judged = policy.judge(probe, words, opened.export.identity_level, opened.case)
     if keep and judged.forbidden:
         raise NotAllowed(gettext("The family's consent does not allow this to be shared."))
     opened.draft.choices[key] = "keep" if keep else "redact"
@@ -409,7 +409,7 @@ def check(opened: OpenExport, pdf: bytes, data: bytes) -> list[leakcheck.Hit]:
     """The leak check on the rendered files: every proposal the final version would
     redact, found again in what was rendered, and every internal id."""
 
-    find = policy.leak_finder(opened.entities, opened.export.identity_level, opened.draft.choices)
+    find = policy.leak_finder(opened.case, opened.export.identity_level, opened.draft.choices)
     return leakcheck.check(pdf, data, find, literals(opened), labels=policy.FIXED_LABELS)
 
 

@@ -7,15 +7,17 @@ from __future__ import annotations
 from disclosure import consent, policy
 from disclosure.redaction import Entities
 
-ENTITIES = Entities(
-    names=(
-        ("Memet Tursun", "missing"),
-        ("Tursun Ablimit", "relative"),
-        ("Gulnar Tursun", "reporter"),
-        ("Abdukerim Rozi", "witness"),
-    ),
-    contacts=("+7 701 555 0199",),
-    id_numbers=("653101198401012345",),
+CASE = policy.Case(
+    Entities(
+        names=(
+            ("Memet Tursun", "missing"),
+            ("Tursun Ablimit", "relative"),
+            ("Gulnar Tursun", "reporter"),
+            ("Abdukerim Rozi", "witness"),
+        ),
+        contacts=("+7 701 555 0199",),
+        id_numbers=("653101198401012345",),
+    )
 )
 NAMED = consent.MISSING_NAMED
 
@@ -23,7 +25,7 @@ NAMED = consent.MISSING_NAMED
 def judged(text: str, level: str = NAMED, choices: dict[str, str] | None = None) -> dict:
     return {
         p.text: (p.redacted, p.forbidden)
-        for p in policy.proposals(text, ENTITIES, level, choices or {})
+        for p in policy.proposals(text, CASE, level, choices or {})
     }
 
 
@@ -38,7 +40,7 @@ def test_it_never_keeps_the_reporter_who_shares_the_surname() -> None:
 def test_it_redacts_a_relative_by_default_and_lets_the_caseworker_keep_it() -> None:
     text = "Tursun Ablimit went to the police."
     assert judged(text)["Tursun Ablimit"] == (True, False)
-    key = next(p.key for p in policy.proposals(text, ENTITIES, NAMED, {}))
+    key = next(p.key for p in policy.proposals(text, CASE, NAMED, {}))
     assert judged(text, choices={key: "keep"})["Tursun Ablimit"] == (False, False)
 
 
@@ -62,17 +64,17 @@ def test_it_names_no_one_at_the_anonymous_level() -> None:
 
 def test_a_choice_cannot_keep_what_is_forbidden() -> None:
     text = "Abdukerim Rozi saw it."
-    key = next(p.key for p in policy.proposals(text, ENTITIES, NAMED, {}))
+    key = next(p.key for p in policy.proposals(text, CASE, NAMED, {}))
     assert judged(text, choices={key: "keep"})["Abdukerim Rozi"] == (True, True)
 
 
 def test_the_leak_finder_finds_the_father_in_another_script_but_not_the_kept_name() -> None:
-    find = policy.leak_finder(ENTITIES, NAMED, {})
+    find = policy.leak_finder(CASE, NAMED, {})
     text = "Memet Tursun. Our father تۇرسۇن ئابلىمىت asked."
     kinds = [(text[s:e], kind) for s, e, kind in find(text)]
     assert kinds == [("تۇرسۇن ئابلىمىت", "name")]
 
 
 def test_the_leak_finder_ignores_address_guesses_in_fixed_headings() -> None:
-    find = policy.leak_finder(ENTITIES, NAMED, {})
+    find = policy.leak_finder(CASE, NAMED, {})
     assert find("Home county or city: Yarkand") == []
