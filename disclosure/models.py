@@ -54,6 +54,9 @@ class Export(models.Model):
     template = models.CharField(max_length=16, choices=Template.choices)
     recipient_kind = models.CharField(max_length=16, choices=RecipientKind.choices)
     identity_level = models.CharField(max_length=16, choices=IdentityLevel.choices)
+    # A public statement that carries the family's own account: only full public use
+    # allows it, so a narrower consent blocks it even at the same identity level.
+    narrative = models.BooleanField(default=False)
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     reviewer = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", null=True)

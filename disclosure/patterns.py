@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import phonenumbers
+import zhconv
 
 Hit = tuple[int, int, str]
 
@@ -52,6 +53,10 @@ class Normalised:
         return f"Normalised(<{len(self.text)} characters>)"
 
 
+# Greek letters that look like Latin ones (a name typed with them reads the same).
+_GREEK = str.maketrans("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαβεικνορτυχω", "ABEZHIKMNOPTYXabeiknoptuxw")
+
+
 def _plain(ch: str) -> str:
     digit = unicodedata.decimal(ch, None)
     if digit is not None:
@@ -60,6 +65,12 @@ def _plain(ch: str) -> str:
         return ch
     if unicodedata.category(ch) == "Cf":
         return ""  # bidi controls, zero-width (non-)joiners: they hide, never mean
+    if "\u0300" <= ch <= "\u036f":
+        return ""  # a Latin accent typed apart (u + ¨, as pasted from some systems)
+    if "\u0370" <= ch <= "\u03ff":
+        return ch.translate(_GREEK)
+    if "\u4e00" <= ch <= "\u9fff":
+        return zhconv.convert(ch, "zh-hans") or ch  # traditional characters read simplified
     folded = unicodedata.normalize("NFKC", ch)
     # NFKC of a lone combining mark or space variant can be odd; keep what is printable.
     return folded if folded else ch
@@ -76,6 +87,33 @@ def normalise(text: str) -> Normalised:
             plain = cache[ch] = _plain(ch)
         out.append(plain)
         starts.extend([i] * len(plain))
+    starts.append(len(text))
+    return Normalised("".join(out), tuple(starts))
+
+
+# A name cut or spaced apart to slip past: "Abdu-kerim", "Gul-\nnar" (a line-end hyphen),
+# "古 丽 娜 尔", "G u l n a r". squeeze() joins them in a copy that is searched as well.
+_SQUEEZE = re.compile(
+    r"(?<=\w)[-\u00ad\u2010\u2011](?:[ \t]*\n[ \t]*)?(?=\w)"
+    r"|(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])"
+    r"|(?<=\b\w) (?=\w\b)"
+)
+
+
+def squeeze(text: str) -> Normalised | None:
+    """The text with hyphens inside words, spaces between Chinese characters and between
+    single letters taken out (and the map back), or None when there is nothing to take."""
+    if not _SQUEEZE.search(text):
+        return None
+    out: list[str] = []
+    starts: list[int] = []
+    at = 0
+    for match in _SQUEEZE.finditer(text):
+        out.append(text[at : match.start()])
+        starts.extend(range(at, match.start()))
+        at = match.end()
+    out.append(text[at:])
+    starts.extend(range(at, len(text)))
     starts.append(len(text))
     return Normalised("".join(out), tuple(starts))
 

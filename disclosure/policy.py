@@ -18,9 +18,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from . import consent
+from . import consent, patterns
 from .facts import WITHHELD
-from .redaction import LABELS, Entities, Proposer, Span
+from .redaction import LABELS, Entities, Proposer, Span, merge
 
 MISSING, RELATIVE, REPORTER, WITNESS, PERSON = (
     "missing",
@@ -45,8 +45,44 @@ def _section(content: object, key: str) -> dict[str, object]:
     return part if isinstance(part, dict) else {}
 
 
+# Words that start a sentence or join names, never names themselves.
+_NOT_NAMES = frozenset(
+    "a an and the our my his her their its he she they we i you in on at of by with from "
+    "to saw seen who was were is also both his wife husband son daughter brother sister "
+    "neighbour neighbor friend mother father uncle aunt cousin police "
+    "и в с на его ее её их мой моя наш наша сосед соседка жена муж видел видела видели "  # noqa: RUF001
+    "ve bir ile onun benim bizim komşu komşumuz karısı kocası gördü "  # noqa: RUF001
+    "және мен оның біздің көршіміз әйелі күйеуі көрді "
+    "ۋە بىلەن ئۇنىڭ ئايالى ئېرى قوشنىمىز قوشنا كۆردى كۆرگەن ساقچى مېنىڭ بىزنىڭ ئۇلار".split()
+)
+_CAPITALISED = re.compile("[^\\W\\d_][\\w'\u2019-]*")
+_HAN_RUN = re.compile("[\u4e00-\u9fff·・]{2,}")
+# Words between Chinese names in a sentence: the runs are cut there.
+_HAN_JOINS = re.compile("和|与|及|的|他|她|妻子|丈夫|邻居|看见|看到|见到|还有|以及")
+
+
 def _pieces(text: str) -> list[str]:
-    return [p.strip() for p in _PIECES.split(text) if 0 < len(p.strip().split()) <= _NAME_WORDS]
+    """The names a witnesses field gives: a short piece is taken whole ("Abdukerim Rozi");
+    from a sentence ("our neighbour Abdukerim Rozi and his wife Patigul saw it"), every
+    capitalised word that is not a common one, every Chinese run and every word in
+    Arabic script (which has no capitals) that is not a common one, each as a name."""
+    names: list[str] = []
+    for piece in (p.strip() for p in _PIECES.split(text)):
+        if not piece:
+            continue
+        if len(piece.split()) <= _NAME_WORDS and not _HAN_RUN.search(piece):
+            names.append(piece)
+        words = _CAPITALISED.findall(piece)
+        if len(piece.split()) > _NAME_WORDS or _HAN_RUN.search(piece):
+            for word in words:
+                arabic = "\u0600" <= word[0] <= "\u06ff"
+                if word.casefold() in _NOT_NAMES or len(word) < 3:
+                    continue
+                if word[0].isupper() or arabic:
+                    names.append(word)
+            for run in _HAN_RUN.findall(piece):
+                names += [n for n in _HAN_JOINS.split(run) if len(n) >= 2]
+    return names
 
 
 def entities(contents: Iterable[dict[str, object]]) -> Entities:
@@ -129,6 +165,21 @@ class Case:
         return {i for s in proposer(words) if s.kind == "name" for i in range(s.start, s.end)}
 
 
+def _plain_contact(text: str) -> str:
+    plain = patterns.normalise(text).text.casefold()
+    digits = re.sub(r"\D", "", plain)
+    return digits if len(digits) >= 6 and "@" not in plain else re.sub(r"\s", "", plain)
+
+
+def _reporters_own(words: str, case: Case) -> bool:
+    """Whether a contact is one the reporter gave as theirs (the case's contacts are)."""
+    found = _plain_contact(words)
+    return bool(found) and any(
+        found == given or (len(found) >= 6 and found in given)
+        for given in (_plain_contact(c) for c in case.entities.contacts)
+    )
+
+
 def judge(span: Span, words: str, level: str, case: Case) -> Judgement:
     """What the level does with one proposal (`words` is its text).
 
@@ -141,7 +192,8 @@ def judge(span: Span, words: str, level: str, case: Case) -> Judgement:
     do not ("Memet Tursun" stays; "Gulnar Tursun", the reporter, never does)."""
     if span.kind != "name":
         banned = (level == consent.ANONYMOUS and span.kind == "id_number") or (
-            span.kind in CONTACT_KINDS and level != consent.REPORTER_NAMED
+            span.kind in CONTACT_KINDS
+            and not (level == consent.REPORTER_NAMED and _reporters_own(words, case))
         )
         return Judgement(banned, False)
     if level == consent.ANONYMOUS:
@@ -161,8 +213,8 @@ def judge(span: Span, words: str, level: str, case: Case) -> Judgement:
 
 # What a marked word or phrase becomes; with redaction's and the drafts' labels, what a
 # rendered file may carry in brackets (the leak check does not count them as leaks).
-MARKED = "[redacted]"
-FIXED_LABELS = (*LABELS.values(), MARKED, WITHHELD)
+MARKED = LABELS["marked"]
+FIXED_LABELS = (*LABELS.values(), WITHHELD)
 
 # What the leak check looks for in the rendered files: everything the case knows (names in
 # every script, contacts, ID numbers, its places) and the patterns that single a person
@@ -186,32 +238,84 @@ def choice_key(span: Span, words: str) -> str:
     return f"{span.kind}|{span.label}|{words}"
 
 
-def proposals(text: str, case: Case, level: str, choices: Mapping[str, str]) -> list[Proposal]:
-    """redaction.propose's spans over `text`, each judged at the level: the caseworker's
-    choice ("keep" or "redact", by choice_key) where there is one, else the default; a
-    forbidden one is always redacted."""
-    out = []
+MAX_MARKS = 200  # words and phrases a caseworker marks in one export
+
+
+def _passes(text: str, case: Case, marked: Iterable[str]) -> list[tuple[Span, str]]:
+    """The spans over `text`, each with the words it judges them by: the proposals over
+    the text as written, and over its squeezed copy (a name cut by hyphens or spaced
+    apart, patterns.squeeze), mapped back; and every marked word or phrase, found
+    without regard to case, width, digits' script or accents typed apart."""
+    found: list[tuple[Span, str]] = []
+    copies = [patterns.normalise(text)]
+    squeezed = patterns.squeeze(copies[0].text)
     for span in case.propose(text):
-        words = text[span.start : span.end]
-        key = choice_key(span, words)
-        judged = judge(span, words, level, case)
+        found.append((span, text[span.start : span.end]))
+    if squeezed is not None:
+        for span in case.propose(squeezed.text):
+            start, end = copies[0].span(*squeezed.span(span.start, span.end))
+            found.append(
+                (Span(start, end, span.kind, span.label), squeezed.text[span.start : span.end])
+            )
+    for word in marked:
+        needle = patterns.normalise(word).text.strip()
+        if not needle:
+            continue
+        pattern = re.compile(re.escape(needle), re.IGNORECASE)
+        for match in pattern.finditer(copies[0].text):
+            start, end = copies[0].span(match.start(), match.end())
+            found.append((Span(start, end, "marked", MARKED), text[start:end]))
+    return found
+
+
+def proposals(
+    text: str, case: Case, level: str, choices: Mapping[str, str], marked: Iterable[str] = ()
+) -> list[Proposal]:
+    """What to hide in `text`, each span judged at the level: the caseworker's choice
+    ("keep" or "redact", by choice_key) where there is one, else the default; a forbidden
+    one and a marked one are always redacted. Overlapping spans are merged; the merged
+    span is redacted if any part of it is."""
+    judged: list[tuple[Span, bool, bool]] = []
+    for span, words in _passes(text, case, marked):
+        if span.kind == "marked":
+            judged.append((span, True, False))
+            continue
+        verdict = judge(span, words, level, case)
+        chosen = choices.get(choice_key(span, text[span.start : span.end]))
+        keep = chosen == "keep" if chosen else verdict.kept
+        judged.append((span, verdict.forbidden or not keep, verdict.forbidden))
+    out = []
+    for merged in merge([span for span, _r, _f in judged], text):
+        inside = [(r, f) for s, r, f in judged if s.start < merged.end and merged.start < s.end]
+        words = text[merged.start : merged.end]
+        key = choice_key(merged, words)
+        forbidden = any(f for _r, f in inside)
+        marked_here = any(
+            s.kind == "marked"
+            for s, _r, _f in judged
+            if s.start < merged.end and merged.start < s.end
+        )
         chosen = choices.get(key)
-        keep = chosen == "keep" if chosen else judged.kept
-        out.append(Proposal(span, words, judged.forbidden or not keep, judged.forbidden, key))
+        if chosen and not marked_here:
+            redacted = forbidden or chosen == "redact"
+        else:
+            redacted = any(r for r, _f in inside)
+        out.append(Proposal(merged, words, redacted, forbidden, key))
     return out
 
 
 def leak_finder(
-    case: Case, level: str, choices: Mapping[str, str]
+    case: Case, level: str, choices: Mapping[str, str], marked: Iterable[str] = ()
 ) -> Callable[[str], list[tuple[int, int, str]]]:
     """The leak check's finder: in a rendered text, what the final version would have
-    redacted (of the kinds in LEAK_KINDS)."""
+    redacted (of the kinds in LEAK_KINDS, and the marked words)."""
+    marks = list(marked)
 
     def find(text: str) -> list[tuple[int, int, str]]:
         return [
             (p.span.start, p.span.end, p.span.kind)
-            for p in proposals(text, case, level, choices)
-            if p.redacted and p.span.kind in LEAK_KINDS
+            for p in proposals(text, case, level, choices, marks)
+            if p.redacted and (p.span.kind in LEAK_KINDS or p.span.kind == "marked")
         ]
 
     return find

@@ -46,6 +46,7 @@ LABELS: dict[str, str] = {
     "place": "[place]",
     "gps": "[coordinates]",
     "contact": "[contact]",
+    "marked": "[redacted]",  # a word or phrase the caseworker chose to hide
 }
 _FIXED = frozenset(LABELS.values())
 
@@ -62,6 +63,7 @@ _PRIORITY = {
     "name": 4,
     "address": 3,
     "place": 2,
+    "marked": 1,
 }
 
 # Latitude and longitude written as two degree forms are one coordinate.
@@ -234,6 +236,11 @@ def _merge(hits: Iterable[tuple[int, int, str, str]], text: str = "") -> list[Sp
             label = LABELS.get(key, LABELS["contact"])
         out.append(Span(start, end, kind, label))
     return out
+
+
+def merge(spans: Iterable[Span], text: str) -> list[Span]:
+    """The spans of several passes over one text, merged as propose merges its own."""
+    return _merge(((s.start, s.end, s.kind, s.label) for s in spans), text)
 
 
 class Proposer:

@@ -35,6 +35,7 @@ from intake import returns
 from intake.models import Report
 
 from . import consent, drafts, leakcheck, policy, redaction, render
+from . import consent as consent_table
 from .consent import allows
 from .models import Export, ExportReport, IdentityLevel, RecipientKind, State, Template
 
@@ -45,7 +46,6 @@ KIND_OF = {
     Template.PARTNER: RecipientKind.PARTNER,
     Template.PUBLIC: RecipientKind.PUBLIC,
 }
-MARKED = policy.MARKED
 # Public ids: no vowels or look-alike characters, so no word and no misreading.
 _ALPHABET = "23456789BCDFGHJKMNPQRSTVWXZ"
 
@@ -145,8 +145,17 @@ def case_contents(staff: Staff, private_key: crypto.PrivateKey, person_id: uuid.
     return _contents(staff, private_key, _reports(person_id))
 
 
-def _consent_refusal(reports: Iterable[Report], kind: str, level: str) -> str | None:
-    blocking = [r for r in reports if not consent.allows(r.consent, kind, level)]
+def _consent_refusal(
+    reports: Iterable[Report], kind: str, level: str, narrative: bool = False
+) -> str | None:
+    """Why the reports' current consent refuses this export, or None. `narrative`: the
+    export publishes the family's own account, which only full public use allows."""
+    blocking = [
+        r
+        for r in reports
+        if not consent.allows(r.consent, kind, level)
+        or (narrative and not consent.narrative_public([r.consent]))
+    ]
     if not blocking:
         return None
     days = ", ".join(r.received_on.isoformat() for r in blocking)
@@ -224,6 +233,7 @@ def start(
             template=template,
             recipient_kind=kind,
             identity_level=level,
+            narrative=narrative,
             author=staff,
         )
         export.sealed_draft = _seal(opened, export, draft)
@@ -264,24 +274,13 @@ def open_export(staff: Staff, private_key: crypto.PrivateKey, export_id: uuid.UU
 
 def proposals(opened: OpenExport, text: str) -> list[Proposal]:
     """The proposals over one text at the export's level, with the caseworker's choices."""
-    return policy.proposals(text, opened.case, opened.export.identity_level, opened.draft.choices)
-
-
-def _marked_spans(text: str, marked: list[str]) -> list[redaction.Span]:
-    folded = text.casefold()
-    spans = []
-    for word in marked:
-        needle = word.casefold()
-        start = folded.find(needle) if needle else -1
-        while start >= 0:
-            spans.append(redaction.Span(start, start + len(needle), "marked", MARKED))
-            start = folded.find(needle, start + len(needle))
-    return spans
+    draft = opened.draft
+    level = opened.export.identity_level
+    return policy.proposals(text, opened.case, level, draft.choices, draft.marked)
 
 
 def redacted(opened: OpenExport, text: str) -> str:
-    spans = [p.span for p in proposals(opened, text) if p.redacted]
-    return redaction.apply(text, spans + _marked_spans(text, opened.draft.marked))
+    return redaction.apply(text, [p.span for p in proposals(opened, text) if p.redacted])
 
 
 def final_document(opened: OpenExport) -> render.Document:
@@ -326,11 +325,20 @@ def _editable(staff: Staff, opened: OpenExport) -> None:
 
 
 def _save(opened: OpenExport) -> None:
-    """Seal the changed draft; any change voids an approval."""
+    """Seal the changed draft; any change voids an approval. Written only while the
+    export is still a draft or approved: a page loaded before a block, a release or a
+    shredding cannot turn it back into a draft."""
     export = opened.export
-    export.sealed_draft = _seal(opened.person, export, opened.draft)
-    export.state, export.approved_hash, export.reviewer = State.DRAFT, b"", None
-    export.save(update_fields=["sealed_draft", "state", "approved_hash", "reviewer"])
+    sealed = _seal(opened.person, export, opened.draft)
+    changed = Export.objects.filter(id=export.id, state__in=(State.DRAFT, State.APPROVED))
+    if not changed.update(sealed_draft=sealed, state=State.DRAFT, approved_hash=b"", reviewer=None):
+        raise NotAllowed(gettext("This export can no longer be changed."))
+    export.sealed_draft, export.state, export.approved_hash, export.reviewer = (
+        sealed,
+        State.DRAFT,
+        b"",
+        None,
+    )
 
 
 def save_texts(staff: Staff, opened: OpenExport, texts: dict[str, str]) -> None:
@@ -358,6 +366,10 @@ def mark(staff: Staff, opened: OpenExport, words: str) -> None:
     _editable(staff, opened)
     words = words.strip()
     if words and words.casefold() not in {w.casefold() for w in opened.draft.marked}:
+        if len(opened.draft.marked) >= policy.MAX_MARKS:
+            raise NotAllowed(
+                gettext("This draft has as many hidden words as it can take. Edit the text.")
+            )
         opened.draft.marked.append(words)
     _save(opened)
 
@@ -375,7 +387,9 @@ def approve(
         )
     if export.state != State.DRAFT:
         raise NotAllowed(gettext("Only a draft waiting for review can be approved."))
-    refusal = _consent_refusal(export.reports.all(), export.recipient_kind, export.identity_level)
+    refusal = _consent_refusal(
+        export.reports.all(), export.recipient_kind, export.identity_level, export.narrative
+    )
     if refusal:
         raise NotAllowed(refusal)
     current = version_hash(opened)
@@ -401,7 +415,9 @@ def literals(opened: OpenExport) -> list[str]:
     ids = [export.id, export.person_id, *export.reports.values_list("id", flat=True)]
     words = [i.hex for i in ids] + [str(i) for i in ids]
     staff = Staff.objects.filter(id__in=[export.author_id, export.reviewer_id])
-    words += [member.username for member in staff]
+    # A login that is a role's name ("caseworker", as the demo's are) is a word of the
+    # templates themselves, not a person.
+    words += [m.username for m in staff if m.username.casefold() not in Role.values]
     return [w for w in words if w and len(w) >= 3]
 
 
@@ -409,7 +425,9 @@ def check(opened: OpenExport, pdf: bytes, data: bytes) -> list[leakcheck.Hit]:
     """The leak check on the rendered files: every proposal the final version would
     redact, found again in what was rendered, and every internal id."""
 
-    find = policy.leak_finder(opened.case, opened.export.identity_level, opened.draft.choices)
+    draft = opened.draft
+    level = opened.export.identity_level
+    find = policy.leak_finder(opened.case, level, draft.choices, draft.marked)
     return leakcheck.check(pdf, data, find, literals(opened), labels=policy.FIXED_LABELS)
 
 
@@ -422,7 +440,9 @@ def release(staff: Staff, private_key: crypto.PrivateKey, opened: OpenExport) ->
         raise NotAllowed(gettext("Your role does not release exports."))
     if export.state != State.APPROVED:
         raise NotAllowed(gettext("Only an approved export can be released."))
-    refusal = _consent_refusal(export.reports.all(), export.recipient_kind, export.identity_level)
+    refusal = _consent_refusal(
+        export.reports.all(), export.recipient_kind, export.identity_level, export.narrative
+    )
     if refusal:
         raise NotAllowed(refusal)
     if bytes(export.approved_hash).hex() != version_hash(opened):
@@ -476,7 +496,8 @@ def block_on_consent(sender: object, report_id: uuid.UUID, consent: str, **kwarg
     open_states = (State.DRAFT, State.APPROVED)
     rows = Export.objects.filter(drawn_on__report_id=report_id, state__in=open_states)
     for export in rows.select_for_update():
-        if allows(consent, export.recipient_kind, export.identity_level):
+        narrative_ok = not export.narrative or consent_table.narrative_public([consent])
+        if allows(consent, export.recipient_kind, export.identity_level) and narrative_ok:
             continue
         Export.objects.filter(id=export.id).update(
             state=State.BLOCKED, approved_hash=b"", reviewer=None

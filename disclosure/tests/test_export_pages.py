@@ -78,7 +78,9 @@ class ExportPagesTestCase(ExportTestCase):
         response = self.client.post(f"/staff/exports/{export.id}/mark/", {"words": "teacher"})
         self.assertEqual(response.status_code, 302)
         page = self.client.get(f"/staff/exports/{export.id}/")
-        self.assertNotContains(page, ">teacher<")
+        preview = page.content.decode().split('class="export-preview"')[1].split("</div>")[0]
+        self.assertNotIn("teacher", preview)
+        self.assertIn("[redacted]", preview)
         opened = services.open_export(self.alice, self.private_key(self.alice), export.id)
         self.assertNotEqual(services.version_hash(opened), before)
         response = self.client.post(f"/staff/exports/{export.id}/mark/", {"words": ""})
