@@ -27,6 +27,7 @@ from cases import services as cases
 
 from . import drafts, services
 from .models import Export, State, Template
+from .render import missing_glyphs
 
 DRAFTING = services.DRAFTING_ROLES
 OPENING = (Role.INTAKE, Role.CASEWORKER, Role.REVIEWER, Role.COORDINATOR)
@@ -179,6 +180,8 @@ def _page(
         "error": error,
         "missing": [h for key, h in drafts.MINIMUM if key in opened.draft.missing],
         "kept": kept,
+        # Characters no shipped font draws would show as boxes in the PDF.
+        "missing_glyphs": "".join(missing_glyphs(document)),
     }
     return render(request, "disclosure/export.html", context, status=status)
 

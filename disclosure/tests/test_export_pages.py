@@ -139,3 +139,10 @@ class ExportPagesTestCase(ExportTestCase):
         self.assertContains(response, "Releasing needs a fresh code", status_code=400)
         export.refresh_from_db()
         self.assertEqual(export.state, State.APPROVED)
+
+    def test_it_warns_of_characters_the_pdf_cannot_draw(self):
+        export = self.draft()
+        self.client.post(f"/staff/exports/{export.id}/texts/", {"annexes": "Photo 📷 of 𠀋"})
+        page = self.client.get(f"/staff/exports/{export.id}/")
+        self.assertContains(page, "no font for these characters")
+        self.assertContains(page, "📷")
