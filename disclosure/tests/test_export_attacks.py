@@ -16,7 +16,9 @@ NFD_REPORTER = unicodedata.normalize("NFD", "Gülnar Hésen")
 NFD_WITNESS = unicodedata.normalize("NFD", "Abdukérim Rozi")
 
 
-class Steps:
+class Steps(ExportTestCase):
+    """The export steps the attacks take, as Alice (the author) and Rui (the reviewer)."""
+
     def draft(self, template: str = "wgeid", recipient: str = "UN WGEID") -> Export:
         self.sign_in(self.alice)
         response = self.client.post(
@@ -55,7 +57,7 @@ class Steps:
         return pdf, data
 
 
-class AttackTestCase(Steps, ExportTestCase):
+class AttackTestCase(Steps):
     def test_it_proposes_the_reporters_name_in_decomposed_unicode(self):
         export = self.draft()
         self.edit(export, f"Our cousin {NFD_REPORTER} and {NFD_WITNESS} were there.")
@@ -272,7 +274,7 @@ class AttackTestCase(Steps, ExportTestCase):
         self.assertEqual(logged, [])
 
 
-class WitnessSentenceTestCase(Steps, ExportTestCase):
+class WitnessSentenceTestCase(Steps):
     """The family describes the witnesses in a sentence, as people do."""
 
     def setUp(self) -> None:
@@ -319,7 +321,7 @@ class WitnessSentenceTestCase(Steps, ExportTestCase):
         self.assertNotIn("Patigul", text)
 
 
-class PublicNarrativeTestCase(Steps, ExportTestCase):
+class PublicNarrativeTestCase(Steps):
     def test_narrowing_from_full_public_use_stops_the_narrative_going_to_the_press(self):
         from intake.models import Report
 
