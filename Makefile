@@ -51,6 +51,7 @@ run: check-port $(STAMP) catalogs pdf-libs
 	mkdir -p data
 	AMANAT_ENV=development $(PY) manage.py migrate --no-input
 	AMANAT_ENV=development $(PY) manage.py demo
+	AMANAT_ENV=development $(PY) manage.py demo_recipients
 	AMANAT_ENV=development $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Types (pyproject.toml [tool.mypy]): strict on crypto/ and the sign-in path. The

@@ -169,10 +169,13 @@ class WrappedKey(models.Model):
 
 
 class OrganisationKey(WrappedKey):
-    """An organisation-wide key (the blind-index key), wrapped to one holder."""
+    """An organisation-wide key (the blind-index key, the recipient register's key),
+    wrapped to one holder. Each comes with the roles that triage and draft exports."""
 
     class Purpose(models.TextChoices):
         INDEX = "index", _("Blind-index key")
+        # The sealed register of recipients exports go to (disclosure.recipients).
+        REGISTER = "register", _("Recipient register key")
 
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
     created_at = models.DateTimeField(default=timezone.now)

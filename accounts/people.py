@@ -32,14 +32,17 @@ def change_role(
     transaction with the change. Moving to intake grants no past reports."""
     if role not in Role.values:
         raise ValueError("unknown role")
-    index = OrganisationKey.Purpose.INDEX
     with transaction.atomic():
         Staff.objects.filter(pk=staff.pk).update(role=role)
         audit.record(audit.staff_actor(coordinator), Action.ROLE_CHANGED, [staff.pk])
         _record_dropped(coordinator, staff, keyring.drop_unjustified(staff.holder_id, role))
+        index = OrganisationKey.Purpose.INDEX
         if role in INDEX_KEY_ROLES and not keyring.holds(OrganisationKey, index, staff.holder_id):
-            key = services.open_org_key(index, coordinator.holder, coordinator_key)
-            services.grant_org_key(index, key, staff.holder)
+            # Checked first, as before: a coordinator without it cannot give the role.
+            services.open_org_key(index, coordinator.holder, coordinator_key)
+        if role in INDEX_KEY_ROLES and services.grant_role_keys(
+            coordinator.holder, coordinator_key, staff.holder
+        ):
             audit.record(audit.staff_actor(coordinator), Action.KEY_GRANTED, [staff.holder_id])
     staff.role = role
 

@@ -75,6 +75,18 @@ def open_org_key(purpose: str, holder: KeyHolder, private_key: crypto.PrivateKey
     return keyring.open_key(OrganisationKey, purpose, holder.pk, private_key)
 
 
+def grant_role_keys(granter: KeyHolder, granter_key: crypto.PrivateKey, holder: KeyHolder) -> bool:
+    """Wrap for `holder` every organisation key the granter holds and the holder does
+    not (the index key, the recipient register's key). True if any was granted."""
+    granted = False
+    for row in OrganisationKey.objects.filter(holder=granter).order_by("purpose"):
+        if keyring.holds(OrganisationKey, row.purpose, holder.pk):
+            continue
+        grant_org_key(row.purpose, keyring.unwrap(row, granter_key), holder)
+        granted = True
+    return granted
+
+
 def create_staff(username: str, role: str, password: str) -> Staff:
     """A staff member with a fresh key pair locked under their password.
 
@@ -117,6 +129,7 @@ def bootstrap(
         raise AlreadyBootstrapped("this installation already has an organisation")
     recovery_key, shares = recovery.generate(threshold, share_count)
     index_key = os.urandom(INDEX_KEY_SIZE)
+    register_key = crypto.new_key()
     try:
         with transaction.atomic():
             recovery_holder = _holder_for(recovery_key, KeyHolder.Kind.RECOVERY, None)
@@ -127,8 +140,12 @@ def bootstrap(
                 recovery_share_count=share_count,
             )
             coordinator = create_staff(username, Role.COORDINATOR, password)
-            grant_org_key(OrganisationKey.Purpose.INDEX, index_key, coordinator.holder)
-            grant_org_key(OrganisationKey.Purpose.INDEX, index_key, recovery_holder)
+            for purpose, key in (
+                (OrganisationKey.Purpose.INDEX, index_key),
+                (OrganisationKey.Purpose.REGISTER, register_key),
+            ):
+                grant_org_key(purpose, key, coordinator.holder)
+                grant_org_key(purpose, key, recovery_holder)
             audit.record("system", Action.ORGANISATION_CREATED, [org.pk, coordinator.pk])
     except IntegrityError:
         # Another bootstrap won the race for the single organisation row.
@@ -148,16 +165,15 @@ def add_staff(
     """A new staff member; roles that triage get the index key from the granter.
     must_change_password: the granter chose the password, so the new member replaces
     it before anything else."""
-    index_key = None
     if role in INDEX_KEY_ROLES:
-        index_key = open_org_key(OrganisationKey.Purpose.INDEX, granter.holder, granter_key)
+        # Checked first: a granter without the index key cannot onboard a triaging role.
+        open_org_key(OrganisationKey.Purpose.INDEX, granter.holder, granter_key)
     with transaction.atomic():
         staff = create_staff(username, role, password)
         if must_change_password:
             staff.must_change_password = True
             staff.save(update_fields=["must_change_password"])
         audit.record(audit.staff_actor(granter), Action.STAFF_CREATED, [staff.pk])
-        if index_key is not None:
-            grant_org_key(OrganisationKey.Purpose.INDEX, index_key, staff.holder)
+        if role in INDEX_KEY_ROLES and grant_role_keys(granter.holder, granter_key, staff.holder):
             audit.record(audit.staff_actor(granter), Action.KEY_GRANTED, [staff.holder_id])
     return staff

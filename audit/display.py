@@ -55,6 +55,7 @@ KIND_WORDS: dict[str, Promise] = {
     "note": _("note"),
     "passkey": _("passkey"),
     "export": _("export"),
+    "recipient": _("recipient"),
 }
 SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
     Action.ORGANISATION_CREATED: ("organisation", STAFF),
@@ -99,6 +100,7 @@ SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
     Action.EXPORT_APPROVED: ("export", PERSON),
     Action.EXPORT: ("export", PERSON, REPORT),
     Action.EXPORT_BLOCKED: ("export", REPORT),
+    Action.RECIPIENTS_CHANGED: ("recipient",),
     Action.CHAIN_VERIFIED: (),
     Action.AUDIT_DOWNLOADED: (),
     Action.AUTHENTICATOR_ENROLLED: (STAFF,),

@@ -60,6 +60,7 @@ class Action(models.TextChoices):
     EXPORT_APPROVED = "export.approved", _("Export approved by a second person")
     EXPORT = "export", _("Export released")
     EXPORT_BLOCKED = "export.blocked", _("Export stopped by a change of consent")
+    RECIPIENTS_CHANGED = "recipients.changed", _("Recipient register changed")
     STAFF_DEACTIVATED = "staff.deactivated", _("Staff account deactivated")
     CHAIN_VERIFIED = "audit.chain-verified", _("Audit chain verified")
     AUDIT_DOWNLOADED = "audit.downloaded", _("Audit log downloaded")

@@ -91,3 +91,19 @@ class ExportReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.export_id} draws on {self.report_id}"
+
+
+class Recipient(models.Model):
+    """An entry of the organisation's register of recipients, kept by coordinators: its
+    name (the Working Group, a partner, a journalist) sealed under the register's key,
+    which comes with the roles that draft exports; in clear only its kind and whether it
+    is in use."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=RecipientKind.choices)
+    sealed_name = models.BinaryField()
+    active = models.BooleanField(default=True)
+    created_on = models.DateField(default=timezone.localdate)
+
+    def __str__(self) -> str:
+        return f"recipient {self.id}"

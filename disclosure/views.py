@@ -25,13 +25,12 @@ from audit.models import Action
 from cases import persons
 from cases import services as cases
 
-from . import drafts, services
-from .models import Export, State, Template
+from . import drafts, recipients, services
+from .models import Export, RecipientKind, State, Template
 from .render import missing_glyphs
 
 DRAFTING = services.DRAFTING_ROLES
 OPENING = (Role.INTAKE, Role.CASEWORKER, Role.REVIEWER, Role.COORDINATOR)
-RECIPIENT_MAX = 200
 TEXT_MAX = 20_000
 
 
@@ -42,22 +41,43 @@ class NewExportForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose what to prepare.")},
     )
-    recipient = forms.CharField(
-        label=_("Recipient, as it should read in the export"),
+    recipient = forms.ChoiceField(
+        label=_("Recipient, from the organisation's register"),
         help_text=_(
-            "For example: UN Working Group on Enforced or Involuntary Disappearances. "
-            "The family will read this name on their receipt page."
+            "The family will read this name on their receipt page. A coordinator adds "
+            "recipients to the register."
         ),
-        max_length=RECIPIENT_MAX,
         error_messages={
-            "required": _("Write who the export is for."),
-            "max_length": _("Shorten the recipient to %(limit_value)d characters."),
+            "required": _("Choose who the export is for."),
+            "invalid_choice": _("Choose a recipient from the list."),
         },
     )
     reporter_named = forms.BooleanField(
         label=_("Name the reporter (only to the UN, and only if they chose to be named)"),
         required=False,
     )
+
+    def __init__(self, entries: list[recipients.Entry], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.entries = {str(e.id): e for e in entries}
+        kinds = dict(RecipientKind.choices)
+        field = self.fields["recipient"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—")] + [
+            (key, f"{e.name} ({kinds[e.kind]})") for key, e in self.entries.items()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        entry = self.entries.get(data.get("recipient", ""))
+        template = data.get("template")
+        if entry is not None and template and entry.kind != services.KIND_OF[Template(template)]:
+            self.add_error(
+                "recipient",
+                _("This recipient is not of the kind this template is for. Choose another."),
+            )
+        data["entry"] = entry
+        return data
 
 
 class TextsForm(forms.Form):
@@ -79,7 +99,7 @@ class TextsForm(forms.Form):
 class MarkForm(forms.Form):
     words = forms.CharField(
         label=_("Hide more: a word or phrase to redact wherever it appears"),
-        max_length=RECIPIENT_MAX,
+        max_length=recipients.NAME_MAX,
         error_messages={"required": _("Write the word or phrase to hide.")},
     )
 
@@ -106,7 +126,11 @@ def _open_person(request: StaffRequest, person_id: uuid.UUID) -> persons.OpenPer
 @role_required(*DRAFTING)
 def new(request: StaffRequest, person_id: uuid.UUID) -> HttpResponseBase:
     opened = _open_person(request, person_id)
-    form = NewExportForm(request.POST or None)
+    try:
+        entries = recipients.entries(request.user, request.private_key)
+    except recipients.NoKey:
+        entries = []
+    form = NewExportForm(entries, request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -117,7 +141,7 @@ def new(request: StaffRequest, person_id: uuid.UUID) -> HttpResponseBase:
                     request.private_key,
                     person_id,
                     data["template"],
-                    data["recipient"],
+                    data["entry"].name,
                     reporter_named=data["reporter_named"],
                 )
             except services.NoAccess:
@@ -134,6 +158,7 @@ def new(request: StaffRequest, person_id: uuid.UUID) -> HttpResponseBase:
         "name": persons.name(opened),
         "form": form,
         "allowed": services.allowed_templates(person_id),
+        "register_empty": not entries,
         "missing": [
             heading for key, heading in drafts.MINIMUM if key in drafts.minimum_elements(contents)
         ],
@@ -297,3 +322,52 @@ def register(request: StaffRequest) -> HttpResponseBase:
         "-created_on", "public_id"
     )
     return render(request, "disclosure/register.html", {"exports": rows[:500]})
+
+
+class RecipientForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of recipient"),
+        choices=RecipientKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the kind of recipient.")},
+    )
+    name = forms.CharField(
+        label=_("Name, as the export and the family will read it"),
+        max_length=recipients.NAME_MAX,
+        error_messages={
+            "required": _("Write the recipient's name."),
+            "max_length": _("Shorten the name to %(limit_value)d characters."),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def recipient_register(request: StaffRequest) -> HttpResponseBase:
+    """The register of recipients: add one, retire one, use one again."""
+    form = RecipientForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                recipients.add(request.user, request.private_key, data["kind"], data["name"])
+            except recipients.NoKey:
+                raise Http404 from None
+            messages.success(request, gettext("The recipient was added to the register."))
+            return redirect("disclosure:recipients")
+        status = 400
+    try:
+        entries = recipients.entries(request.user, request.private_key, only_active=False)
+    except recipients.NoKey:
+        entries = []
+    context = {"form": form, "entries": entries}
+    return render(request, "disclosure/recipients.html", context, status=status)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def recipient_active(request: StaffRequest, recipient_id: uuid.UUID) -> HttpResponseBase:
+    if not recipients.set_active(request.user, recipient_id, request.POST.get("active") == "1"):
+        raise Http404
+    return redirect("disclosure:recipients")

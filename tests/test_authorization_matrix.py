@@ -298,6 +298,14 @@ MATRIX = {
     ),
     "cases:find-person": ("get", "/staff/reports/find/", None, index_key_roles),
     "disclosure:register": ("get", "/staff/exports/", None, register_readers),
+    "disclosure:recipients": ("get", "/staff/exports/recipients/", None, coordinators(200)),
+    # An unknown recipient: a coordinator gets 404 too; everyone else by role.
+    "disclosure:recipient-active": (
+        "post",
+        "/staff/exports/recipients/00000000-0000-4000-8000-000000000000/active/",
+        {},
+        lambda role, holds: 302 if role == ANON else 404,
+    ),
     "disclosure:new": ("get", "/staff/exports/new/{person}/", None, export_drafters(200)),
     "disclosure:export": ("get", "/staff/exports/{export}/", None, export_openers(200)),
     # The export is Ines's: anyone else's change is refused on the page (400); Ines's

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django_otp.oath import totp
 
 import crypto
-from accounts import second_factor, services
+from accounts import keyring, second_factor, services
 from accounts.models import KeyHolder, OrganisationKey, Role, SealedTOTPDevice
 from crypto import password as password_lock
 from tests.base import PASSWORDS, BaseTestCase
@@ -53,7 +53,7 @@ class StaffKeysTestCase(BaseTestCase):
 
     def test_bob_cannot_open_alices_index_key_wrapping(self):
         bob_key = self.private_key(self.bob)
-        row = OrganisationKey.objects.get(holder=self.alice.holder)
+        row = OrganisationKey.objects.get(holder=self.alice.holder, purpose="index")
         info = services.org_key_info(row.purpose, self.alice.holder)
         with self.assertRaises(crypto.DecryptionError):
             crypto.unwrap(bytes(row.wrapped), bob_key, info)
@@ -100,3 +100,12 @@ class TOTPTestCase(BaseTestCase):
     def test_the_device_cannot_verify_without_the_key(self):
         device, secret = second_factor.enrol_totp(self.alice, confirmed=True)
         self.assertFalse(device.verify_token(f"{totp(base64.b32decode(secret)):06d}"))
+
+    def test_it_gives_the_triaging_roles_every_organisation_key(self):
+        # The blind-index key and the recipient register's, each wrapped to the holder.
+        for staff in (self.alice, self.bob):
+            purposes = OrganisationKey.objects.filter(holder=staff.holder)
+            self.assertEqual(set(purposes.values_list("purpose", flat=True)), {"index", "register"})
+            for row in purposes:
+                key = keyring.unwrap(row, self.private_key(staff))
+                self.assertEqual(len(key), 32)

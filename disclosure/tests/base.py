@@ -8,6 +8,7 @@ from accounts.models import Role, Staff
 from cases import persons
 from cases import services as cases
 from cases.models import Person
+from disclosure import recipients
 from intake.models import Report
 from tests.base import PASSWORDS, BaseTestCase
 from tests.reports import receipt_in, report_form_data
@@ -36,6 +37,7 @@ REPORT = report_form_data(
 class ExportTestCase(BaseTestCase):
     rui: Staff
     ada: Staff
+    report_data: dict = REPORT  # what the family posts; a test case may post another
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -46,7 +48,7 @@ class ExportTestCase(BaseTestCase):
 
     def setUp(self) -> None:
         super().setUp()
-        response = self.client.post("/en/report/", REPORT, follow=True)
+        response = self.client.post("/en/report/", self.report_data, follow=True)
         self.receipt = receipt_in(response)
         self.report = Report.objects.get()
         ines_key = self.private_key(self.ines)
@@ -55,3 +57,9 @@ class ExportTestCase(BaseTestCase):
         )
         for staff in (self.alice, self.rui):
             cases.assign(self.ines, ines_key, self.report.id, staff)
+        # The register: what the new-export form offers, by kind.
+        coordinator_key = self.private_key(self.coordinator)
+        self.recipient = {
+            kind: recipients.add(self.coordinator, coordinator_key, kind, name).id
+            for kind, name in (("un", "UN WGEID"), ("partner", "Partner NGO"), ("public", "Press"))
+        }

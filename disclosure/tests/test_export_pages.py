@@ -18,7 +18,9 @@ class ExportPagesTestCase(ExportTestCase):
 
     def draft(self) -> Export:
         self.sign_in(self.alice)
-        response = self.client.post(self.new_url(), {"template": "wgeid", "recipient": "UN WGEID"})
+        response = self.client.post(
+            self.new_url(), {"template": "wgeid", "recipient": self.recipient["un"]}
+        )
         self.assertEqual(response.status_code, 302, response.content[:300])
         return Export.objects.get()
 
@@ -26,9 +28,14 @@ class ExportPagesTestCase(ExportTestCase):
         self.sign_in(self.alice)
         response = self.client.post(self.new_url(), {"template": "", "recipient": ""})
         self.assertContains(response, "Choose what to prepare.", status_code=400)
-        self.assertContains(response, "Write who the export is for.", status_code=400)
+        self.assertContains(response, "Choose who the export is for.", status_code=400)
         response = self.client.post(self.new_url(), {"template": "all", "recipient": "x"})
         self.assertEqual(response.status_code, 400)
+        # A partner from the register for the UN's template: an error on the recipient.
+        response = self.client.post(
+            self.new_url(), {"template": "wgeid", "recipient": self.recipient["partner"]}
+        )
+        self.assertContains(response, "not of the kind this template is for", status_code=400)
         self.assertFalse(Export.objects.exists())
 
     def test_it_refuses_on_the_template_field_what_the_consent_does_not_allow(self):
@@ -36,7 +43,9 @@ class ExportPagesTestCase(ExportTestCase):
         self.sign_in(self.alice)
         page = self.client.get(self.new_url())
         self.assertContains(page, "not allowed by the family")
-        response = self.client.post(self.new_url(), {"template": "wgeid", "recipient": "UN"})
+        response = self.client.post(
+            self.new_url(), {"template": "wgeid", "recipient": self.recipient["un"]}
+        )
         self.assertContains(response, "consent does not allow this", status_code=400)
         self.assertFalse(Export.objects.exists())
 

@@ -4,6 +4,7 @@ check, and told to the family; a narrower consent stops it at once."""
 
 from __future__ import annotations
 
+import json
 from unittest import mock
 
 from audit.models import Action, Waiting
@@ -164,6 +165,15 @@ class ExportsTestCase(ExportTestCase):
         self.assertEqual(export.state, State.APPROVED)
         self.assertFalse(Sharing.objects.exists())
         self.assertFalse(Waiting.objects.filter(action=Action.EXPORT).exists())
+
+    def test_the_leak_check_finds_the_id_number_in_arabic_indic_digits(self):
+        opened = self.approve(self.start())
+        digits = "٦٥٣١٠١١٩٨٤٠١٠١٢٣٤٥"  # 653101198401012345, as an Arabic keyboard types it
+        leaky = json.dumps({"sections": [{"text": f"ID {digits}"}]}).encode()
+        with mock.patch.object(services.render, "json_bytes", return_value=leaky):
+            with self.assertRaises(services.LeakFound) as found:
+                services.release(self.alice, self.private_key(self.alice), opened)
+        self.assertIn("id_number", {hit.kind for hit in found.exception.hits})
 
     def test_a_narrowed_consent_blocks_drafts_and_approved_exports_at_once(self):
         draft = self.start()

@@ -13,15 +13,17 @@ import pypdfium2
 from accounts import services
 from accounts.models import Reason, SealedTOTPDevice, Staff
 from cases import case_keys, persons
+from disclosure import recipients
 from disclosure.models import Export, State
 from intake import submission
 
 from .accessibility import describe, problems
-from .test_duplicates_in_browser import sign_in
+from .test_duplicates_in_browser import COORDINATOR_PASSWORD, sign_in
 from .test_staff_in_browser import PASSWORDS, code, organisation
 
 __all__ = ["organisation"]  # the fixture, shared
 
+WGEID = "UN Working Group on Enforced or Involuntary Disappearances"
 CONTENT = {
     "missing": {
         "names": [{"name": "Memet Tursun", "script": "latin"}],
@@ -60,6 +62,9 @@ def test_an_export_is_drafted_redacted_approved_and_released(organisation, live_
     ).report
     case = persons.create_from_report(ines, ines_key, report.id, "partly")
     case_keys.share(ines.holder, ines_key, report.id, to={alice.holder_id: Reason.ASSIGNED})
+    coordinator = Staff.objects.get(username="coordinator")
+    chief_key = services.unlock_private_key(coordinator, COORDINATOR_PASSWORD)
+    recipients.add(coordinator, chief_key, "un", WGEID)
 
     page = browser.new_context(accept_downloads=True).new_page()
     secret = sign_in(page, base, "alice", PASSWORDS["alice"])
@@ -69,9 +74,9 @@ def test_an_export_is_drafted_redacted_approved_and_released(organisation, live_
     # A mistake first: nothing chosen, no recipient.
     page.click("text=Prepare the draft")
     main = page.locator("main").inner_text()
-    assert "Choose what to prepare." in main and "Write who the export is for." in main
+    assert "Choose what to prepare." in main and "Choose who the export is for." in main
     page.check("input[name=template][value=wgeid]")
-    page.fill("[name=recipient]", "UN Working Group on Enforced or Involuntary Disappearances")
+    page.select_option("[name=recipient]", label=f"{WGEID} (UN human rights mechanism)")
     page.click("text=Prepare the draft")
     export = Export.objects.get()
     assert page.url.endswith(f"/staff/exports/{export.id}/")
@@ -110,3 +115,24 @@ def test_an_export_is_drafted_redacted_approved_and_released(organisation, live_
     for hidden in ("Abdukerim", "Gulnar", "ئابلىمىت", str(case.id), "alice"):
         assert hidden not in text
     assert problems(page) == [], describe(page.url, problems(page))
+
+
+def test_a_coordinator_keeps_the_register_of_recipients(organisation, live_server, browser):
+    base = live_server.url
+    page = browser.new_context().new_page()
+    sign_in(page, base, "coordinator", COORDINATOR_PASSWORD)
+    page.click("nav >> text=Exports")
+    page.click("text=The register of recipients")
+    assert problems(page) == [], describe(page.url, problems(page))
+    # A mistake first: no kind, no name.
+    page.click("text=Add to the register")
+    main = page.locator("main").inner_text()
+    assert "Choose the kind of recipient." in main and "Write the recipient's name." in main
+    page.check("input[name=kind][value=partner]")
+    page.fill("[name=name]", "Partner organisation in Istanbul")
+    page.click("text=Add to the register")
+    assert "Partner organisation in Istanbul" in page.locator("table").inner_text()
+    assert problems(page) == [], describe(page.url, problems(page))
+    page.click("button:has-text('Retire')")
+    page.locator("text=Use again").wait_for()  # the page comes back with it retired
+    assert "no" in page.locator("table").inner_text()
