@@ -1,4 +1,3 @@
-import datetime
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -10,6 +9,7 @@ import pytest
 from disclosure import leakcheck, pdf_text, render
 from disclosure.leakcheck import Hit, LeakCheckError
 from disclosure.render import Document, Section
+from disclosure.tests.documents import document
 
 STAFF_ID = "6f1c2a9e-3b7d-4c51-9a0e-5d2f8b4c7e10"
 STAFF_NAME = "Ayla Demir"
@@ -27,16 +27,6 @@ def find(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 FILLER = "The relative was taken from home by [agency] officers and has not been heard of.\n" * 40
-
-
-def document(*sections: Section) -> Document:
-    return Document(
-        export_id="EXP-7K3Q-9M2D",
-        title="Case submission to the UN Working Group on Enforced or Involuntary Disappearances",
-        day=datetime.date(2026, 11, 30),
-        recipient="WGEID",
-        sections=sections,
-    )
 
 
 CLEAN = document(

@@ -13,6 +13,7 @@ from weasyprint.urls import FatalURLFetchingError
 from disclosure import render
 from disclosure.pdf_text import logical_text
 from disclosure.render import Document, Section
+from disclosure.tests.documents import document
 
 UYGHUR = "مەمەت تۇرسۇن 2017-يىلى ئۆيىدىن ئېلىپ كېتىلگەن"
 # "Salam Abla": lam before alef, which the font joins in a special way.
@@ -23,16 +24,6 @@ NAMES_CSV = Path(__file__).resolve().parents[2] / "names" / "data" / "chinese_na
 # The letters of the Uyghur Arabic-script alphabet.
 UYGHUR_LETTERS = "ئابپتجچخدرزژسشغفقكگڭلمنھوۇۆۈۋېىي"
 KAZAKH_CYRILLIC = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
-
-
-def document(*sections: Section) -> Document:
-    return Document(
-        export_id="EXP-7K3Q-9M2D",
-        title="Case submission to the UN Working Group on Enforced or Involuntary Disappearances",
-        day=datetime.date(2026, 11, 30),
-        recipient="WGEID",
-        sections=sections,
-    )
 
 
 DOC = document(
