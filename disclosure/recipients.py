@@ -8,6 +8,7 @@ the register gets its key from the first coordinator who opens it (ensure_key).
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 
@@ -16,7 +17,14 @@ from django.db import transaction
 import crypto
 from accounts import keyring
 from accounts import services as accounts
-from accounts.models import INDEX_KEY_ROLES, OrganisationKey, Role, Staff
+from accounts.models import (
+    INDEX_KEY_ROLES,
+    Organisation,
+    OrganisationKey,
+    Reason,
+    Role,
+    Staff,
+)
 from audit import chain as audit
 from audit.models import Action
 
@@ -36,6 +44,7 @@ class Entry:
     kind: str
     name: str = field(repr=False)
     active: bool
+    readable: bool = True  # False: its name did not open (altered, or another key's)
 
 
 def _aad(recipient_id: uuid.UUID) -> bytes:
@@ -56,30 +65,35 @@ def ensure_key(coordinator: Staff, private_key: crypto.PrivateKey) -> bytes:
     try:
         return key(coordinator, private_key)
     except NoKey:
-        if (
-            coordinator.role != Role.COORDINATOR
-            or OrganisationKey.objects.filter(purpose=REGISTER).exists()
-        ):
+        if coordinator.role != Role.COORDINATOR:
             raise
     made = crypto.new_key()
     with transaction.atomic():
-        holders = [
-            s.holder
-            for s in Staff.objects.select_related("holder").filter(
-                is_active=True, role__in=INDEX_KEY_ROLES
-            )
-        ]
-        holders.append(accounts.organisation().recovery_holder)
+        # One key only: two coordinators (or one double click) making it at once are put
+        # one after the other by the organisation's row, and the second finds the first's.
+        organisation = accounts.organisation()
+        list(Organisation.objects.select_for_update().filter(pk=organisation.pk).values("pk"))
+        if OrganisationKey.objects.filter(purpose=REGISTER).exists():
+            return key(coordinator, private_key)
+        staff = Staff.objects.select_related("holder").filter(
+            is_active=True, role__in=INDEX_KEY_ROLES
+        )
+        holders = [member.holder for member in staff]
+        holders.append(organisation.recovery_holder)
+        # New rows only (one per holder and purpose): never a silent overwrite.
+        keyring.grant_new(OrganisationKey, REGISTER, made, [(h, Reason.ROLE) for h in holders])
         for holder in holders:
-            accounts.grant_org_key(REGISTER, made, holder)
             audit.record(audit.staff_actor(coordinator), Action.KEY_GRANTED, [holder.pk])
     return made
 
 
 def add(coordinator: Staff, private_key: crypto.PrivateKey, kind: str, name: str) -> Recipient:
+    """A new entry; NoKey without the register's key, ValueError for a name clean_name
+    refuses."""
+    name = clean_name(name)
     register = ensure_key(coordinator, private_key)
     recipient = Recipient(kind=kind)
-    recipient.sealed_name = crypto.seal(register, name.strip().encode(), _aad(recipient.id))
+    recipient.sealed_name = crypto.seal(register, name.encode(), _aad(recipient.id))
     with transaction.atomic():
         recipient.save()
         audit.record(audit.staff_actor(coordinator), Action.RECIPIENTS_CHANGED, [recipient.id])
@@ -101,13 +115,23 @@ def entries(staff: Staff, private_key: crypto.PrivateKey, only_active: bool = Tr
     rows = Recipient.objects.all()
     if only_active:
         rows = rows.filter(active=True)
-    out = [
-        Entry(
-            r.id,
-            r.kind,
-            crypto.open_(register, bytes(r.sealed_name), _aad(r.id)).decode(),
-            r.active,
-        )
-        for r in rows
-    ]
+    out = []
+    for row in rows:
+        try:
+            name = crypto.open_(register, bytes(row.sealed_name), _aad(row.id)).decode()
+        except (crypto.DecryptionError, UnicodeDecodeError):
+            # One altered row must not take the register down; it can still be retired.
+            out.append(Entry(row.id, row.kind, "", row.active, readable=False))
+            continue
+        out.append(Entry(row.id, row.kind, name, row.active))
     return sorted(out, key=lambda e: (e.kind, e.name.casefold(), e.id))
+
+
+def clean_name(name: str) -> str:
+    """A name as it will be sealed: NFC, trimmed; ValueError if it holds a control or
+    format character (a right-to-left override would make one recipient look like
+    another on the export and on the family's page)."""
+    name = unicodedata.normalize("NFC", name).strip()
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in name):
+        raise ValueError("control or format character in a recipient's name")
+    return name

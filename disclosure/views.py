@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import StaffRequest, StepUpForm, role_required
-from accounts.models import Role
+from accounts.models import OrganisationKey, Role
 from audit import chain as audit
 from audit.models import Action
 from cases import persons
@@ -59,7 +59,7 @@ class NewExportForm(forms.Form):
 
     def __init__(self, entries: list[recipients.Entry], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.entries = {str(e.id): e for e in entries}
+        self.entries = {str(e.id): e for e in entries if e.readable}
         kinds = dict(RecipientKind.choices)
         field = self.fields["recipient"]
         assert isinstance(field, forms.ChoiceField)
@@ -324,6 +324,14 @@ def register(request: StaffRequest) -> HttpResponseBase:
     return render(request, "disclosure/register.html", {"exports": rows[:500]})
 
 
+NO_REGISTER_KEY = _(
+    "You do not hold the register's key, so its names cannot be shown to you. Ask a "
+    "coordinator who holds it to set your role again on the Staff page, or the trustees to "
+    "use the recovery key."
+)
+REGISTER_PURPOSE = OrganisationKey.Purpose.REGISTER
+
+
 class RecipientForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of recipient"),
@@ -340,12 +348,37 @@ class RecipientForm(forms.Form):
         },
     )
 
+    def __init__(self, entries: list[recipients.Entry], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.entries = entries
+
+    def clean_name(self) -> str:
+        try:
+            name = recipients.clean_name(self.cleaned_data["name"])
+        except ValueError:
+            raise forms.ValidationError(
+                _("Remove the control characters from the name (they can disguise it).")
+            ) from None
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        taken = {(e.kind, e.name.casefold()) for e in self.entries}
+        if (data.get("kind"), (data.get("name") or "").casefold()) in taken:
+            self.add_error("name", _("This recipient is already in the register."))
+        return data
+
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def recipient_register(request: StaffRequest) -> HttpResponseBase:
     """The register of recipients: add one, retire one, use one again."""
-    form = RecipientForm(request.POST or None)
+    try:
+        entries = recipients.entries(request.user, request.private_key, only_active=False)
+        holds = True
+    except recipients.NoKey:
+        entries, holds = [], False
+    form = RecipientForm(entries, request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -353,15 +386,14 @@ def recipient_register(request: StaffRequest) -> HttpResponseBase:
             try:
                 recipients.add(request.user, request.private_key, data["kind"], data["name"])
             except recipients.NoKey:
-                raise Http404 from None
-            messages.success(request, gettext("The recipient was added to the register."))
-            return redirect("disclosure:recipients")
+                form.add_error(None, NO_REGISTER_KEY)
+            else:
+                messages.success(request, gettext("The recipient was added to the register."))
+                return redirect("disclosure:recipients")
         status = 400
-    try:
-        entries = recipients.entries(request.user, request.private_key, only_active=False)
-    except recipients.NoKey:
-        entries = []
-    context = {"form": form, "entries": entries}
+    # Someone else holds the register's key, and this coordinator does not.
+    missing_key = not holds and OrganisationKey.objects.filter(purpose=REGISTER_PURPOSE).exists()
+    context = {"form": form, "entries": entries, "missing_key": missing_key}
     return render(request, "disclosure/recipients.html", context, status=status)
 
 

@@ -34,6 +34,9 @@ class Command(BaseCommand):
         if coordinator is None:
             raise CommandError("Run `manage.py demo` first.")
         key = accounts.unlock_private_key(coordinator, demo_accounts.password("coordinator"))
-        for kind, name in DEMO:
-            recipients.add(coordinator, key, kind, name)
+        try:
+            for kind, name in DEMO:
+                recipients.add(coordinator, key, kind, name)
+        except recipients.NoKey:
+            raise CommandError("The demo coordinator holds no register key.") from None
         self.stdout.write(f"{len(DEMO)} demo recipients are in the register.\n")
