@@ -123,6 +123,9 @@ def entities(contents: Iterable[dict[str, object]]) -> Entities:
 
 # Kinds that reach a person: only the reporter's own, and only when the reporter is named.
 CONTACT_KINDS = frozenset({"contact", "phone", "email", "handle"})
+# Never published, whatever the caseworker chooses: an ID number (county, birth date and
+# sex in its digits), the family's village or street, coordinates.
+PUBLISHED_NEVER = frozenset({"id_number", "place", "gps"})
 _ROLE_OF_LABEL = {LABELS[role]: role for role in (MISSING, RELATIVE, REPORTER, WITNESS)}
 
 
@@ -145,8 +148,10 @@ class Case:
     """One case's entities with their proposers, made once for a request: the draft's
     fields and a rendered file's pages are many texts against the same names."""
 
-    def __init__(self, entities: Entities) -> None:
+    def __init__(self, entities: Entities, published: bool = False) -> None:
         self.entities = entities
+        # For the press or the public: what pins a family to a door never stays in clear.
+        self.published = published
         self.propose = Proposer(entities)
         named = _named(entities)
         self._by_role = {
@@ -191,9 +196,13 @@ def judge(span: Span, words: str, level: str, case: Case) -> Judgement:
     (a witness, the reporter below REPORTER_NAMED) find a letter the missing person's
     do not ("Memet Tursun" stays; "Gulnar Tursun", the reporter, never does)."""
     if span.kind != "name":
-        banned = (level == consent.ANONYMOUS and span.kind == "id_number") or (
-            span.kind in CONTACT_KINDS
-            and not (level == consent.REPORTER_NAMED and _reporters_own(words, case))
+        banned = (
+            (level == consent.ANONYMOUS and span.kind == "id_number")
+            or (case.published and span.kind in PUBLISHED_NEVER)
+            or (
+                span.kind in CONTACT_KINDS
+                and not (level == consent.REPORTER_NAMED and _reporters_own(words, case))
+            )
         )
         return Judgement(banned, False)
     if level == consent.ANONYMOUS:

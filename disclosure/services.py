@@ -95,7 +95,8 @@ class OpenExport:
     @functools.cached_property
     def case(self) -> policy.Case:
         """The case's names and other entities, their proposers made once per request."""
-        return policy.Case(policy.entities(self.contents))
+        published = self.export.recipient_kind == RecipientKind.PUBLIC
+        return policy.Case(policy.entities(self.contents), published=published)
 
 
 Proposal = policy.Proposal

@@ -222,3 +222,17 @@ class ExportsTestCase(ExportTestCase):
         opened = self.open(released)
         self.assertEqual(services.package(opened), sent)
         self.assertEqual(opened.draft.fields, [])
+
+    def test_a_public_statement_cannot_keep_an_id_number_typed_into_it(self):
+        Report.objects.filter(id=self.report.id).update(consent="public")
+        opened = self.open(self.start("public"))
+        key = opened.draft.fields[0]["key"]
+        services.save_texts(self.alice, opened, {key: "ID 653101198401012345, from Bostan."})
+        opened = self.open(opened.export)
+        found = services.proposals(opened, opened.draft.fields[0]["text"])
+        self.assertEqual({p.span.kind for p in found}, {"id_number", "place"})
+        for proposal in found:
+            self.assertTrue(proposal.forbidden)
+            with self.assertRaises(services.NotAllowed):
+                services.choose(self.alice, opened, proposal.key, keep=True)
+        self.assertNotIn("653101198401012345", self.final_text(opened))

@@ -78,3 +78,18 @@ def test_the_leak_finder_finds_the_father_in_another_script_but_not_the_kept_nam
 def test_the_leak_finder_ignores_address_guesses_in_fixed_headings() -> None:
     find = policy.leak_finder(CASE, NAMED, {})
     assert find("Home county or city: Yarkand") == []
+
+
+def test_a_public_statement_never_keeps_an_id_number_a_village_or_coordinates() -> None:
+    entities = CASE.entities
+    text = "Memet Tursun, ID 653101198401012345, of Bostan, seen at 43.91, 81.32."
+    entities = Entities(names=entities.names, id_numbers=entities.id_numbers, places=("Bostan",))
+    for published, expected in ((False, False), (True, True)):
+        case = policy.Case(entities, published=published)
+        found = {
+            p.span.kind: p.forbidden
+            for p in policy.proposals(text, case, NAMED, {})
+            if p.span.kind in policy.PUBLISHED_NEVER
+        }
+        assert set(found) == {"id_number", "place", "gps"}
+        assert all(forbidden is expected for forbidden in found.values())
