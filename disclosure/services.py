@@ -1,5 +1,5 @@
-"""An export's life: drafted from the case's reports for one recipient, redacted, approved
-by a second person, released with a fresh second factor after a leak check.
+"""An export's life up to review: drafted from the case's reports for one recipient,
+redacted and edited by its author (disclosure.sending approves, leak-checks and releases it).
 
 Every step checks the current consent of every report drawn on (disclosure.consent); a
 reporter's narrower consent blocks a draft or an approved export at once
@@ -9,7 +9,6 @@ thing the preview, the approval's hash, the PDF and the JSON are made from.
 
 from __future__ import annotations
 
-import base64
 import functools
 import hashlib
 import json
@@ -31,12 +30,10 @@ from audit.models import Action
 from cases import persons
 from cases import services as cases
 from cases.models import PersonKey, PersonReport
-from intake import returns
 from intake.models import Report
 
-from . import consent, drafts, leakcheck, policy, redaction, render
+from . import consent, drafts, policy, redaction, render
 from . import consent as consent_table
-from .consent import allows
 from .models import Export, ExportReport, IdentityLevel, RecipientKind, State, Template
 
 DRAFTING_ROLES = (Role.INTAKE, Role.CASEWORKER, Role.COORDINATOR)
@@ -60,12 +57,6 @@ class NotAllowed(Exception):
     def __init__(self, message: str) -> None:
         super().__init__("refused")  # never the message: it may name a recipient
         self.message = message
-
-
-class LeakFound(Exception):
-    def __init__(self, hits: list[leakcheck.Hit]) -> None:
-        super().__init__(f"{len(hits)} leak check hits")
-        self.hits = hits
 
 
 @dataclass
@@ -111,7 +102,7 @@ def _aad(export: Export) -> bytes:
     return persons.aad(export.person_id, "export", export.id.hex)
 
 
-def _package_aad(export: Export) -> bytes:
+def package_aad(export: Export) -> bytes:
     return persons.aad(export.person_id, "package", export.id.hex)
 
 
@@ -146,7 +137,7 @@ def case_contents(staff: Staff, private_key: crypto.PrivateKey, person_id: uuid.
     return _contents(staff, private_key, _reports(person_id))
 
 
-def _consent_refusal(
+def consent_refusal(
     reports: Iterable[Report], kind: str, level: str, narrative: bool = False
 ) -> str | None:
     """Why the reports' current consent refuses this export, or None. `narrative`: the
@@ -179,7 +170,7 @@ def allowed_templates(person_id: uuid.UUID) -> dict[str, bool]:
     reports = _reports(person_id)
     return {
         t: bool(reports)
-        and _consent_refusal(reports, KIND_OF[Template(t)], level_for(t, False)) is None
+        and consent_refusal(reports, KIND_OF[Template(t)], level_for(t, False)) is None
         for t in Template.values
     }
 
@@ -206,7 +197,7 @@ def start(
     reports = _reports(person_id)
     if not reports:
         raise NotAllowed(gettext("This case has no report left to draw on."))
-    refusal = _consent_refusal(reports, kind, level)
+    refusal = consent_refusal(reports, kind, level)
     if refusal:
         raise NotAllowed(refusal)
     contents = _contents(staff, private_key, reports)
@@ -280,16 +271,24 @@ def proposals(opened: OpenExport, text: str) -> list[Proposal]:
     return policy.proposals(text, opened.case, level, draft.choices, draft.marked)
 
 
-def redacted(opened: OpenExport, text: str) -> str:
-    return redaction.apply(text, [p.span for p in proposals(opened, text) if p.redacted])
+def redacted(opened: OpenExport, text: str, found: list[Proposal] | None = None) -> str:
+    """`text` with what is redacted replaced by its labels; `found`: its proposals, when
+    the caller has them already."""
+    found = proposals(opened, text) if found is None else found
+    return redaction.apply(text, [p.span for p in found if p.redacted])
 
 
-def final_document(opened: OpenExport) -> render.Document:
-    """The one redacted version: preview, approval hash, PDF and JSON all come from it."""
+def final_document(
+    opened: OpenExport, found: list[list[Proposal]] | None = None
+) -> render.Document:
+    """The one redacted version: preview, approval hash, PDF and JSON all come from it.
+    `found`: each field's proposals, when the caller made them for its page."""
     export = opened.export
+    fields = opened.draft.fields
+    each = found if found is not None else [None] * len(fields)
     sections = tuple(
-        render.Section(heading=f["heading"], text=redacted(opened, f["text"]))
-        for f in opened.draft.fields
+        render.Section(heading=f["heading"], text=redacted(opened, f["text"], field_found))
+        for f, field_found in zip(fields, each, strict=True)
     )
     return render.Document(
         export_id=export.public_id,
@@ -300,10 +299,11 @@ def final_document(opened: OpenExport) -> render.Document:
     )
 
 
-def version_hash(opened: OpenExport) -> str:
+def version_hash(opened: OpenExport, document: render.Document | None = None) -> str:
     """SHA-256 of what the reviewer approves: recipient, template, level and every
-    redacted section, not the day (a release may come a day later)."""
-    doc = final_document(opened)
+    redacted section, not the day (a release may come a day later). `document`: the
+    final_document already made for this request, not made again."""
+    doc = document or final_document(opened)
     canonical = json.dumps(
         [
             opened.export.template,
@@ -375,121 +375,6 @@ def mark(staff: Staff, opened: OpenExport, words: str) -> None:
     _save(opened)
 
 
-def approve(
-    staff: Staff, private_key: crypto.PrivateKey, opened: OpenExport, shown_hash: str
-) -> None:
-    """A second person approves the exact version they were shown (its hash)."""
-    export = opened.export
-    if staff.role not in REVIEWING_ROLES:
-        raise NotAllowed(gettext("Your role does not approve exports."))
-    if export.author_id == staff.pk:
-        raise NotAllowed(
-            gettext("The author of an export cannot approve it: a second person must.")
-        )
-    if export.state != State.DRAFT:
-        raise NotAllowed(gettext("Only a draft waiting for review can be approved."))
-    refusal = _consent_refusal(
-        export.reports.all(), export.recipient_kind, export.identity_level, export.narrative
-    )
-    if refusal:
-        raise NotAllowed(refusal)
-    current = version_hash(opened)
-    if not secrets.compare_digest(current, shown_hash):
-        raise NotAllowed(
-            gettext("The draft changed since you read it. Read it again before approving.")
-        )
-    with transaction.atomic():
-        updated = Export.objects.filter(id=export.id, state=State.DRAFT).update(
-            state=State.APPROVED, reviewer=staff, approved_hash=bytes.fromhex(current)
-        )
-        if not updated:
-            raise NotAllowed(gettext("Only a draft waiting for review can be approved."))
-        audit.record(
-            audit.staff_actor(staff), Action.EXPORT_APPROVED, [export.id, export.person_id]
-        )
-    export.refresh_from_db()
-
-
-def literals(opened: OpenExport) -> list[str]:
-    """What no package may carry: internal ids and staff names."""
-    export = opened.export
-    ids = [export.id, export.person_id, *export.reports.values_list("id", flat=True)]
-    words = [i.hex for i in ids] + [str(i) for i in ids]
-    staff = Staff.objects.filter(id__in=[export.author_id, export.reviewer_id])
-    # A login that is a role's name ("caseworker", as the demo's are) is a word of the
-    # templates themselves, not a person.
-    words += [m.username for m in staff if m.username.casefold() not in Role.values]
-    return [w for w in words if w and len(w) >= 3]
-
-
-def check(opened: OpenExport, pdf: bytes, data: bytes) -> list[leakcheck.Hit]:
-    """The leak check on the rendered files: every proposal the final version would
-    redact, found again in what was rendered, and every internal id."""
-
-    draft = opened.draft
-    level = opened.export.identity_level
-    find = policy.leak_finder(opened.case, level, draft.choices, draft.marked)
-    return leakcheck.check(pdf, data, find, literals(opened), labels=policy.FIXED_LABELS)
-
-
-def release(staff: Staff, private_key: crypto.PrivateKey, opened: OpenExport) -> bytes:
-    """Render, leak-check, seal and record the approved version. The caller checked a
-    fresh second factor. Returns the sealed package's PDF. Raises NotAllowed or
-    LeakFound, leaving the export as it was."""
-    export = opened.export
-    if staff.role not in (*DRAFTING_ROLES, Role.REVIEWER):
-        raise NotAllowed(gettext("Your role does not release exports."))
-    if export.state != State.APPROVED:
-        raise NotAllowed(gettext("Only an approved export can be released."))
-    refusal = _consent_refusal(
-        export.reports.all(), export.recipient_kind, export.identity_level, export.narrative
-    )
-    if refusal:
-        raise NotAllowed(refusal)
-    if bytes(export.approved_hash).hex() != version_hash(opened):
-        raise NotAllowed(gettext("This version is not the one approved. Ask for a new review."))
-    export.released_on = timezone.localdate()
-    document = final_document(opened)
-    pdf, data = render.pdf(document), render.json_bytes(document)
-    hits = check(opened, pdf, data)
-    if hits:
-        export.released_on = None
-        raise LeakFound(hits)
-    files = {"pdf": base64.b64encode(pdf).decode(), "json": base64.b64encode(data).decode()}
-    package = json.dumps(files).encode()
-    reports = list(export.reports.all())
-    with transaction.atomic():
-        locked = Export.objects.select_for_update().filter(id=export.id, state=State.APPROVED)
-        if not list(locked.values_list("id", flat=True)):
-            raise NotAllowed(gettext("Only an approved export can be released."))
-        sealed = crypto.seal(
-            opened.person.key, package, persons.aad(export.person_id, "package", export.id.hex)
-        )
-        locked.update(state=State.RELEASED, released_on=export.released_on, sealed_package=sealed)
-        for report in reports:
-            dek = cases.open_report(staff, private_key, report.id, record=False).dek
-            returns.record_sharing(report.id, dek, opened.draft.recipient, export.recipient_kind)
-        audit.record(
-            audit.staff_actor(staff),
-            Action.EXPORT,
-            [export.id, export.person_id, *[r.id for r in reports]],
-        )
-    export.refresh_from_db()
-    return pdf
-
-
-def package(opened: OpenExport) -> dict[str, bytes]:
-    """The released files, as the organisation sent them."""
-    export = opened.export
-    raw = crypto.open_(
-        opened.person.key,
-        bytes(export.sealed_package),
-        _package_aad(export),
-    )
-    files = json.loads(raw)
-    return {name: base64.b64decode(files[name]) for name in ("pdf", "json")}
-
-
 def block_on_consent(sender: object, report_id: uuid.UUID, consent: str, **kwargs: object) -> None:
     """intake.returns.consent_changed: inside the change's transaction, with no key.
     Every draft or approved export drawing on the report that the new consent no longer
@@ -498,7 +383,8 @@ def block_on_consent(sender: object, report_id: uuid.UUID, consent: str, **kwarg
     rows = Export.objects.filter(drawn_on__report_id=report_id, state__in=open_states)
     for export in rows.select_for_update():
         narrative_ok = not export.narrative or consent_table.narrative_public([consent])
-        if allows(consent, export.recipient_kind, export.identity_level) and narrative_ok:
+        allowed = consent_table.allows(consent, export.recipient_kind, export.identity_level)
+        if allowed and narrative_ok:
             continue
         Export.objects.filter(id=export.id).update(
             state=State.BLOCKED, approved_hash=b"", reviewer=None

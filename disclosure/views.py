@@ -25,7 +25,7 @@ from audit.models import Action
 from cases import persons
 from cases import services as cases
 
-from . import drafts, recipients, services
+from . import drafts, recipients, sending, services
 from .models import Export, RecipientKind, State, Template
 from .render import missing_glyphs
 
@@ -181,18 +181,20 @@ def _page(
     editable = author and export.state in (State.DRAFT, State.APPROVED)
     fields: list[dict[str, Any]] = []
     kept: list[services.Proposal] = []
+    found_by_field = []
     for entry in opened.draft.fields:
         found = services.proposals(opened, entry["text"])
+        found_by_field.append(found)
         fields.append({"heading": entry["heading"], "key": entry["key"], "proposals": found})
         kept += [p for p in found if not p.redacted]
-    document = services.final_document(opened)
+    document = services.final_document(opened, found_by_field)
     context = {
         "export": export,
         "person": opened.person.person,
         "draft": opened.draft,
         "fields": fields,
         "document": document,
-        "hash": services.version_hash(opened),
+        "hash": services.version_hash(opened, document),
         "author": author,
         "editable": editable,
         "can_approve": not author
@@ -271,7 +273,7 @@ def mark(request: StaffRequest, export_id: uuid.UUID) -> HttpResponseBase:
 def approve(request: StaffRequest, export_id: uuid.UUID) -> HttpResponseBase:
     opened = _open(request, export_id)
     try:
-        services.approve(request.user, request.private_key, opened, request.POST.get("hash", ""))
+        sending.approve(request.user, request.private_key, opened, request.POST.get("hash", ""))
     except services.NotAllowed as refused:
         return _refused(request, opened, refused.message)
     messages.success(request, gettext("Approved. It can now be released."))
@@ -286,10 +288,10 @@ def release(request: StaffRequest, export_id: uuid.UUID) -> HttpResponseBase:
     if not form.is_valid():
         return _page(request, opened, release=form, status=400)
     try:
-        services.release(request.user, request.private_key, opened)
+        sending.release(request.user, request.private_key, opened)
     except services.NotAllowed as refused:
         return _refused(request, opened, refused.message)
-    except services.LeakFound as found:
+    except sending.LeakFound as found:
         context = {"export": opened.export, "person": opened.person.person, "hits": found.hits}
         return render(request, "disclosure/leaks.html", context, status=409)
     messages.success(request, gettext("Released. The package is kept sealed in the case."))
@@ -302,7 +304,7 @@ def download(request: StaffRequest, export_id: uuid.UUID, kind: str) -> HttpResp
     opened = _open(request, export_id)
     if opened.export.state != State.RELEASED or kind not in ("pdf", "json"):
         raise Http404
-    files = services.package(opened)
+    files = sending.package(opened)
     audit.record_view(
         audit.staff_actor(request.user), Action.PERSON_OPENED, opened.export.person_id
     )

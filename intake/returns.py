@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
@@ -170,7 +170,7 @@ def record_sharing(report_id: uuid.UUID, dek: bytes, recipient: str, kind: str) 
 
 @dataclass
 class Shared:
-    recipient: str
+    recipient: str = field(repr=False)  # a journalist's name is not for a traceback
     kind: str
     on: date
 

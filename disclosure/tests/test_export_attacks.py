@@ -8,7 +8,7 @@ import unicodedata
 
 from django.test import Client
 
-from disclosure import recipients, services
+from disclosure import recipients, sending, services
 from disclosure.models import Export, State
 from disclosure.tests import base
 from disclosure.tests.base import ExportTestCase
@@ -209,9 +209,9 @@ class AttackTestCase(Steps):
         export = self.draft()
         rui_key = self.private_key(self.rui)
         opened = services.open_export(self.rui, rui_key, export.id)
-        services.approve(self.rui, rui_key, opened, services.version_hash(opened))
+        sending.approve(self.rui, rui_key, opened, services.version_hash(opened))
         stale = services.open_export(self.alice, self.private_key(self.alice), export.id)
-        services.release(self.rui, rui_key, services.open_export(self.rui, rui_key, export.id))
+        sending.release(self.rui, rui_key, services.open_export(self.rui, rui_key, export.id))
         export.refresh_from_db()
         self.assertEqual(export.state, State.RELEASED)
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from disclosure import services
+from disclosure import sending, services
 from disclosure.models import Export, State
 from intake.models import Report
 
@@ -141,9 +141,7 @@ class ExportPagesTestCase(ExportTestCase):
     def test_releasing_needs_a_fresh_code(self):
         export = self.draft()
         opened = services.open_export(self.rui, self.private_key(self.rui), export.id)
-        services.approve(
-            self.rui, self.private_key(self.rui), opened, services.version_hash(opened)
-        )
+        sending.approve(self.rui, self.private_key(self.rui), opened, services.version_hash(opened))
         response = self.client.post(f"/staff/exports/{export.id}/release/", {"code": "12"})
         self.assertContains(response, "Releasing needs a fresh code", status_code=400)
         export.refresh_from_db()

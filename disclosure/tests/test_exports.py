@@ -8,7 +8,7 @@ import json
 from unittest import mock
 
 from audit.models import Action, Waiting
-from disclosure import services
+from disclosure import sending, services
 from disclosure.models import Export, ExportReport, State
 from intake import returns, shredding
 from intake.models import Report, Sharing
@@ -30,9 +30,7 @@ class ExportsTestCase(ExportTestCase):
 
     def approve(self, export: Export) -> services.OpenExport:
         opened = self.open(export, self.rui)
-        services.approve(
-            self.rui, self.private_key(self.rui), opened, services.version_hash(opened)
-        )
+        sending.approve(self.rui, self.private_key(self.rui), opened, services.version_hash(opened))
         return self.open(export)
 
     def test_it_drafts_a_wgeid_submission_from_the_cases_reports(self):
@@ -92,7 +90,7 @@ class ExportsTestCase(ExportTestCase):
         export = self.start()
         opened = self.open(export)
         with self.assertRaises(services.NotAllowed):
-            services.approve(
+            sending.approve(
                 self.alice, self.private_key(self.alice), opened, services.version_hash(opened)
             )
         self.assertEqual(Export.objects.get(id=export.id).state, State.DRAFT)
@@ -103,7 +101,7 @@ class ExportsTestCase(ExportTestCase):
         opened = self.open(export)
         services.mark(self.alice, opened, "brother")
         with self.assertRaises(services.NotAllowed):
-            services.approve(
+            sending.approve(
                 self.rui, self.private_key(self.rui), self.open(export, self.rui), stale
             )
         opened = self.approve(export)
@@ -134,12 +132,12 @@ class ExportsTestCase(ExportTestCase):
     def test_it_releases_an_approved_export_records_it_and_tells_the_family(self):
         export = self.start()
         opened = self.approve(export)
-        pdf = services.release(self.alice, self.private_key(self.alice), opened)
+        pdf = sending.release(self.alice, self.private_key(self.alice), opened)
         export.refresh_from_db()
         self.assertEqual(export.state, State.RELEASED)
         self.assertIsNotNone(export.released_on)
         self.assertTrue(pdf.startswith(b"%PDF"))
-        files = services.package(self.open(export))
+        files = sending.package(self.open(export))
         self.assertEqual(files["pdf"], pdf)
         self.assertIn(export.public_id.encode(), files["json"])
         self.assertNotIn(b"Gulnar", bytes(export.sealed_package))
@@ -158,8 +156,8 @@ class ExportsTestCase(ExportTestCase):
         leaky = b'{"sections": [{"text": "\\u0413\\u0443\\u043b\\u044c\\u043d\\u0430\\u0440"}]}'
         # A rendering fault that puts the reporter's name (in Cyrillic) into the JSON.
         with mock.patch.object(services.render, "json_bytes", return_value=leaky):
-            with self.assertRaises(services.LeakFound) as found:
-                services.release(self.alice, self.private_key(self.alice), opened)
+            with self.assertRaises(sending.LeakFound) as found:
+                sending.release(self.alice, self.private_key(self.alice), opened)
         self.assertTrue(found.exception.hits)
         export.refresh_from_db()
         self.assertEqual(export.state, State.APPROVED)
@@ -171,8 +169,8 @@ class ExportsTestCase(ExportTestCase):
         digits = "٦٥٣١٠١١٩٨٤٠١٠١٢٣٤٥"  # 653101198401012345, as an Arabic keyboard types it
         leaky = json.dumps({"sections": [{"text": f"ID {digits}"}]}).encode()
         with mock.patch.object(services.render, "json_bytes", return_value=leaky):
-            with self.assertRaises(services.LeakFound) as found:
-                services.release(self.alice, self.private_key(self.alice), opened)
+            with self.assertRaises(sending.LeakFound) as found:
+                sending.release(self.alice, self.private_key(self.alice), opened)
         self.assertIn("id_number", {hit.kind for hit in found.exception.hits})
 
     def test_a_narrowed_consent_blocks_drafts_and_approved_exports_at_once(self):
@@ -186,7 +184,7 @@ class ExportsTestCase(ExportTestCase):
             export.refresh_from_db()
             self.assertEqual(export.state, State.BLOCKED)
         with self.assertRaises(services.NotAllowed):
-            services.release(self.alice, self.private_key(self.alice), self.open(approved))
+            sending.release(self.alice, self.private_key(self.alice), self.open(approved))
         self.assertEqual(Waiting.objects.filter(action=Action.EXPORT_BLOCKED).count(), 2)
 
     def test_a_consent_that_still_allows_it_leaves_the_export_alone(self):
@@ -199,7 +197,7 @@ class ExportsTestCase(ExportTestCase):
 
     def test_withdrawing_blocks_a_released_export_from_nothing_but_stops_the_rest(self):
         released = self.start()
-        services.release(self.alice, self.private_key(self.alice), self.approve(released))
+        sending.release(self.alice, self.private_key(self.alice), self.approve(released))
         draft = self.start()
         access = returns.open_with_receipt(self.receipt.replace(" ", ""))
         assert access is not None
@@ -211,16 +209,16 @@ class ExportsTestCase(ExportTestCase):
 
     def test_shredding_the_report_takes_its_words_from_every_export(self):
         released = self.start()
-        services.release(self.alice, self.private_key(self.alice), self.approve(released))
+        sending.release(self.alice, self.private_key(self.alice), self.approve(released))
         draft = self.start()
-        sent = services.package(self.open(released))
+        sent = sending.package(self.open(released))
         shredding.shred(self.report)
         self.assertFalse(Export.objects.filter(id=draft.id).exists())
         released.refresh_from_db()
         self.assertEqual(bytes(released.sealed_draft), b"")
         # What was sent stays the organisation's record, and its page still opens.
         opened = self.open(released)
-        self.assertEqual(services.package(opened), sent)
+        self.assertEqual(sending.package(opened), sent)
         self.assertEqual(opened.draft.fields, [])
 
     def test_a_public_statement_cannot_keep_an_id_number_typed_into_it(self):
