@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 PORT_NON_DIGITS := $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,$(subst 5,,$(subst 6,,$(subst 7,,$(subst 8,,$(subst 9,,$(PORT)))))))))))
 
-.PHONY: run test lint check-python check-port catalogs browser pdf-libs screenshots clean
+.PHONY: run test lint check-python check-port catalogs browser pdf-libs deploy-tools screenshots clean
 AXE := node_modules/axe-core/axe.min.js
 
 check-port:
@@ -40,6 +40,15 @@ pdf-libs:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; }
 
+# The deploy checks and smoke tests run Debian's own nginx (with its JavaScript module, which
+# keys the per-client token), tor and shellcheck against deploy/, as a real server would.
+deploy-tools:
+	@command -v nginx >/dev/null 2>&1 && command -v tor >/dev/null 2>&1 && command -v shellcheck >/dev/null 2>&1 \
+		&& test -e /usr/lib/nginx/modules/ngx_http_js_module.so || { \
+		echo "Installing Debian's nginx, tor and shellcheck for the deploy checks"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			nginx libnginx-mod-http-js tor shellcheck; }
+
 # axe-core (npm, pinned in package-lock.json) checks every page's accessibility in the
 # browser tests.
 $(AXE): package.json package-lock.json
@@ -63,7 +72,7 @@ lint: $(STAMP)
 	AMANAT_ENV=test $(VENV)/bin/mypy .
 
 # SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set.
-test: $(STAMP) lint catalogs browser pdf-libs $(AXE)
+test: $(STAMP) lint catalogs browser pdf-libs deploy-tools $(AXE)
 	$(PY) -m pytest
 
 # Screenshots of the main pages (desktop and phone width) for the README, from a
