@@ -10,6 +10,7 @@ import os
 import socket
 import tempfile
 import time
+import tracemalloc
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,6 +140,37 @@ class SealedAttachmentsOnS3TestCase(S3TestCase):
         self.assertEqual(self.bucket.objects(), {})
 
 
+    def test_it_says_storage_is_ok_when_the_bucket_takes_a_write_and_leaves_no_probe(self):
+        body = self.client.get("/healthz").json()
+        self.assertEqual(body["storage"], "ok")
+        self.assertEqual(self.bucket.objects(), {})
+
+    def test_it_says_storage_is_unreachable_at_once_when_nothing_listens(self):
+        down = f"http://127.0.0.1:{servers.free_port()}"
+        start = time.monotonic()
+        with override_settings(SEALED_STORAGE_ENDPOINT=down):
+            response = self.client.get("/healthz")
+        self.assertLess(time.monotonic() - start, 2.0)
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response.json()["storage"], "unreachable")
+
+    def test_it_is_not_held_by_an_endpoint_that_accepts_and_never_answers(self):
+        with socket.socket() as silent:
+            silent.bind(("127.0.0.1", 0))
+            silent.listen(8)  # connections complete in the backlog; nothing reads them
+            down = f"http://127.0.0.1:{silent.getsockname()[1]}"
+            start = time.monotonic()
+            with override_settings(SEALED_STORAGE_ENDPOINT=down):
+                response = self.client.get("/healthz")
+            held = time.monotonic() - start
+        self.assertLess(held, 5.0)
+        self.assertEqual(response.json()["storage"], "unreachable")
+
+    def test_it_says_storage_is_unreachable_when_the_bucket_does_not_exist(self):
+        with override_settings(SEALED_STORAGE_URL="s3://no-such-amanat-bucket/sealed"):
+            self.assertEqual(self.client.get("/healthz").json()["storage"], "unreachable")
+
+
 class S3BackendTestCase(S3TestCase):
     def test_it_writes_a_blob_of_several_parts_and_reads_it_back_in_pieces(self):
         blob = uuid.uuid4()
@@ -150,6 +182,24 @@ class S3BackendTestCase(S3TestCase):
             rest = reader.read()
         self.assertEqual(len(first), 1000)
         self.assertEqual(first + rest, data)
+
+    def test_it_holds_about_one_part_of_a_large_blob_in_memory_not_the_blob(self):
+        blob, chunk = uuid.uuid4(), os.urandom(MiB)
+        storage.delete(blob)  # the client (and the service model it loads) made first
+        tracemalloc.start()
+        try:
+            storage.write(blob, (chunk for _ in range(40)))
+            write_peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.reset_peak()
+            before = tracemalloc.get_traced_memory()[0]
+            with storage.open_blob(blob) as reader:
+                while reader.read(64 * 1024):
+                    pass
+            read_peak = tracemalloc.get_traced_memory()[1] - before
+        finally:
+            tracemalloc.stop()
+        self.assertLess(write_peak, s3.PART_SIZE + 4 * MiB)  # a 40 MiB blob
+        self.assertLess(read_peak, 2 * MiB)
 
     def test_it_sends_a_small_blob_with_one_put_and_an_empty_one_too(self):
         small, empty = uuid.uuid4(), uuid.uuid4()
@@ -211,42 +261,6 @@ class S3BackendTestCase(S3TestCase):
         self.assertEqual(shredding.sweep_orphans(older_than=-60), 1)
         attachment = Attachment.objects.get(report=report)
         self.assertEqual(list(self.bucket.objects()), [f"sealed/{attachment.id.hex}"])
-
-
-class S3HealthTestCase(S3TestCase):
-    def test_it_says_storage_is_ok_when_the_bucket_takes_a_write_and_leaves_no_probe(self):
-        body = self.client.get("/healthz").json()
-        self.assertEqual(body["storage"], "ok")
-        self.assertEqual(self.bucket.objects(), {})
-
-    def test_it_says_storage_is_unreachable_at_once_when_nothing_listens(self):
-        down = f"http://127.0.0.1:{servers.free_port()}"
-        start = time.monotonic()
-        with override_settings(SEALED_STORAGE_ENDPOINT=down):
-            response = self.client.get("/healthz")
-        self.assertLess(time.monotonic() - start, 2.0)
-        self.assertEqual(response.status_code, 503)
-        self.assertEqual(response.json()["storage"], "unreachable")
-
-    def test_it_is_not_held_by_an_endpoint_that_accepts_and_never_answers(self):
-        with socket.socket() as silent:
-            silent.bind(("127.0.0.1", 0))
-            silent.listen(8)  # connections complete in the backlog; nothing reads them
-            down = f"http://127.0.0.1:{silent.getsockname()[1]}"
-            start = time.monotonic()
-            with override_settings(SEALED_STORAGE_ENDPOINT=down):
-                response = self.client.get("/healthz")
-            held = time.monotonic() - start
-        self.assertLess(held, 5.0)
-        self.assertEqual(response.json()["storage"], "unreachable")
-
-    def test_it_says_storage_is_unreachable_when_the_bucket_does_not_exist(self):
-        with override_settings(SEALED_STORAGE_URL="s3://no-such-amanat-bucket/sealed"):
-            self.assertEqual(self.client.get("/healthz").json()["storage"], "unreachable")
-
-
-class S3KilledServerTestCase(S3TestCase):
-    """A server of this test's own, killed while a blob is being sent."""
 
     def test_it_fails_fast_when_the_server_dies_in_the_middle_of_an_upload(self):
         own = MotoServer().start()
