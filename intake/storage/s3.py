@@ -181,10 +181,12 @@ def sweep_partials(older_than: float = 3600.0) -> int:
 
 
 def probe() -> None:
-    """Put a small object and delete it, each with short timeouts and no retry; raises
-    when the bucket does not take a write."""
+    """Check the bucket exists (some servers would make it on a write), put a small
+    object and delete it, each with short timeouts and no retry; raises when the bucket
+    does not take a write."""
     client = _client(probe=True)
     bucket, prefix = _location()
+    client.head_bucket(Bucket=bucket)
     key = f"{prefix}.probe-{secrets.token_hex(8)}"
     client.put_object(Bucket=bucket, Key=key, Body=b"\0" * 16)
     client.delete_object(Bucket=bucket, Key=key)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 import socket
 import tempfile
 import time
@@ -167,7 +168,8 @@ class SealedAttachmentsOnS3TestCase(S3TestCase):
         self.assertEqual(response.json()["storage"], "unreachable")
 
     def test_it_says_storage_is_unreachable_when_the_bucket_does_not_exist(self):
-        with override_settings(SEALED_STORAGE_URL="s3://no-such-amanat-bucket/sealed"):
+        missing = f"s3://no-such-bucket-{secrets.token_hex(6)}/sealed"
+        with override_settings(SEALED_STORAGE_URL=missing):
             self.assertEqual(self.client.get("/healthz").json()["storage"], "unreachable")
 
 
