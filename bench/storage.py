@@ -18,23 +18,13 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("AMANAT_ENV", "test")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-import django
-
-django.setup()
-
-from django.test import override_settings
-
-from intake import storage
-from intake.storage import s3
-from tests.s3 import MotoServer, new_bucket
 
 MiB = 1024 * 1024
 
 
 def measure(size_mib: int) -> None:
+    from intake import storage
+
     chunk = os.urandom(MiB)
     blob = uuid.uuid4()
     storage.delete(blob)  # the client is made (and its service model loaded) beforehand
@@ -63,6 +53,16 @@ def measure(size_mib: int) -> None:
 
 
 def main() -> None:
+    os.environ.setdefault("AMANAT_ENV", "test")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.test import override_settings
+
+    from intake.storage import s3
+    from tests.s3 import MotoServer, new_bucket
+
     size_mib = int(sys.argv[1]) if len(sys.argv) > 1 else 256
     print(f"S3 part size {s3.PART_SIZE // MiB} MiB")
     with tempfile.TemporaryDirectory() as folder, override_settings(SEALED_STORAGE_DIR=folder):
