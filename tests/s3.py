@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import subprocess
+import threading
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +64,66 @@ class MotoServer:
             self.process.kill()
             self.process.wait()
             self.process = None
+
+
+class CuttableLink:
+    """A TCP relay to an S3 server that can be cut (every connection closed, new ones
+    refused) and restored, as when the network to the provider fails mid-upload."""
+
+    def __init__(self, port: int) -> None:
+        self.target = port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.endpoint = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.down = threading.Event()
+        self.open: list[socket.socket] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                near, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.down.is_set():
+                near.close()
+                continue
+            far = socket.create_connection(("127.0.0.1", self.target))
+            with self.lock:
+                self.open += [near, far]
+            for src, dst in ((near, far), (far, near)):
+                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+
+    @staticmethod
+    def _pump(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        for sock in (src, dst):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cut(self) -> None:
+        self.down.set()
+        with self.lock:
+            for sock in self.open:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+            self.open.clear()
+
+    def restore(self) -> None:
+        self.down.clear()
+
+    def close(self) -> None:
+        self.cut()
+        self.listener.close()
 
 
 @dataclass

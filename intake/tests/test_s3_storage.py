@@ -30,7 +30,7 @@ from intake.tests.test_faults import noise_png
 from tests import servers
 from tests.base import BaseTestCase
 from tests.reports import receipt_in, report_form_data
-from tests.s3 import Bucket, MotoServer, missing_moto, new_bucket
+from tests.s3 import Bucket, CuttableLink, MotoServer, missing_moto, new_bucket
 
 pytestmark = pytest.mark.slow
 EXTERNAL = os.environ.get("AMANAT_TEST_S3_ENDPOINT", "")
@@ -273,6 +273,32 @@ class S3BackendTestCase(S3TestCase):
         self.assertEqual(shredding.sweep_orphans(older_than=-60), 1)
         attachment = Attachment.objects.get(report=report)
         self.assertEqual(list(self.bucket.objects()), [f"sealed/{attachment.id.hex}"])
+
+    def test_it_leaves_an_upload_cut_off_midway_for_the_sweep_and_no_object(self):
+        port = int(self.bucket.endpoint.rsplit(":", 1)[1])
+        link = CuttableLink(port)
+        self.addCleanup(link.close)
+
+        def chunks() -> Iterator[bytes]:
+            chunk = os.urandom(MiB)
+            for sent in range(24):
+                if sent == 12:  # one part has gone; the network fails before the next
+                    link.cut()
+                yield chunk
+
+        start = time.monotonic()
+        with (
+            override_settings(SEALED_STORAGE_ENDPOINT=link.endpoint),
+            self.assertRaises(BotoCoreError),
+        ):
+            storage.write(uuid.uuid4(), chunks())
+        self.assertLess(time.monotonic() - start, 15.0)
+        link.restore()
+        # The abort could not get through either: the upload stays open, never an object.
+        self.assertEqual(self.bucket.objects(), {})
+        self.assertEqual(len(self.bucket.uploads()), 1)
+        self.assertEqual(storage.sweep_partials(older_than=-60), 1)
+        self.assertEqual(self.bucket.uploads(), [])
 
     def test_it_fails_fast_when_the_server_dies_in_the_middle_of_an_upload(self):
         own = MotoServer().start()
