@@ -29,6 +29,16 @@ ROOT = servers.ROOT
 HOST = "amanat.test"
 ONION = "amanatzq3rr4bxwkzb6ljqhzzcu6cb6wxgnsbxkbbpxdsbfqbd6imiad.onion"
 TOOLS = ("nginx", "openssl", "redis-server")
+# What an install does before the first start, in one process (each start of Django costs
+# seconds on a busy machine): static files, tables, the organisation.
+PREPARE = """
+import django; django.setup()
+from django.core.management import call_command
+call_command("collectstatic", interactive=False, verbosity=0)
+call_command("migrate", interactive=False, verbosity=0)
+from accounts import services
+services.bootstrap("Edge", "coordinator", "coordinator-edge-pass-1")
+"""
 
 
 def missing_tools() -> str:
@@ -256,15 +266,13 @@ class App:
         )
         env.pop("CELERY_BROKER_URL", None)
         self.env = env
-        python = str(servers.VENV_BIN / "python")
         subprocess.run(
-            [python, "manage.py", "collectstatic", "--no-input"],
+            [str(servers.VENV_BIN / "python"), "-c", PREPARE],
             env=env,
             cwd=ROOT,
             check=True,
             capture_output=True,
         )
-        servers.prepare_database(env)
         self.gunicorn = servers.Gunicorn(env, workers=workers)
 
     def _database(self) -> tuple[str, str]:
