@@ -5,6 +5,7 @@ TLS from a chosen source address or arrive as a Tor circuit (a PROXY protocol li
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import hmac
 import http.client
@@ -28,6 +29,7 @@ from tests.reports import report_form_data
 ROOT = servers.ROOT
 HOST = "amanat.test"
 ONION = "amanatzq3rr4bxwkzb6ljqhzzcu6cb6wxgnsbxkbbpxdsbfqbd6imiad.onion"
+STAFF_ONION = "staffzq3rr4bxwkzb6ljqhzzcu6cb6wxgnsbxkbbpxdsbfqbd6imiad.onion"
 TOOLS = ("nginx", "openssl", "redis-server")
 # What an install does before the first start, in one process (each start of Django costs
 # seconds on a busy machine): static files, tables, the organisation.
@@ -59,9 +61,10 @@ def circuit(number: int) -> str:
 class Nginx:
     """deploy/nginx/ rendered with test values and run in the foreground on free ports:
     clear web (TLS, self-signed) on `https`, the redirect on `http`, Tor's entrance on
-    `onion` (127.0.0.1, PROXY protocol)."""
+    `onion` (127.0.0.1, PROXY protocol); with `staff`, the staff onion's entrance on
+    `staff` too, and no staff pages elsewhere."""
 
-    def __init__(self, upstream_port: int) -> None:
+    def __init__(self, upstream_port: int, staff: bool = False) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="amanat-nginx-"))
         self.https, self.http, self.onion = (servers.free_port() for _ in range(3))
         # nginx's workers (www-data when the tests run as root) pass through to the
@@ -94,6 +97,10 @@ class Nginx:
             "AMANAT_CLIENT_KEY_CONF": str(self.folder / "client-key.conf"),
         }
         env.pop("AMANAT_STAFF_ONION_LISTEN", None)
+        self.staff = servers.free_port() if staff else 0
+        if staff:
+            env["AMANAT_STAFF_ONION_HOST"] = STAFF_ONION
+            env["AMANAT_STAFF_ONION_LISTEN"] = f"127.0.0.1:{self.staff}"
         self.conf = self.folder / "conf"
         subprocess.run(
             [str(ROOT / "deploy/check-edge.sh"), "render-nginx", str(self.conf)],
@@ -116,7 +123,9 @@ class Nginx:
     def _up(self) -> bool:
         if self.process.poll() is not None:
             raise RuntimeError(f"nginx stopped: {self.process.stderr.read().decode()}")  # type: ignore[union-attr]
-        for port in (self.https, self.http, self.onion):
+        for port in (self.https, self.http, self.onion, self.staff):
+            if not port:
+                continue
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             except OSError:
@@ -181,7 +190,7 @@ def connect(
 def exchange(sock: socket.socket, request: bytes) -> Answer:
     with sock:
         sock.sendall(request)
-        response = http.client.HTTPResponse(sock)  # type: ignore[arg-type]
+        response = http.client.HTTPResponse(sock)
         response.begin()
         body = response.read().decode(errors="replace")
         return Answer(response.status, response.getheaders(), body)
@@ -197,10 +206,11 @@ class Visitor:
     proxy: str | None = None
     cookies: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
+    name: str = ""
 
     @property
     def host(self) -> str:
-        return HOST if self.tls else ONION
+        return self.name or (HOST if self.tls else ONION)
 
     def request(self, method: str, path: str, body: bytes = b"", **headers: str) -> Answer:
         lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}", "Connection: close"]
@@ -244,6 +254,30 @@ def stored(answer: Answer) -> bool:
     return answer.status == 200 and "This is your receipt" in answer.body
 
 
+# The first App of a test run prepares a database and the static files; later ones start
+# from copies (a migration run costs many seconds on a busy machine).
+_TEMPLATE: dict[str, str] = {}
+
+
+def _template_folder() -> Path:
+    if "folder" not in _TEMPLATE:
+        _TEMPLATE["folder"] = tempfile.mkdtemp(prefix="amanat-app-template-")
+        atexit.register(shutil.rmtree, _TEMPLATE["folder"], True)
+    return Path(_TEMPLATE["folder"])
+
+
+def _on(url: str, database: str) -> str:
+    """The same PostgreSQL server, another database."""
+    return urllib.parse.urlparse(url)._replace(path=f"/{database}").geturl()
+
+
+def _postgres(url: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_on(url, "postgres"), autocommit=True) as conn:
+        conn.execute(statement)
+
+
 class App:
     """Amanat under gunicorn in production mode (collected static files, secrets, host
     names), on a fresh database: a temporary SQLite file, or a database of its own on the
@@ -252,13 +286,17 @@ class App:
     def __init__(self, workers: int = 3, **settings: str) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="amanat-app-"))
         self.redis = servers.RedisServer().start()
-        self.database, self.drop = self._database()
+        shared = _template_folder()
+        prepared = (shared / "ready").exists()
+        url = os.environ.get("DATABASE_URL", "")
+        self.postgres = url if url.startswith("postgres") else ""
+        self.drop = self._database(prepared)
         env = servers.app_environment(self.database, self.redis.url, str(self.folder / "sealed"))
         env.update(
             AMANAT_ENV="production",
             AMANAT_DATA_DIR=str(self.folder / "data"),
-            STATIC_ROOT=str(self.folder / "static"),
-            ALLOWED_HOSTS=f"{HOST},{ONION}",
+            STATIC_ROOT=str(shared / "static"),
+            ALLOWED_HOSTS=f"{HOST},{ONION},{STAFF_ONION}",
             OTP_WEBAUTHN_RP_ID=HOST,
             # Tor Browser sends its onion origin over http; nginx tells Amanat "https".
             CSRF_TRUSTED_ORIGINS=f"http://{ONION}",
@@ -266,35 +304,50 @@ class App:
         )
         env.pop("CELERY_BROKER_URL", None)
         self.env = env
-        subprocess.run(
-            [str(servers.VENV_BIN / "python"), "-c", PREPARE],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
+        if not prepared:
+            subprocess.run(
+                [str(servers.VENV_BIN / "python"), "-c", PREPARE],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
+            self._keep_template(shared)
         self.gunicorn = servers.Gunicorn(env, workers=workers)
 
-    def _database(self) -> tuple[str, str]:
-        url = os.environ.get("DATABASE_URL", "")
-        if not url.startswith("postgres"):
-            return f"sqlite:///{self.folder / 'amanat.sqlite3'}", ""
-        import psycopg
+    def _database(self, prepared: bool) -> str:
+        """Makes the database (a copy of the template once there is one); returns the
+        PostgreSQL database to drop at the end, or ""."""
+        if not self.postgres:
+            sqlite = self.folder / "amanat.sqlite3"
+            if prepared:
+                shutil.copy(_template_folder() / "amanat.sqlite3", sqlite)
+            self.database = f"sqlite:///{sqlite}"
+            return ""
+        # A database of this test's own beside the one DATABASE_URL names, dropped after.
+        base = urllib.parse.urlparse(self.postgres).path.strip("/")
+        name = f"{base}_deploy_{secrets.token_hex(4)}"
+        template = f" TEMPLATE {_TEMPLATE['postgres']}" if prepared else ""
+        _postgres(self.postgres, f"CREATE DATABASE {name}{template}")
+        self.database = _on(self.postgres, name)
+        return name
 
-        name = f"amanat_deploy_{secrets.token_hex(4)}"
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
-        return urllib.parse.urlparse(url)._replace(path=f"/{name}").geturl(), name
+    def _keep_template(self, shared: Path) -> None:
+        if self.postgres:
+            template = f"{self.drop}_template"
+            _postgres(self.postgres, f"CREATE DATABASE {template} TEMPLATE {self.drop}")
+            _TEMPLATE["postgres"] = template
+            atexit.register(_postgres, self.postgres, f"DROP DATABASE IF EXISTS {template}")
+        else:
+            shutil.copy(self.folder / "amanat.sqlite3", shared / "amanat.sqlite3")
+        (shared / "ready").touch()
 
     def close(self) -> str:
         """Stop everything; returns what gunicorn wrote on stderr."""
         err = self.gunicorn.close()
         self.redis.close()
         if self.drop:
-            import psycopg
-
-            with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {self.drop} WITH (FORCE)")
+            _postgres(self.postgres, f"DROP DATABASE IF EXISTS {self.drop} WITH (FORCE)")
         shutil.rmtree(self.folder, ignore_errors=True)
         return err
 

@@ -229,3 +229,14 @@ class EdgeTestCase(unittest.TestCase):
             self.assertNotIn(address, text)
         self.assertNotIn("NONSENSE", text)
         self.assertNotIn("/en/", text)
+
+    def test_with_a_staff_onion_staff_pages_are_served_there_only(self):
+        front = edge.Nginx(self.app.gunicorn.port, staff=True)
+        self.addCleanup(front.close)
+        staff = Visitor(front.staff, tls=False, proxy=circuit(30), name=edge.STAFF_ONION)
+        self.assertEqual(staff.request("GET", "/staff/login/").status, 200)
+        for visitor in (Visitor(front.https), Visitor(front.onion, tls=False, proxy=circuit(31))):
+            self.assertEqual(visitor.request("GET", "/staff/login/").status, 404)
+            self.assertEqual(visitor.request("GET", "/en/report/").status, 200)
+        # Without a staff onion the clear web serves them.
+        self.assertEqual(self.clear().request("GET", "/staff/login/").status, 200)
