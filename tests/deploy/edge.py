@@ -64,7 +64,7 @@ class Nginx:
     `onion` (127.0.0.1, PROXY protocol); with `staff`, the staff onion's entrance on
     `staff` too, and no staff pages elsewhere."""
 
-    def __init__(self, upstream_port: int, staff: bool = False) -> None:
+    def __init__(self, upstream_port: int, staff: bool = False, key: str | None = None) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="amanat-nginx-"))
         self.https, self.http, self.onion = (servers.free_port() for _ in range(3))
         # nginx's workers (www-data when the tests run as root) pass through to the
@@ -73,7 +73,7 @@ class Nginx:
         self.key = secrets.token_bytes(32)
         key_conf = self.folder / "client-key.conf"
         key_conf.touch(mode=0o600)
-        key_conf.write_text(f'set $amanat_client_key "{self.key.hex()}";\n')
+        key_conf.write_text(f'set $amanat_client_key "{self.key.hex() if key is None else key}";\n')
         subprocess.run(
             [
                 "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",

@@ -196,6 +196,12 @@ class EdgeTestCase(unittest.TestCase):
         self.addCleanup(other.close)
         Visitor(other.https).request("GET", "/")
         self.assertNotEqual(_Echo.seen[-1], one)
+        # A key too short to be one gives no token at all (only global budgets), never the
+        # visitor's own header.
+        keyless = edge.Nginx(server.server_address[1], key="abc")
+        self.addCleanup(keyless.close)
+        Visitor(keyless.https, extra=forged).request("GET", "/")
+        self.assertEqual(_Echo.seen[-1], "")
 
     def test_nginx_logs_hold_no_client_address_after_good_bad_and_oversized_requests(self):
         self.clear("127.0.0.3").request("GET", "/en/")
