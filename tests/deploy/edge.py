@@ -304,16 +304,23 @@ class App:
         )
         env.pop("CELERY_BROKER_URL", None)
         self.env = env
-        if not prepared:
-            subprocess.run(
-                [str(servers.VENV_BIN / "python"), "-c", PREPARE],
-                env=env,
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-            )
-            self._keep_template(shared)
+        if prepared:
+            self.gunicorn = servers.Gunicorn(env, workers=workers)
+            return
+        # gunicorn's workers load Django meanwhile: they touch no table before a request.
+        prepare = subprocess.Popen(
+            [str(servers.VENV_BIN / "python"), "-c", PREPARE],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         self.gunicorn = servers.Gunicorn(env, workers=workers)
+        _, err = prepare.communicate()
+        if prepare.returncode:
+            self.close()
+            raise RuntimeError(f"preparing the app failed: {err.decode(errors='replace')}")
+        self._keep_template(shared)
 
     def _database(self, prepared: bool) -> str:
         """Makes the database (a copy of the template once there is one); returns the
