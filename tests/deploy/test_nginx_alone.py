@@ -4,6 +4,7 @@ on the rendered templates), and TLS as the rendered nginx speaks it."""
 from __future__ import annotations
 
 import socket
+import ssl
 import subprocess
 import unittest
 
@@ -30,7 +31,7 @@ class NginxAloneTestCase(unittest.TestCase):
         nginx = edge.Nginx(servers.free_port())
         self.addCleanup(nginx.close)
         context = edge.tls_context()
-        sessions = []
+        sessions: list[ssl.SSLSession] = []
         for _ in range(2):
             with socket.create_connection(("127.0.0.1", nginx.https)) as sock:
                 session = sessions[-1] if sessions else None
