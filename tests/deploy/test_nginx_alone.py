@@ -31,7 +31,7 @@ class NginxAloneTestCase(unittest.TestCase):
         nginx = edge.Nginx(servers.free_port())
         self.addCleanup(nginx.close)
         context = edge.tls_context()
-        sessions: list[ssl.SSLSession] = []
+        sessions: list[ssl.SSLSession | None] = []
         for _ in range(2):
             with socket.create_connection(("127.0.0.1", nginx.https)) as sock:
                 session = sessions[-1] if sessions else None
