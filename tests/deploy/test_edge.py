@@ -30,9 +30,11 @@ class _Echo(BaseHTTPRequestHandler):
     """An upstream that keeps the client header nginx sends it."""
 
     seen: list[str] = []
+    names: list[set[str]] = []
 
     def do_GET(self) -> None:
         _Echo.seen.append(self.headers.get("X-Amanat-Client", ""))
+        _Echo.names.append({name.lower() for name in self.headers})
         self.send_response(200)
         self.send_header("Content-Length", "2")
         self.end_headers()
@@ -202,6 +204,13 @@ class EdgeTestCase(unittest.TestCase):
         self.addCleanup(keyless.close)
         Visitor(keyless.https, extra=forged).request("GET", "/")
         self.assertEqual(_Echo.seen[-1], "")
+        # Nor does the header pass spelt with underscores (which gunicorn would read alike).
+        edge.exchange(
+            edge.connect(keyless.https),
+            f"GET / HTTP/1.1\r\nHost: {HOST}\r\nX_Amanat_Client: 198.51.100.1\r\n"
+            "Connection: close\r\n\r\n".encode(),
+        )
+        self.assertFalse({"x_amanat_client", "x-amanat-client"} & _Echo.names[-1])
 
     def test_nginx_logs_hold_no_client_address_after_good_bad_and_oversized_requests(self):
         self.clear("127.0.0.3").request("GET", "/en/")
