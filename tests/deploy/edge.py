@@ -118,11 +118,14 @@ class Nginx:
             stderr=subprocess.PIPE,
             start_new_session=True,
         )  # fmt: skip
-        servers._wait(self._up, "nginx", 10)
+        try:
+            servers._wait(self._up, "nginx", 10)
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}: {self.close()}") from None
 
     def _up(self) -> bool:
         if self.process.poll() is not None:
-            raise RuntimeError(f"nginx stopped: {self.process.stderr.read().decode()}")  # type: ignore[union-attr]
+            raise RuntimeError("nginx stopped")
         for port in (self.https, self.http, self.onion, self.staff):
             if not port:
                 continue
@@ -143,7 +146,8 @@ class Nginx:
 
     def close(self) -> str:
         """Stop it; returns what it wrote on stderr."""
-        os.killpg(self.process.pid, signal.SIGTERM)
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
         try:
             _, err = self.process.communicate(timeout=10)
         except subprocess.TimeoutExpired:
@@ -286,6 +290,17 @@ class App:
     def __init__(self, workers: int = 3, **settings: str) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="amanat-app-"))
         self.redis = servers.RedisServer().start()
+        self.drop = ""
+        try:
+            self._start(workers, settings)
+        except BaseException:
+            self.redis.close()
+            if self.drop:
+                _postgres(self.postgres, f"DROP DATABASE IF EXISTS {self.drop} WITH (FORCE)")
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+
+    def _start(self, workers: int, settings: dict[str, str]) -> None:
         shared = _template_folder()
         prepared = (shared / "ready").exists()
         url = os.environ.get("DATABASE_URL", "")
@@ -318,7 +333,7 @@ class App:
         self.gunicorn = servers.Gunicorn(env, workers=workers)
         _, err = prepare.communicate()
         if prepare.returncode:
-            self.close()
+            self.gunicorn.close()
             raise RuntimeError(f"preparing the app failed: {err.decode(errors='replace')}")
         self._keep_template(shared)
 
