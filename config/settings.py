@@ -400,7 +400,10 @@ LOGGING = {
         "no_request_data": {"()": "config.log_filters.DropRequestData"},
         "handled_responses": {"()": "config.log_filters.HandledResponses"},
     },
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # The day only: a line's time could date a report or a visit.
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s", "datefmt": "%Y-%m-%d"}
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
