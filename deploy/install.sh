@@ -9,7 +9,7 @@
 #   deploy/install.sh --dry-run            list the steps, do nothing
 #   deploy/install.sh --root DIR ...       write every file under DIR and run no command
 #                                          (each is printed instead): for tests and review
-set -euo pipefail
+set -Eeuo pipefail  # -E: the ERR trap below fires inside functions too
 
 DEPLOY=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export AMANAT_ROOT=${AMANAT_ROOT:-$(dirname "$DEPLOY")}
@@ -105,6 +105,8 @@ hint() {
 
 failed() {
     local status=$? line=$1 command=$2
+    # Inside $(...) only stop: the main shell reports, once.
+    [[ $BASHPID == "$$" ]] || exit "$status"
     trap - ERR
     {
         echo
