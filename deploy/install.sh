@@ -33,7 +33,7 @@ SNAKEOIL_CERT=/etc/ssl/certs/ssl-cert-snakeoil.pem
 SNAKEOIL_KEY=/etc/ssl/private/ssl-cert-snakeoil.key
 PACKAGES=(python3.11 python3.11-venv python3-pip postgresql redis-server nginx
     libnginx-mod-http-js tor certbot ssl-cert unattended-upgrades apt-listchanges logrotate
-    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 age)
 
 PREFIX=""           # --root DIR: every path below is written under it
 DRY_RUN=""

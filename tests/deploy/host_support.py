@@ -14,7 +14,7 @@ DEPLOY = ROOT / "deploy"
 ONION = "a" * 56 + ".onion"
 HOST = "amanat.example.org"
 
-# When deploy/nginx or deploy/tor hold no templates yet, the install script is given the
+# When the nginx or tor folders of deploy hold no templates yet, the install script is given the
 # smallest ones that use the same placeholders, so its own steps can still be tested.
 _NGINX = """events {}
 http {
