@@ -225,6 +225,12 @@ def postgres():
         cluster.close()
 
 
+def _one(db: psycopg.Connection, sql: str, params: tuple = ()) -> object:
+    row = db.execute(sql, params).fetchone()
+    assert row is not None
+    return row[0]
+
+
 def _connect(cluster, user: str, password: str) -> psycopg.Connection:
     return psycopg.connect(
         host="127.0.0.1",
@@ -241,9 +247,7 @@ def test_it_lets_the_app_role_only_add_to_the_audit_chain(postgres):
     with _connect(cluster, "amanat", app) as db:
 
         def can(table: str, what: str) -> bool:
-            return db.execute(
-                "SELECT has_table_privilege('amanat', %s, %s)", (table, what)
-            ).fetchone()[0]
+            return _one(db, "SELECT has_table_privilege('amanat', %s, %s)", (table, what)) is True
 
         assert can("audit_entry", "SELECT") and can("audit_entry", "INSERT")
         assert not can("audit_entry", "UPDATE") and not can("audit_entry", "DELETE")
@@ -270,8 +274,8 @@ def test_it_lets_roles_in_with_their_password_only(postgres):
             host="127.0.0.1", port=cluster.port, dbname="postgres", user="amanat", password=app
         )
     with _connect(cluster, "amanat", app) as db:
-        assert db.execute("SHOW password_encryption").fetchone()[0] == "scram-sha-256"
-        assert db.execute("SHOW ssl").fetchone()[0] == "on"
+        assert _one(db, "SHOW password_encryption") == "scram-sha-256"
+        assert _one(db, "SHOW ssl") == "on"
 
 
 def test_it_keeps_values_addresses_and_times_out_of_the_postgres_log(postgres):

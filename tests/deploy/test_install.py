@@ -38,12 +38,12 @@ def test_it_makes_each_secret_once_and_keeps_them_root_only(tmp_path):
     deploy, root, _ = _installed(tmp_path)
     values = env_file(root)
     made = [values[name] for name in SECRETS]
-    made.append(
-        re.fullmatch(
-            r"postgres://amanat:([0-9a-f]+)@127\.0\.0\.1:5432/amanat", values["DATABASE_URL"]
-        )[1]
+    database = re.fullmatch(
+        r"postgres://amanat:([0-9a-f]+)@127\.0\.0\.1:5432/amanat", values["DATABASE_URL"]
     )
-    made.append(re.fullmatch(r"redis://:([0-9a-f]+)@127\.0\.0\.1:6379/0", values["REDIS_URL"])[1])
+    cache = re.fullmatch(r"redis://:([0-9a-f]+)@127\.0\.0\.1:6379/0", values["REDIS_URL"])
+    assert database and cache
+    made += [database[1], cache[1]]
     assert all(re.fullmatch(r"[0-9a-f]{64}", secret) for secret in made)
     assert len(set(made)) == len(made)
     client_key = (root / "etc/nginx/amanat-client-key.conf").read_text()
