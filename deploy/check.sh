@@ -27,7 +27,7 @@ done
 export AMANAT_ROOT=$REPO AMANAT_VENV=$REPO/.venv AMANAT_DATA=$WORK/data
 export AMANAT_ENV_FILE=$WORK/amanat.env AMANAT_USER=amanat AMANAT_WEB_BIND=127.0.0.1:8000
 export AMANAT_IP_ALLOW=localhost AMANAT_HOST=amanat.example.org
-export AMANAT_ONION_HOST=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.onion
+export AMANAT_ALLOWED_HOSTS=$AMANAT_HOST AMANAT_CSRF_ORIGINS=https://$AMANAT_HOST
 export SECRET_KEY=x RECEIPT_PEPPER=x RATELIMIT_SECRET=x AMANAT_DB_PASSWORD=x AMANAT_REDIS_PASSWORD=x
 [[ -x $AMANAT_VENV/bin/gunicorn ]] || fail "$AMANAT_VENV/bin/gunicorn is missing (make test makes the venv)"
 mkdir -p "$AMANAT_DATA/sealed"

@@ -5,7 +5,8 @@
 #
 #   deploy/install.sh --host amanat.example.org --org-name "Our NGO" \
 #       [--coordinator LOGIN] [--password-file FILE] [--email ADDRESS] \
-#       [--cert FULLCHAIN --key PRIVKEY] [--no-beat] [--allow-net "localhost 10.0.0.0/24"]
+#       [--cert FULLCHAIN --key PRIVKEY] [--staff-onion] [--no-beat] \
+#       [--allow-net "localhost 10.0.0.0/24"]
 #   deploy/install.sh --dry-run            list the steps, do nothing
 #   deploy/install.sh --root DIR ...       write every file under DIR and run no command
 #                                          (each is printed instead): for tests and review
@@ -25,7 +26,10 @@ export AMANAT_ONION_LISTEN=${AMANAT_ONION_LISTEN:-127.0.0.1:8080}
 export AMANAT_CLIENT_KEY_CONF=${AMANAT_CLIENT_KEY_CONF:-/etc/nginx/amanat-client-key.conf}
 export AMANAT_UPSTREAMS=${AMANAT_UPSTREAMS:-server $AMANAT_WEB_BIND;}
 export AMANAT_ACME_ROOT=${AMANAT_ACME_ROOT:-/var/www/letsencrypt}
-ONION_DIR=${AMANAT_ONION_DIR:-/var/lib/tor/amanat}
+export AMANAT_STAFF_ONION_LISTEN=${AMANAT_STAFF_ONION_LISTEN:-127.0.0.1:8081}
+ONION_DIR=/var/lib/tor/amanat
+STAFF_ONION_DIR=/var/lib/tor/amanat-staff
+STAFF_TORRC=/etc/tor/torrc.d/amanat-staff.conf
 MIGRATE_ENV=/etc/amanat/migrate.env
 BEAT_MARKER=/etc/amanat/beat-node
 PG_ETC=/etc/postgresql/15/main
@@ -45,6 +49,7 @@ EMAIL=${AMANAT_EMAIL:-}
 OWN_CERT=""
 OWN_KEY=""
 BEAT=yes
+STAFF=""
 CHANGED=0
 STEP=""
 
@@ -52,7 +57,7 @@ STEPS=(
     "check:this is Debian 12, run as root, with a host name and an organisation name"
     "packages:install Debian's packages (PostgreSQL, Redis, nginx with njs, Tor, certbot, ...)"
     "folders:create the amanat user and its folders, owner-only"
-    "onion:configure Tor's onion service and read its .onion name back"
+    "onion:configure Tor's onion service (and the staff one) and read the .onion names back"
     "secrets:make the secrets once into $AMANAT_ENV_FILE (root-only) and write the settings"
     "venv:create the Python environment in $AMANAT_VENV and install the dependencies"
     "database:configure PostgreSQL (local only, SCRAM, quiet log); the owner and app roles"
@@ -64,7 +69,7 @@ STEPS=(
     "services:install the systemd units, log rotation and security updates; start Amanat"
 )
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -76,6 +81,7 @@ while [[ $# -gt 0 ]]; do
         --cert) OWN_CERT=$2; shift 2 ;;
         --key) OWN_KEY=$2; shift 2 ;;
         --no-beat) BEAT=""; shift ;;
+        --staff-onion) STAFF=yes; shift ;;
         --allow-net) AMANAT_IP_ALLOW=$2; shift 2 ;;
         --root) PREFIX=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
         --dry-run) DRY_RUN=yes; shift ;;
@@ -262,36 +268,41 @@ step_folders() {
 }
 
 step_onion() {
-    local template
-    template=$(first_of "$DEPLOY/tor/torrc.in" "$DEPLOY/tor/torrc")
-    render "$template" | put 0644 root:root /etc/tor/torrc
+    render "$DEPLOY/tor/torrc.in" | put 0644 root:root /etc/tor/torrc
+    # The staff onion (deploy/README.md), once chosen, stays on in every later run.
+    [[ -f $PREFIX$STAFF_TORRC ]] && STAFF=yes
+    if [[ -n $STAFF ]]; then
+        folder 0755 root:root /etc/tor/torrc.d
+        render "$DEPLOY/tor/torrc-staff.in" | put 0644 root:root "$STAFF_TORRC"
+    fi
     sys systemctl enable --now tor
     sys systemctl reload-or-restart tor
-    local hostname_file=$PREFIX$ONION_DIR/hostname waited=0
-    while [[ -z $PREFIX && ! -s $hostname_file && $waited -lt 60 ]]; do
+    AMANAT_ONION_HOST=$(onion_name "$ONION_DIR")
+    say "  onion address $AMANAT_ONION_HOST"
+    AMANAT_ALLOWED_HOSTS=$HOST,$AMANAT_ONION_HOST
+    # Tor Browser sends an onion's origin as http:// (nginx tells Amanat it is secure).
+    AMANAT_CSRF_ORIGINS=https://$HOST,http://$AMANAT_ONION_HOST
+    if [[ -n $STAFF ]]; then
+        AMANAT_STAFF_ONION_HOST=$(onion_name "$STAFF_ONION_DIR")
+        say "  staff onion address $AMANAT_STAFF_ONION_HOST"
+        AMANAT_ALLOWED_HOSTS+=,$AMANAT_STAFF_ONION_HOST
+        AMANAT_CSRF_ORIGINS+=,http://$AMANAT_STAFF_ONION_HOST
+        export AMANAT_STAFF_ONION_HOST
+    fi
+    export AMANAT_ONION_HOST AMANAT_ALLOWED_HOSTS AMANAT_CSRF_ORIGINS
+}
+
+# The .onion name Tor writes once the service in DIR is up (a minute at most).
+onion_name() {
+    local file=$PREFIX$1/hostname waited=0 name
+    while [[ -z $PREFIX && ! -s $file && $waited -lt 60 ]]; do
         sleep 1
         waited=$((waited + 1))
     done
-    [[ -s $hostname_file ]] || {
-        echo "Tor has not written $ONION_DIR/hostname." >&2
-        return 1
-    }
-    AMANAT_ONION_HOST=$(tr -d ' \n' <"$hostname_file")
-    [[ $AMANAT_ONION_HOST =~ ^[a-z2-7]{56}\.onion$ ]] || {
-        echo "$ONION_DIR/hostname does not hold a v3 onion name." >&2
-        return 1
-    }
-    export AMANAT_ONION_HOST
-    say "  onion address $AMANAT_ONION_HOST"
-}
-
-first_of() {
-    local file
-    for file in "$@"; do
-        [[ -f $file ]] && { printf '%s' "$file"; return 0; }
-    done
-    echo "None of these templates exists: $*" >&2
-    return 1
+    [[ -s $file ]] || { echo "Tor has not written $1/hostname." >&2; return 1; }
+    name=$(tr -d ' \n' <"$file")
+    [[ $name =~ ^[a-z2-7]{56}\.onion$ ]] || { echo "$1/hostname holds no v3 onion name." >&2; return 1; }
+    printf '%s' "$name"
 }
 
 # The secrets are made once: a value already in the file is kept, byte for byte.
@@ -366,23 +377,33 @@ step_django() {
     as_amanat "$AMANAT_VENV/bin/python" manage.py check --deploy --fail-level WARNING
 }
 
+# Exit status 0 when the organisation exists, 3 when not (anything else: an error).
+ORGANISATION_EXISTS='from accounts.models import Organisation
+raise SystemExit(0 if Organisation.objects.exists() else 3)'
+
 # The shares go to the terminal only: this script keeps no log and no copy.
 step_bootstrap() {
-    if [[ -z $PREFIX ]] && as_amanat "$AMANAT_VENV/bin/python" -c \
-        'import django; django.setup()
-from accounts.models import Organisation
-raise SystemExit(0 if Organisation.objects.exists() else 3)'; then
-        say "  the organisation exists already: bootstrap is not run again"
-        return 0
+    local found=3
+    if [[ -z $PREFIX ]]; then
+        found=0
+        as_amanat "$AMANAT_VENV/bin/python" manage.py shell --verbosity 0 -c "$ORGANISATION_EXISTS" \
+            || found=$?
     fi
+    case $found in
+        0) say "  the organisation exists already: bootstrap is not run again"; return 0 ;;
+        3) ;;
+        *) echo "Could not ask the database whether the organisation exists." >&2; return 1 ;;
+    esac
     [[ -n $COORDINATOR ]] || COORDINATOR=$(ask "Login of the first coordinator")
     local args=(manage.py bootstrap --org-name "$ORG_NAME" --username "$COORDINATOR")
     say ""
     say "  The recovery shares are printed ONCE below. Write each on paper for a different"
     say "  trustee now; Amanat keeps no copy and cannot show them again."
     if [[ -n $PASSWORD_FILE ]]; then
-        # The file is root's; the amanat user reads it through its standard input.
-        as_amanat "$AMANAT_VENV/bin/python" "${args[@]}" --password-file /dev/stdin <"$PASSWORD_FILE"
+        # The file is root's. The amanat user gets it on a pipe of its own (a root-owned
+        # descriptor could not be opened again as /dev/stdin), never in a file or argument.
+        as_amanat bash -c 'cat | "$@"' bootstrap \
+            "$AMANAT_VENV/bin/python" "${args[@]}" --password-file /dev/stdin <"$PASSWORD_FILE"
     else
         as_amanat "$AMANAT_VENV/bin/python" "${args[@]}"
     fi
@@ -391,9 +412,9 @@ raise SystemExit(0 if Organisation.objects.exists() else 3)'; then
 step_nginx() {
     if [[ ! -s $PREFIX$AMANAT_CLIENT_KEY_CONF ]]; then
         # The key that turns a visitor's address into a token (the address never reaches
-        # the app); made once, root-only.
+        # the app); made once, root-only (nginx's master reads it, its workers never).
         # shellcheck disable=SC2016 # an nginx variable, not a shell one
-        printf 'js_var $amanat_client_key %s;\n' "$(new_secret)" \
+        printf 'set $amanat_client_key "%s";\n' "$(new_secret)" \
             | put 0600 root:root "$AMANAT_CLIENT_KEY_CONF"
     fi
     if [[ -n $OWN_CERT ]]; then
@@ -405,24 +426,14 @@ step_nginx() {
         # Until Let's Encrypt has answered (next step): Debian's self-signed certificate.
         export AMANAT_TLS_CERT=$SNAKEOIL_CERT AMANAT_TLS_KEY=$SNAKEOIL_KEY
     fi
-    local template name script
-    for template in "$DEPLOY"/nginx/*.in; do
-        [[ -f $template ]] || { echo "deploy/nginx/ holds no templates." >&2; return 1; }
-        name=$(basename "$template" .in)
-        # The main configuration replaces Debian's; the others go beside it.
-        if [[ $name == nginx.conf ]]; then
-            render "$template" | put 0644 root:root /etc/nginx/nginx.conf
-        else
-            render "$template" | put 0644 root:root "/etc/nginx/amanat/$name"
-        fi
-    done
-    for script in "$DEPLOY"/nginx/*.js; do
-        if [[ -f $script ]]; then
-            name=$(basename "$script")
-            put 0644 root:root "/etc/nginx/amanat/$name" <"$script"
-        fi
-    done
-    sys rm -f /etc/nginx/sites-enabled/default
+    put 0644 root:root /etc/nginx/nginx.conf <"$DEPLOY/nginx/nginx.conf"
+    render "$DEPLOY/nginx/amanat.conf.in" | put 0644 root:root /etc/nginx/sites-enabled/amanat.conf
+    put 0644 root:root /etc/nginx/amanat-client.js <"$DEPLOY/nginx/client.js"
+    if [[ -n $STAFF ]]; then
+        render "$DEPLOY/nginx/amanat-staff.conf.in" \
+            | put 0644 root:root /etc/nginx/sites-enabled/amanat-staff.conf
+        put 0644 root:root /etc/nginx/amanat-staff-only.conf <"$DEPLOY/nginx/amanat-staff-only.conf"
+    fi
     sys nginx -t -q
     sys systemctl enable nginx
     sys systemctl reload-or-restart nginx

@@ -12,23 +12,34 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEPLOY = ROOT / "deploy"
 ONION = "a" * 56 + ".onion"
+STAFF_ONION = "b" * 56 + ".onion"
 HOST = "amanat.example.org"
 
-# When the nginx or tor folders of deploy hold no templates yet, the install script is given the
-# smallest ones that use the same placeholders, so its own steps can still be tested.
-_NGINX = """events {}
-http {
+# Until the nginx and tor folders of deploy hold their files, the install script is given
+# the smallest ones with the same names and placeholders, so its own steps can be tested.
+_EDGE = {
+    "nginx/nginx.conf": "events {}\nhttp { include sites-enabled/*.conf; }\n",
+    "nginx/amanat.conf.in": """server {
+    listen @@AMANAT_HTTPS_LISTEN@@ ssl;
+    server_name @@AMANAT_HOST@@;
+    ssl_certificate @@AMANAT_TLS_CERT@@;
+    ssl_certificate_key @@AMANAT_TLS_KEY@@;
     include @@AMANAT_CLIENT_KEY_CONF@@;
-    server {
-        listen @@AMANAT_HTTPS_LISTEN@@ ssl;
-        server_name @@AMANAT_HOST@@;
-        ssl_certificate @@AMANAT_TLS_CERT@@;
-        ssl_certificate_key @@AMANAT_TLS_KEY@@;
-        add_header Onion-Location http://@@AMANAT_ONION_HOST@@$request_uri;
-    }
+    add_header Onion-Location http://@@AMANAT_ONION_HOST@@$request_uri always;
+    location / { proxy_pass http://amanat; }
 }
-"""
-_TORRC = "HiddenServiceDir /var/lib/tor/amanat/\nHiddenServicePort 80 @@AMANAT_ONION_LISTEN@@\n"
+upstream amanat { @@AMANAT_UPSTREAMS@@ }
+server { listen @@AMANAT_ONION_LISTEN@@ proxy_protocol; server_name @@AMANAT_ONION_HOST@@; }
+""",
+    "nginx/client.js": "function token(r) { return ''; }\nexport default { token };\n",
+    "nginx/amanat-staff.conf.in": "server { listen @@AMANAT_STAFF_ONION_LISTEN@@ proxy_protocol; "
+    "server_name @@AMANAT_STAFF_ONION_HOST@@; }\n",
+    "nginx/amanat-staff-only.conf": "location /staff/ { return 404; }\n",
+    "tor/torrc.in": "HiddenServiceDir /var/lib/tor/amanat/\n"
+    "HiddenServicePort 80 @@AMANAT_ONION_LISTEN@@\n",
+    "tor/torrc-staff.in": "HiddenServiceDir /var/lib/tor/amanat-staff/\n"
+    "HiddenServicePort 80 @@AMANAT_STAFF_ONION_LISTEN@@\n",
+}
 
 
 def need(*tools: str) -> None:
@@ -41,20 +52,18 @@ def deploy_copy(folder: Path) -> Path:
     """A copy of deploy/ to run or break, with the web-server templates it needs."""
     copy = folder / "deploy"
     shutil.copytree(DEPLOY, copy)
-    if not list((copy / "nginx").glob("*.in")):
-        (copy / "nginx").mkdir(exist_ok=True)
-        (copy / "nginx" / "nginx.conf.in").write_text(_NGINX)
-    if not (copy / "tor" / "torrc.in").exists() and not (copy / "tor" / "torrc").exists():
-        (copy / "tor").mkdir(exist_ok=True)
-        (copy / "tor" / "torrc.in").write_text(_TORRC)
+    for name, text in _EDGE.items():
+        if not (copy / name).exists():
+            (copy / name).parent.mkdir(exist_ok=True)
+            (copy / name).write_text(text)
     return copy
 
 
-def fake_tor(root: Path) -> None:
-    """What Tor writes once its onion service is up: the address, read back by install.sh."""
-    folder = root / "var/lib/tor/amanat"
+def fake_tor(root: Path, service: str = "amanat", name: str = ONION) -> None:
+    """What Tor writes once an onion service is up: its address, read back by install.sh."""
+    folder = root / "var/lib/tor" / service
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "hostname").write_text(ONION + "\n")
+    (folder / "hostname").write_text(name + "\n")
 
 
 def install(deploy: Path, root: Path, *args: str) -> subprocess.CompletedProcess[str]:

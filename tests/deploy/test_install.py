@@ -8,7 +8,17 @@ import re
 import subprocess
 import sys
 
-from .host_support import HOST, ONION, ROOT, deploy_copy, env_file, fake_tor, files, install
+from .host_support import (
+    HOST,
+    ONION,
+    ROOT,
+    STAFF_ONION,
+    deploy_copy,
+    env_file,
+    fake_tor,
+    files,
+    install,
+)
 
 SECRETS = ("SECRET_KEY", "RECEIPT_PEPPER", "RATELIMIT_SECRET")
 
@@ -47,7 +57,7 @@ def test_it_makes_each_secret_once_and_keeps_them_root_only(tmp_path):
     assert all(re.fullmatch(r"[0-9a-f]{64}", secret) for secret in made)
     assert len(set(made)) == len(made)
     client_key = (root / "etc/nginx/amanat-client-key.conf").read_text()
-    assert re.fullmatch(r"js_var \$amanat_client_key [0-9a-f]{64};\n", client_key)
+    assert re.fullmatch(r'set \$amanat_client_key "[0-9a-f]{64}";\n', client_key)
     for path in (
         "etc/amanat/amanat.env",
         "etc/amanat/migrate.env",
@@ -76,8 +86,29 @@ def test_it_renders_the_onion_name_tor_wrote_into_settings_and_nginx(tmp_path):
     values = env_file(root)
     assert values["ALLOWED_HOSTS"] == f"{HOST},{ONION}"
     assert f"http://{ONION}" in values["CSRF_TRUSTED_ORIGINS"].split(",")
-    assert f"Onion-Location http://{ONION}" in (root / "etc/nginx/nginx.conf").read_text()
+    site = (root / "etc/nginx/sites-enabled/amanat.conf").read_text()
+    assert f"Onion-Location http://{ONION}" in site
+    assert "server 127.0.0.1:8000;" in site
     assert ONION in first.stdout
+    assert not (root / "etc/nginx/sites-enabled/amanat-staff.conf").exists()
+
+
+def test_it_adds_the_staff_onion_when_asked_and_keeps_it_in_later_runs(tmp_path):
+    deploy, root = deploy_copy(tmp_path), tmp_path / "root"
+    fake_tor(root)
+    fake_tor(root, "amanat-staff", STAFF_ONION)
+    done = install(deploy, root, "--staff-onion")
+    assert done.returncode == 0, done.stdout + done.stderr
+    values = env_file(root)
+    assert values["ALLOWED_HOSTS"] == f"{HOST},{ONION},{STAFF_ONION}"
+    assert f"http://{STAFF_ONION}" in values["CSRF_TRUSTED_ORIGINS"].split(",")
+    assert (root / "etc/tor/torrc.d/amanat-staff.conf").exists()
+    assert STAFF_ONION in (root / "etc/nginx/sites-enabled/amanat-staff.conf").read_text()
+    assert (root / "etc/nginx/amanat-staff-only.conf").exists()
+    before = files(root)
+    again = install(deploy, root)  # without the option: the staff onion stays
+    assert "Done: nothing changed" in again.stdout, again.stdout + again.stderr
+    assert files(root) == before
 
 
 def test_it_stops_at_a_failing_step_with_its_name_and_a_rerun_continues(tmp_path):
