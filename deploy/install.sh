@@ -32,6 +32,7 @@ STAFF_ONION_DIR=/var/lib/tor/amanat-staff
 STAFF_TORRC=/etc/tor/torrc.d/amanat-staff.conf
 MIGRATE_ENV=/etc/amanat/migrate.env
 BEAT_MARKER=/etc/amanat/beat-node
+RESTART_MARKER=/etc/amanat/restart-pending
 PG_ETC=/etc/postgresql/15/main
 SNAKEOIL_CERT=/etc/ssl/certs/ssl-cert-snakeoil.pem
 SNAKEOIL_KEY=/etc/ssl/private/ssl-cert-snakeoil.key
@@ -325,7 +326,20 @@ step_secrets() {
         | put 0600 root:root "$MIGRATE_ENV"
 }
 
+# What identifies the code: its git commit and local changes, or its files' contents.
+code_revision() {
+    if git -C "$AMANAT_ROOT" rev-parse --verify -q HEAD 2>/dev/null; then
+        git -C "$AMANAT_ROOT" status --porcelain --untracked-files=no | sha256sum
+    else
+        find "$AMANAT_ROOT" \( -name .git -o -name .venv -o -name data -o -name node_modules \
+            -o -name __pycache__ -o -name '.*_cache' \) -prune -o -type f -print0 \
+            | sort -z | xargs -0 sha256sum | sha256sum
+    fi
+}
+
 step_venv() {
+    # A new version of the code counts as a change: the services restart on it.
+    code_revision | put 0644 root:root /etc/amanat/code-revision
     local stamp=$AMANAT_VENV/.amanat-installed want
     want=$(sha256sum "$AMANAT_ROOT/pyproject.toml" | cut -d' ' -f1)
     if [[ -f $PREFIX$stamp && $(cat "$PREFIX$stamp") == "$want" ]]; then
@@ -471,7 +485,14 @@ step_services() {
     fi
     sys systemctl daemon-reload
     sys systemctl enable amanat.target amanat-web amanat-worker amanat-beat
-    sys systemctl restart amanat.target
+    # Restarted only when something changed, now or in an earlier run that stopped before
+    # this step; otherwise only started (nothing happens to running services).
+    if [[ $CHANGED -gt 0 || -e $PREFIX$RESTART_MARKER ]]; then
+        sys systemctl restart amanat.target
+        rm -f "$PREFIX$RESTART_MARKER"
+    else
+        sys systemctl start amanat.target
+    fi
     sys systemctl enable --now unattended-upgrades apt-daily.timer apt-daily-upgrade.timer
 }
 
@@ -492,6 +513,10 @@ for entry in "${STEPS[@]}"; do
     STEP=${entry%%:*}
     say "[$n/${#STEPS[@]}] $STEP: ${entry#*:}"
     "step_$STEP"
+    # A change the services have not taken up yet survives a failure in a later step.
+    if [[ $CHANGED -gt 0 && -z $PREFIX && $STEP != services ]]; then
+        touch "$RESTART_MARKER"
+    fi
 done
 STEP=finished
 if [[ $CHANGED -eq 0 ]]; then

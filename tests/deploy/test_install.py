@@ -40,6 +40,10 @@ def test_it_writes_the_same_bytes_on_a_second_run_and_says_nothing_changed(tmp_p
     assert "wrote " not in second.stdout and "made " not in second.stdout
     assert "Done: nothing changed" in second.stdout
     assert "Done: nothing changed" not in first.stdout
+    # Running services are restarted only when something changed.
+    assert "would run: systemctl restart amanat.target" in first.stdout
+    assert "would run: systemctl start amanat.target" in second.stdout
+    assert "restart amanat.target" not in second.stdout
     for unit in ("amanat-web", "amanat-worker", "amanat-beat"):
         assert f"etc/systemd/system/{unit}.service" in before
 
