@@ -20,7 +20,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 fail() { echo "check.sh: FAIL: $*" >&2; exit 1; }
 for tool in systemd-analyze shellcheck logrotate apt-config; do
-    command -v "$tool" >/dev/null || fail "$tool is missing (make deploy-tools installs it)"
+    command -v "$tool" >/dev/null || fail "$tool is missing: make deploy-tools (part of make test) installs it"
 done
 
 # Values as install.sh would give them, but pointing at this checkout.
