@@ -30,7 +30,9 @@ export AMANAT_STAFF_ONION_LISTEN=${AMANAT_STAFF_ONION_LISTEN:-127.0.0.1:8081}
 ONION_DIR=/var/lib/tor/amanat
 STAFF_ONION_DIR=/var/lib/tor/amanat-staff
 STAFF_TORRC=/etc/tor/torrc.d/amanat-staff.conf
-MIGRATE_ENV=/etc/amanat/migrate.env
+export AMANAT_DB_ADDRESS=${AMANAT_DB_ADDRESS:-127.0.0.1:5432}
+export AMANAT_REDIS_ADDRESS=${AMANAT_REDIS_ADDRESS:-127.0.0.1:6379}
+MIGRATE_ENV=$(dirname "$AMANAT_ENV_FILE")/migrate.env
 BEAT_MARKER=/etc/amanat/beat-node
 RESTART_MARKER=/etc/amanat/restart-pending
 PG_ETC=/etc/postgresql/15/main
@@ -72,24 +74,6 @@ STEPS=(
 
 usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
-while [[ $# -gt 0 ]]; do
-    case $1 in
-        --host) HOST=$2; shift 2 ;;
-        --org-name) ORG_NAME=$2; shift 2 ;;
-        --coordinator) COORDINATOR=$2; shift 2 ;;
-        --password-file) PASSWORD_FILE=$2; shift 2 ;;
-        --email) EMAIL=$2; shift 2 ;;
-        --cert) OWN_CERT=$2; shift 2 ;;
-        --key) OWN_KEY=$2; shift 2 ;;
-        --no-beat) BEAT=""; shift ;;
-        --staff-onion) STAFF=yes; shift ;;
-        --allow-net) AMANAT_IP_ALLOW=$2; shift 2 ;;
-        --root) PREFIX=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
-        --dry-run) DRY_RUN=yes; shift ;;
-        -h | --help) usage ;;
-        *) echo "install.sh: unknown option $1" >&2; usage 2 ;;
-    esac
-done
 
 # What to do when a step fails, said once, by name.
 hint() {
@@ -322,7 +306,7 @@ step_secrets() {
     export AMANAT_DB_PASSWORD AMANAT_REDIS_PASSWORD AMANAT_DB_OWNER_PASSWORD
     render "$DEPLOY/amanat.env.in" | put 0600 root:root "$AMANAT_ENV_FILE"
     printf '%s\n' "# The database's owner role, for migrations only (deploy/install.sh)." \
-        "DATABASE_URL=postgres://amanat_owner:$AMANAT_DB_OWNER_PASSWORD@127.0.0.1:5432/amanat" \
+        "DATABASE_URL=postgres://amanat_owner:$AMANAT_DB_OWNER_PASSWORD@$AMANAT_DB_ADDRESS/amanat" \
         | put 0600 root:root "$MIGRATE_ENV"
 }
 
@@ -496,32 +480,63 @@ step_services() {
     sys systemctl enable --now unattended-upgrades apt-daily.timer apt-daily-upgrade.timer
 }
 
-if [[ -n $DRY_RUN ]]; then
-    say "install.sh would run these steps, in order (nothing is done now):"
-    n=0
+parse_args() {
+    while [[ $# -gt 0 ]]; do
+        case $1 in
+            --host) HOST=$2; shift 2 ;;
+            --org-name) ORG_NAME=$2; shift 2 ;;
+            --coordinator) COORDINATOR=$2; shift 2 ;;
+            --password-file) PASSWORD_FILE=$2; shift 2 ;;
+            --email) EMAIL=$2; shift 2 ;;
+            --cert) OWN_CERT=$2; shift 2 ;;
+            --key) OWN_KEY=$2; shift 2 ;;
+            --no-beat) BEAT=""; shift ;;
+            --staff-onion) STAFF=yes; shift ;;
+            --allow-net) AMANAT_IP_ALLOW=$2; shift 2 ;;
+            --root) PREFIX=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
+            --dry-run) DRY_RUN=yes; shift ;;
+            -h | --help) usage ;;
+            *) echo "install.sh: unknown option $1" >&2; usage 2 ;;
+        esac
+    done
+}
+
+main() {
+    parse_args "$@"
+    if [[ -n $DRY_RUN ]]; then
+        say "install.sh would run these steps, in order (nothing is done now):"
+        n=0
+        for entry in "${STEPS[@]}"; do
+            n=$((n + 1))
+            say "  $n. ${entry%%:*}: ${entry#*:}"
+        done
+        exit 0
+    fi
+
+    if [[ -n $PREFIX ]]; then
+        say "install.sh: --root $PREFIX: files go there, commands are only printed."
+    fi
+    local entry n=0
     for entry in "${STEPS[@]}"; do
         n=$((n + 1))
-        say "  $n. ${entry%%:*}: ${entry#*:}"
+        STEP=${entry%%:*}
+        say "[$n/${#STEPS[@]}] $STEP: ${entry#*:}"
+        "step_$STEP"
+        # A change the services have not taken up yet survives a failure in a later step.
+        if [[ $CHANGED -gt 0 && -z $PREFIX && $STEP != services ]]; then
+            touch "$RESTART_MARKER"
+        fi
     done
-    exit 0
-fi
-
-[[ -n $PREFIX ]] && say "install.sh: --root $PREFIX: files go there, commands are only printed."
-n=0
-for entry in "${STEPS[@]}"; do
-    n=$((n + 1))
-    STEP=${entry%%:*}
-    say "[$n/${#STEPS[@]}] $STEP: ${entry#*:}"
-    "step_$STEP"
-    # A change the services have not taken up yet survives a failure in a later step.
-    if [[ $CHANGED -gt 0 && -z $PREFIX && $STEP != services ]]; then
-        touch "$RESTART_MARKER"
+    STEP=finished
+    if [[ $CHANGED -eq 0 ]]; then
+        say "Done: nothing changed (every file was already as it should be)."
+    else
+        say "Done: $CHANGED file(s) or folder(s) changed."
     fi
-done
-STEP=finished
-if [[ $CHANGED -eq 0 ]]; then
-    say "Done: nothing changed (every file was already as it should be)."
-else
-    say "Done: $CHANGED file(s) or folder(s) changed."
+    say "Amanat: https://$HOST/ and http://$AMANAT_ONION_HOST/ (staff sign in at /staff/login/)."
+}
+
+# Run, unless sourced (a test calls single steps).
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+    main "$@"
 fi
-say "Amanat: https://$HOST/ and http://$AMANAT_ONION_HOST/ (staff sign in at /staff/login/)."
