@@ -74,9 +74,10 @@ if grep -qi 'error' "$WORK/logrotate.out"; then
     fail "logrotate complained:"$'\n'"$(grep -i error "$WORK/logrotate.out")"
 fi
 
-echo "shellcheck: every script in deploy/"
+echo "shellcheck: every script in deploy/, and amanat-manage as rendered"
+"$DEPLOY/render.sh" "$DEPLOY/amanat-manage.in" >"$WORK/amanat-manage"
 mapfile -t scripts < <(find "$DEPLOY" -name '*.sh' -type f | sort)
-shellcheck "${scripts[@]}" || fail "shellcheck found problems (above)"
+shellcheck "${scripts[@]}" "$WORK/amanat-manage" || fail "shellcheck found problems (above)"
 
 if [[ -x $DEPLOY/check-edge.sh ]]; then
     echo "check-edge.sh: nginx and tor"

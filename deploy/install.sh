@@ -459,6 +459,7 @@ step_services() {
         render "$DEPLOY/systemd/$unit.service.in" | put 0644 root:root "/etc/systemd/system/$unit.service"
     done
     put 0644 root:root /etc/systemd/system/amanat.target <"$DEPLOY/systemd/amanat.target"
+    render "$DEPLOY/amanat-manage.in" | put 0700 root:root /usr/local/sbin/amanat-manage
     put 0644 root:root /etc/logrotate.d/amanat <"$DEPLOY/logrotate/amanat"
     put 0644 root:root /etc/apt/apt.conf.d/20auto-upgrades <"$DEPLOY/apt/20auto-upgrades"
     put 0644 root:root /etc/apt/apt.conf.d/52amanat-unattended-upgrades \

@@ -148,6 +148,27 @@ def test_it_migrates_checks_and_bootstraps_once_with_the_roles_it_makes(servers)
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             db.execute("DELETE FROM audit_entry")
 
+    # The administrator's way to run a command with these settings.
+    manage = work / "amanat-manage"
+    manage.write_text(
+        _rendered(
+            DEPLOY / "amanat-manage.in",
+            AMANAT_ENV_FILE=env["AMANAT_ENV_FILE"],
+            AMANAT_ROOT=str(ROOT),
+            AMANAT_VENV=str(ROOT / ".venv"),
+            AMANAT_USER="root",
+        )
+    )
+    manage.chmod(0o700)
+    audit = subprocess.run(
+        [str(manage), "verify_audit"],
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"]},
+        timeout=120,
+    )
+    assert audit.returncode == 0, audit.stdout + audit.stderr
+
 
 def test_it_stops_bootstrap_with_a_clear_message_when_the_database_cannot_answer(servers):
     _, _, env, _ = servers
