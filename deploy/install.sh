@@ -360,12 +360,18 @@ roles_sql() {
 }
 
 step_redis() {
+    local before=$CHANGED
     render "$DEPLOY/redis/redis.conf.in" | put 0640 root:redis /etc/redis/redis.conf
     put 0644 root:root /etc/systemd/system/redis-server.service.d/amanat.conf \
         <"$DEPLOY/redis/redis-server.service.d/amanat.conf"
     sys systemctl daemon-reload
     sys systemctl enable redis-server
-    sys systemctl restart redis-server
+    # A restart empties Redis (queued tasks, counters): only for a new configuration.
+    if [[ $CHANGED -gt $before ]]; then
+        sys systemctl restart redis-server
+    else
+        sys systemctl start redis-server
+    fi
 }
 
 step_django() {
