@@ -310,6 +310,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Redis (redis://) or RabbitMQ (amqp://) may carry the tasks; the cache stays on Redis.
+# A broker shared with other applications gets a queue name of Amanat's own.
+CELERY_TASK_DEFAULT_QUEUE = env.str("AMANAT_CELERY_QUEUE", default="celery")
 
 OTP_TOTP_ISSUER = "Amanat"
 
