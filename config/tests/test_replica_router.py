@@ -70,6 +70,7 @@ class NoReplicaTestCase(AuditorTestCase):
         with CaptureQueriesContext(connection) as primary:
             self.assertIn("Sign-in", self.page())
         self.assertTrue(any('"audit_entry"' in query for query in sql(primary)))
+        self.assertEqual(self.client.get("/healthz").json()["replica"], "none")
 
 
 class ReplicaDownTestCase(AuditorTestCase):
@@ -107,6 +108,12 @@ class ReplicaDownTestCase(AuditorTestCase):
         self.assertTrue(any('"audit_entry"' in query for query in on_primary))
         self.assertEqual(len(logs.records), 1)
         self.assertNotIn("127.0.0.1", logs.output[0])
+
+    def test_it_names_the_replica_in_the_health_check(self):
+        response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response.json()["replica"], "unreachable")
+        self.assertIn("replica", response.json()["down"])
 
 
 @skipUnless(connection.vendor == "postgresql", "a second connection to the same PostgreSQL")

@@ -212,11 +212,11 @@ def close_node(node: servers.Gunicorn) -> None:
         pass
 
 
-def _request(url: str, data: bytes | None, headers: dict[str, str], timeout: float):
+def request(url: str, data: bytes | None, headers: dict[str, str], timeout: float):
     """(status, body, Set-Cookie) of one request; an HTTP error is an answer too."""
-    request = urllib.request.Request(url, data=data, headers=headers)  # noqa: S310
+    sent = urllib.request.Request(url, data=data, headers=headers)  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(sent, timeout=timeout) as response:  # noqa: S310
             return response.status, response.read().decode(), response.headers["Set-Cookie"]
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode(errors="replace"), None
@@ -230,7 +230,7 @@ class Reporter:
 
     def form(self) -> tuple[bytes, str]:
         """The form as the browser has it (token and one-time id filled in), and its cookie."""
-        status, html, cookie = _request(f"{self.base}/en/report/", None, {}, 30)
+        status, html, cookie = request(f"{self.base}/en/report/", None, {}, 30)
         token = TOKEN.search(html)
         form_id = re.search(r'name="form_id" value="([^"]+)"', html)
         if status != 200 or token is None or form_id is None or not cookie:
@@ -240,13 +240,13 @@ class Reporter:
 
     def send(self, body: bytes, cookie: str) -> tuple[int, str]:
         headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
-        status, page, _ = _request(f"{self.base}/en/report/", body, headers, 60)
+        status, page, _ = request(f"{self.base}/en/report/", body, headers, 60)
         return status, page
 
     def receipt_opener(self) -> Callable[[str], bool]:
         """A function telling whether a receipt opens its report, on one receipt page's
         token and cookie (as a reporter trying several receipts from the same page)."""
-        status, html, cookie = _request(f"{self.base}/en/receipt/", None, {}, 30)
+        status, html, cookie = request(f"{self.base}/en/receipt/", None, {}, 30)
         token = TOKEN.search(html)
         assert status == 200 and token is not None and cookie, "the receipt page broke"
         headers = {
@@ -257,7 +257,7 @@ class Reporter:
         def opens(receipt: str) -> bool:
             fields = {"csrfmiddlewaretoken": token.group(1), "receipt": receipt}
             body = urllib.parse.urlencode(fields).encode()
-            status, page, _ = _request(f"{self.base}/en/receipt/", body, headers, 30)
+            status, page, _ = request(f"{self.base}/en/receipt/", body, headers, 30)
             return status == 200 and "<h1>Your report</h1>" in page
 
         return opens

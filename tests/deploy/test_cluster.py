@@ -10,6 +10,7 @@ the standby is down.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import unittest
@@ -130,6 +131,10 @@ class ClusterTestCase(unittest.TestCase):
         assert row is not None
         return row[0]
 
+    def health(self) -> tuple[int, str]:
+        status, body, _ = cluster.request(f"{self.nginx.base}/healthz", None, {}, 30)
+        return status, json.loads(body)["replica"]
+
     def reports_on(self, database: servers.PostgresCluster) -> int:
         return int(self.on(database, "SELECT count(*) FROM intake_report"))  # type: ignore[call-overload]
 
@@ -183,6 +188,7 @@ class ClusterTestCase(unittest.TestCase):
         auditor = cluster.Staff(self.nginx.base, "ada", self.seeds["ada"])
         self.assertIn("Sign-in", auditor.get("/staff/audit/"))
         self.assertIn("<h1>Statistics", coordinator.get("/staff/reports/statistics/"))
+        self.assertEqual(self.health(), (200, "ok"))
         ids = "SELECT string_agg(id::text, ',') FROM intake_report"
         known = set(str(self.on(self.primary, ids) or "").split(","))
         # The standby stops replaying: a report stored now is on the primary only.
@@ -202,6 +208,7 @@ class ClusterTestCase(unittest.TestCase):
         try:
             self.assertIn(new[:8], coordinator.get("/staff/reports/overview/"))
             self.assertIn("Sign-in", auditor.get("/staff/audit/"))
+            self.assertEqual(self.health(), (503, "unreachable"))
         finally:
             self.standby.start()
 
