@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from unittest import skipUnless
 
 from django.db import connection, connections
-from django.test import TransactionTestCase
+from django.test import SimpleTestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 from django_otp.oath import totp
 
@@ -24,6 +24,7 @@ from accounts.models import Role, Staff
 from audit.models import Entry
 from audit.tests.auditor import AuditorTestCase
 from config import db_router
+from config.tests.test_settings import PRODUCTION_ENV, load_settings
 from tests import servers
 from tests.base import PASSWORDS
 
@@ -57,6 +58,23 @@ def both_connections() -> Iterator[tuple[CaptureQueriesContext, CaptureQueriesCo
         CaptureQueriesContext(connections[db_router.REPLICA]) as replica,
     ):
         yield primary, replica
+
+
+class ReplicaSettingsTestCase(SimpleTestCase):
+    def test_it_adds_the_replica_in_production_like_the_primary(self):
+        replica = "postgres://amanat@10.0.0.2:5432/amanat"
+        expr = "settings.DATABASES['replica']['HOST'], settings.DATABASES['replica']['OPTIONS']"
+        result = load_settings({**PRODUCTION_ENV, "DATABASE_REPLICA_URL": replica}, expr)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(result.stdout.startswith("10.0.0.2 "), result.stdout)
+        self.assertIn("'connect_timeout': 2", result.stdout)
+        self.assertIn("'server_side_binding': True", result.stdout)
+
+    def test_it_refuses_a_replica_of_another_kind(self):
+        env = {**PRODUCTION_ENV, "DATABASE_REPLICA_URL": "sqlite:////tmp/replica.sqlite3"}
+        result = load_settings(env, "settings.DATABASES")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("DATABASE_REPLICA_URL must name the same kind of database", result.stderr)
 
 
 class NoReplicaTestCase(AuditorTestCase):
