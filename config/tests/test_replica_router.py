@@ -166,8 +166,11 @@ class ReplicaRoutingTestCase(TransactionTestCase):
         self.assertContains(response, "Sign-in")
         self.assertTrue(any('"audit_entry"' in query for query in sql(replica)))
         self.assertFalse([q for q in sql(replica) if any(w in q for w in WRITES)])
-        # The primary only restored the session and the staff member, and saved the session.
+        # The primary only restored the session and the staff member (before the view: a
+        # session a moment old on the replica could sign them out), and saved the session.
         self.assertFalse([q for q in sql(primary) if '"audit_' in q])
+        self.assertTrue(any('"django_session"' in q for q in sql(primary)))
+        self.assertFalse([q for q in sql(replica) if '"django_session"' in q])
 
     def test_it_writes_the_statistics_audit_entry_to_the_primary(self):
         self.sign_in(self.coordinator)

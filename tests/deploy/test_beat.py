@@ -8,12 +8,16 @@ broker the tasks are sent to.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
 import tempfile
 import time
 from pathlib import Path
 from unittest import mock
 
+import redis
 from django.test import SimpleTestCase, override_settings
 
 from config import beat
@@ -64,9 +68,37 @@ class SingleBeatTestCase(SimpleTestCase):
             time.sleep(0.1)
 
     def queued(self) -> int:
-        import redis
+        return self.store().llen(QUEUE)
 
-        return redis.Redis.from_url(self.redis.url).llen(QUEUE)
+    def store(self) -> redis.Redis:
+        return redis.Redis.from_url(self.redis.url)
+
+    def test_it_takes_the_lock_as_the_beat_unit_runs_it_and_lets_go_when_stopped(self):
+        env = servers.app_environment("sqlite:////nonexistent", self.redis.url, str(self.folder))
+        schedule = self.folder / "beat-schedule"
+        command = "celery -A config beat --scheduler config.beat:SingleBeatScheduler --schedule"
+        process = subprocess.Popen(
+            [str(servers.VENV_BIN / "celery"), *command.split()[1:], str(schedule)],
+            env=env,
+            cwd=servers.ROOT,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while not self.store().exists(beat.LOCK_NAME):
+                self.assertIsNone(process.poll(), "beat stopped")
+                self.assertLess(time.monotonic(), deadline, "beat never took the lock")
+                time.sleep(0.1)
+            os.killpg(process.pid, signal.SIGTERM)
+            _, err = process.communicate(timeout=20)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.assertIn(b"This beat now sends the periodic tasks.", err)
+        self.assertFalse(self.store().exists(beat.LOCK_NAME))  # released on the way out
 
     def test_it_sends_from_one_beat_and_hands_over_when_it_goes_silent(self):
         first, second = self.scheduler("first"), self.scheduler("second")
