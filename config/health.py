@@ -5,10 +5,6 @@ Any of them down answers 503 and names it, so a monitor sees an outage even whil
 the site keeps accepting reports (limits then count per process, notices wait).
 """
 
-import os
-import tempfile
-from pathlib import Path
-
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections
@@ -18,6 +14,7 @@ from django.views.decorators.http import require_GET
 from kombu import Connection
 
 from config import db_router
+from intake import storage
 
 
 def database_ok() -> bool:
@@ -66,15 +63,11 @@ def broker_state() -> str:
 
 
 def storage_state() -> str:
-    """ "ok" when a small file can be written, flushed to disk and removed in sealed
-    storage; "unreachable" when it is read-only, full or missing and cannot be made."""
+    """ "ok" when sealed storage takes a small write and its removal (a file flushed to
+    disk in the local folder; an object put and deleted in the bucket, with short
+    timeouts); "unreachable" when it is read-only, full, missing or does not answer."""
     try:
-        folder = Path(settings.SEALED_STORAGE_DIR)
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-") as probe:
-            probe.write(b"\0" * 4096)  # a block: a full disk refuses it at the flush
-            probe.flush()
-            os.fsync(probe.fileno())
+        storage.probe()
         return "ok"
     except Exception:  # noqa: BLE001 - any failure means "cannot store attachments"
         return "unreachable"

@@ -8,6 +8,7 @@ development. Each secret may instead be read from a file named by VAR_FILE
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -246,6 +247,29 @@ STATIC_ROOT = (
 )
 # Sealed blobs (attachments) live here; nothing in clear is ever written to it.
 SEALED_STORAGE_DIR = env.path("SEALED_STORAGE_DIR", default=str(Path(DATA_DIR) / "sealed"))
+# ... or in S3-compatible object storage (s3://bucket or s3://bucket/prefix), which every
+# web node and worker shares (intake/storage/s3.py, docs/OPERATIONS.md). Credentials
+# may come from files (AWS_ACCESS_KEY_ID_FILE); unset, boto3 looks for its own.
+SEALED_STORAGE_URL = env.str("SEALED_STORAGE_URL", default="")
+SEALED_STORAGE_ENDPOINT = env.str("SEALED_STORAGE_ENDPOINT", default="")
+SEALED_STORAGE_REGION = env.str("SEALED_STORAGE_REGION", default="")
+# Self-hosted S3 servers want the bucket in the path; AWS itself in the host name.
+SEALED_STORAGE_ADDRESSING = env.str(
+    "SEALED_STORAGE_ADDRESSING", default="path" if SEALED_STORAGE_ENDPOINT else "virtual"
+)
+SEALED_STORAGE_ACCESS_KEY_ID = _env_or_file("AWS_ACCESS_KEY_ID")
+SEALED_STORAGE_SECRET_ACCESS_KEY = _env_or_file("AWS_SECRET_ACCESS_KEY")
+if SEALED_STORAGE_URL and not re.fullmatch(
+    r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9._/-]*)?", SEALED_STORAGE_URL
+):
+    raise ImproperlyConfigured(
+        "SEALED_STORAGE_URL must be s3://bucket or s3://bucket/prefix (letters, digits, "
+        "'.', '-', '_' and '/' only)."
+    )
+if SEALED_STORAGE_ENDPOINT and not re.match(r"https?://", SEALED_STORAGE_ENDPOINT):
+    raise ImproperlyConfigured("SEALED_STORAGE_ENDPOINT must start with https:// (or http://).")
+if SEALED_STORAGE_ADDRESSING not in {"path", "virtual"}:
+    raise ImproperlyConfigured("SEALED_STORAGE_ADDRESSING must be path or virtual.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
