@@ -114,6 +114,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters travel apart from the SQL (binary for ciphertext) instead of being
     # escaped into it by the client: less CPU per sealed row written or read.
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+# A streaming replica of the primary, when there is one (docs/SCALING.md). Only the pages
+# config.db_router names read from it; writes and everything else stay on the primary.
+_replica_url = _env_or_file("DATABASE_REPLICA_URL")
+if _replica_url:
+    DATABASES["replica"] = environ.Env.db_url_config(_replica_url)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must name the same kind of database.")
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "ATOMIC_REQUESTS"):
+        DATABASES["replica"][_key] = DATABASES["default"][_key]
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        _options = DATABASES["replica"].setdefault("OPTIONS", {})
+        _options["server_side_binding"] = True
+        # A replica that does not answer is given up quickly: its pages then read the primary.
+        _options.setdefault("connect_timeout", 2)
+    # Tests never create or migrate a database on a (read-only) standby.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -320,6 +337,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Redis (redis://) or RabbitMQ (amqp://) may carry the tasks; the cache stays on Redis.
+# A broker shared with other applications gets a queue name of Amanat's own.
+CELERY_TASK_DEFAULT_QUEUE = env.str("AMANAT_CELERY_QUEUE", default="celery")
 
 OTP_TOTP_ISSUER = "Amanat"
 
