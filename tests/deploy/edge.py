@@ -62,9 +62,13 @@ class Nginx:
     """deploy/nginx/ rendered with test values and run in the foreground on free ports:
     clear web (TLS, self-signed) on `https`, the redirect on `http`, Tor's entrance on
     `onion` (127.0.0.1, PROXY protocol); with `staff`, the staff onion's entrance on
-    `staff` too, and no staff pages elsewhere."""
+    `staff` too, and no staff pages elsewhere. Several upstream ports: nginx balances them
+    as it would web nodes on other machines."""
 
-    def __init__(self, upstream_port: int, staff: bool = False, key: str | None = None) -> None:
+    def __init__(
+        self, upstream_port: int | list[int], staff: bool = False, key: str | None = None
+    ) -> None:
+        ports = [upstream_port] if isinstance(upstream_port, int) else upstream_port
         self.folder = Path(tempfile.mkdtemp(prefix="amanat-nginx-"))
         self.https, self.http, self.onion = (servers.free_port() for _ in range(3))
         # nginx's workers (www-data when the tests run as root) pass through to the
@@ -93,7 +97,7 @@ class Nginx:
             "AMANAT_HTTPS_LISTEN": str(self.https),
             "AMANAT_HTTP_LISTEN": str(self.http),
             "AMANAT_ONION_LISTEN": f"127.0.0.1:{self.onion}",
-            "AMANAT_UPSTREAMS": f"server 127.0.0.1:{upstream_port};",
+            "AMANAT_UPSTREAMS": " ".join(f"server 127.0.0.1:{port};" for port in ports),
             "AMANAT_CLIENT_KEY_CONF": str(self.folder / "client-key.conf"),
         }
         env.pop("AMANAT_STAFF_ONION_LISTEN", None)

@@ -67,9 +67,8 @@ class EdgeTestCase(unittest.TestCase):
     def test_it_sets_the_security_headers_on_the_clear_web_and_points_to_the_onion(self):
         page = self.clear().request("GET", "/en/report/")
         self.assertEqual(page.status, 200)
-        self.assertEqual(
-            page.header("Strict-Transport-Security"), ["max-age=63072000; includeSubDomains; preload"]
-        )
+        hsts = "max-age=63072000; includeSubDomains; preload"
+        self.assertEqual(page.header("Strict-Transport-Security"), [hsts])
         self.assertEqual(page.header("Onion-Location"), [f"http://{ONION}/en/report/"])
         # The app's own policy, once: nginx fills only what the app leaves out.
         (csp,) = page.header("Content-Security-Policy")
