@@ -1,10 +1,13 @@
 # gunicorn settings for Amanat (`gunicorn -c deploy/gunicorn.conf.py config.wsgi`).
 import gc
+import os
 
 # No access log: even without addresses, a line per request would keep the time and
 # language of every report and return visit, while a report itself keeps only its day.
 # Errors are still logged.
-bind = "127.0.0.1:8000"
+# One host: 127.0.0.1:8000, behind nginx on the same machine. A web node that an nginx on
+# another machine reaches: its private address (AMANAT_WEB_BIND in the settings file).
+bind = os.environ.get("AMANAT_WEB_BIND", "127.0.0.1:8000")
 workers = 3
 worker_class = "sync"
 timeout = 60
@@ -35,7 +38,8 @@ logconfig_dict = {
         "gunicorn.access": {"level": "CRITICAL", "handlers": ["discard"], "propagate": False},
     },
 }
-forwarded_allow_ips = "127.0.0.1"
+# The nginx machines, as for Amanat's own client header (AMANAT_TRUSTED_PROXIES).
+forwarded_allow_ips = os.environ.get("AMANAT_TRUSTED_PROXIES", "127.0.0.1,::1")
 # Request bodies are never logged; keep the default log level.
 loglevel = "info"
 

@@ -18,26 +18,35 @@ export AMANAT_VENV=${AMANAT_VENV:-$AMANAT_ROOT/.venv}
 export AMANAT_DATA=${AMANAT_DATA:-/var/lib/amanat}
 export AMANAT_ENV_FILE=${AMANAT_ENV_FILE:-/etc/amanat/amanat.env}
 export AMANAT_USER=${AMANAT_USER:-amanat}
-export AMANAT_WEB_BIND=${AMANAT_WEB_BIND:-127.0.0.1:8000}
-export AMANAT_IP_ALLOW=${AMANAT_IP_ALLOW:-localhost}
+# Given here, or else kept from the files an earlier run wrote (an administrator may have
+# edited them), or else the one-host default: step_secrets, step_nginx, step_services.
+export AMANAT_WEB_BIND=${AMANAT_WEB_BIND:-}
+export AMANAT_TRUSTED_PROXIES=${AMANAT_TRUSTED_PROXIES:-}
+export AMANAT_IP_ALLOW=${AMANAT_IP_ALLOW:-}
+export AMANAT_UPSTREAMS=${AMANAT_UPSTREAMS:-}
+export AMANAT_DB_ADDRESS=${AMANAT_DB_ADDRESS:-}
+export AMANAT_REDIS_ADDRESS=${AMANAT_REDIS_ADDRESS:-}
 export AMANAT_HTTPS_LISTEN=${AMANAT_HTTPS_LISTEN:-443}
 export AMANAT_HTTP_LISTEN=${AMANAT_HTTP_LISTEN:-80}
 export AMANAT_ONION_LISTEN=${AMANAT_ONION_LISTEN:-127.0.0.1:8080}
 export AMANAT_CLIENT_KEY_CONF=${AMANAT_CLIENT_KEY_CONF:-/etc/nginx/amanat-client-key.conf}
-export AMANAT_UPSTREAMS=${AMANAT_UPSTREAMS:-server $AMANAT_WEB_BIND;}
 export AMANAT_ACME_ROOT=${AMANAT_ACME_ROOT:-/var/www/letsencrypt}
 export AMANAT_STAFF_ONION_LISTEN=${AMANAT_STAFF_ONION_LISTEN:-127.0.0.1:8081}
 ONION_DIR=/var/lib/tor/amanat
 STAFF_ONION_DIR=/var/lib/tor/amanat-staff
 STAFF_TORRC=/etc/tor/torrc.d/amanat-staff.conf
-export AMANAT_DB_ADDRESS=${AMANAT_DB_ADDRESS:-127.0.0.1:5432}
-export AMANAT_REDIS_ADDRESS=${AMANAT_REDIS_ADDRESS:-127.0.0.1:6379}
 MIGRATE_ENV=$(dirname "$AMANAT_ENV_FILE")/migrate.env
 BEAT_MARKER=/etc/amanat/beat-node
 RESTART_MARKER=/etc/amanat/restart-pending
 PG_ETC=/etc/postgresql/15/main
 SNAKEOIL_CERT=/etc/ssl/certs/ssl-cert-snakeoil.pem
 SNAKEOIL_KEY=/etc/ssl/private/ssl-cert-snakeoil.key
+# Settings of the other machines' parts, absent on one host: an administrator adds them to
+# the settings file (deploy/amanat.env.in lists them) and every run keeps them as they are.
+OPTIONAL_SETTINGS=(SEALED_STORAGE_URL SEALED_STORAGE_ENDPOINT SEALED_STORAGE_REGION
+    SEALED_STORAGE_ADDRESSING AWS_ACCESS_KEY_ID AWS_ACCESS_KEY_ID_FILE AWS_SECRET_ACCESS_KEY
+    AWS_SECRET_ACCESS_KEY_FILE DATABASE_REPLICA_URL DATABASE_REPLICA_URL_FILE CELERY_BROKER_URL
+    CELERY_BROKER_URL_FILE AMANAT_CELERY_QUEUE AMANAT_BEAT_LOCK_SECONDS)
 PACKAGES=(python3.11 python3.11-venv python3-pip postgresql redis-server nginx
     libnginx-mod-http-js tor certbot ssl-cert unattended-upgrades apt-listchanges logrotate
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 age)
@@ -177,6 +186,22 @@ value_in() {
     fi
 }
 
+# Set NAME, unless given to install.sh, to its value in the settings file, or to DEFAULT.
+keep_setting() {
+    local name=$1 default=$2
+    [[ -n ${!name} ]] || export "$name=$(value_in "$name" "$AMANAT_ENV_FILE")"
+    [[ -n ${!name} ]] || export "$name=$default"
+}
+
+# The optional settings found in the settings file, one NAME=value line each.
+optional_settings() {
+    local name value
+    for name in "${OPTIONAL_SETTINGS[@]}"; do
+        value=$(value_in "$name" "$AMANAT_ENV_FILE")
+        [[ -z $value ]] || printf '%s=%s\n' "$name" "$value"
+    done
+}
+
 new_secret() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 
 # Run a command as the amanat user with the settings file's environment (never on the
@@ -300,11 +325,19 @@ step_secrets() {
     AMANAT_DB_PASSWORD=$(value_in DATABASE_URL "$AMANAT_ENV_FILE" | sed -n 's|^postgres://amanat:\([0-9a-f]*\)@.*|\1|p')
     AMANAT_REDIS_PASSWORD=$(value_in REDIS_URL "$AMANAT_ENV_FILE" | sed -n 's|^redis://:\([0-9a-f]*\)@.*|\1|p')
     AMANAT_DB_OWNER_PASSWORD=$(value_in DATABASE_URL "$MIGRATE_ENV" | sed -n 's|^postgres://amanat_owner:\([0-9a-f]*\)@.*|\1|p')
+    # The database and Redis may be on another machine (docs/SCALING.md): their addresses
+    # are kept like the passwords.
+    [[ -n $AMANAT_DB_ADDRESS ]] || AMANAT_DB_ADDRESS=$(value_in DATABASE_URL "$AMANAT_ENV_FILE" | sed -n 's|^postgres://amanat:[0-9a-f]*@\(.*\)/amanat$|\1|p')
+    [[ -n $AMANAT_REDIS_ADDRESS ]] || AMANAT_REDIS_ADDRESS=$(value_in REDIS_URL "$AMANAT_ENV_FILE" | sed -n 's|^redis://:[0-9a-f]*@\(.*\)/0$|\1|p')
+    export AMANAT_DB_ADDRESS=${AMANAT_DB_ADDRESS:-127.0.0.1:5432}
+    export AMANAT_REDIS_ADDRESS=${AMANAT_REDIS_ADDRESS:-127.0.0.1:6379}
+    keep_setting AMANAT_WEB_BIND 127.0.0.1:8000
+    keep_setting AMANAT_TRUSTED_PROXIES 127.0.0.1,::1
     [[ -n $AMANAT_DB_PASSWORD ]] || AMANAT_DB_PASSWORD=$(new_secret)
     [[ -n $AMANAT_REDIS_PASSWORD ]] || AMANAT_REDIS_PASSWORD=$(new_secret)
     [[ -n $AMANAT_DB_OWNER_PASSWORD ]] || AMANAT_DB_OWNER_PASSWORD=$(new_secret)
     export AMANAT_DB_PASSWORD AMANAT_REDIS_PASSWORD AMANAT_DB_OWNER_PASSWORD
-    render "$DEPLOY/amanat.env.in" | put 0600 root:root "$AMANAT_ENV_FILE"
+    { render "$DEPLOY/amanat.env.in"; optional_settings; } | put 0600 root:root "$AMANAT_ENV_FILE"
     printf '%s\n' "# The database's owner role, for migrations only (deploy/install.sh)." \
         "DATABASE_URL=postgres://amanat_owner:$AMANAT_DB_OWNER_PASSWORD@$AMANAT_DB_ADDRESS/amanat" \
         | put 0600 root:root "$MIGRATE_ENV"
@@ -430,6 +463,14 @@ step_nginx() {
         # Until Let's Encrypt has answered (next step): Debian's self-signed certificate.
         export AMANAT_TLS_CERT=$SNAKEOIL_CERT AMANAT_TLS_KEY=$SNAKEOIL_KEY
     fi
+    # The web nodes: given, else the upstream block of the site already installed (an
+    # administrator may list other machines' nodes there), else this machine's gunicorn.
+    local site=$PREFIX/etc/nginx/sites-enabled/amanat.conf
+    if [[ -z $AMANAT_UPSTREAMS && -f $site ]]; then
+        AMANAT_UPSTREAMS=$(sed -n '/^upstream amanat {$/,/^}$/p' "$site" | sed '1d;$d;s/^ *//' \
+            | awk 'NR > 1 { printf "\n    " } { printf "%s", $0 }')
+    fi
+    export AMANAT_UPSTREAMS=${AMANAT_UPSTREAMS:-server $AMANAT_WEB_BIND;}
     put 0644 root:root /etc/nginx/nginx.conf <"$DEPLOY/nginx/nginx.conf"
     render "$DEPLOY/nginx/amanat.conf.in" | put 0644 root:root /etc/nginx/sites-enabled/amanat.conf
     put 0644 root:root /etc/nginx/amanat-client.js <"$DEPLOY/nginx/client.js"
@@ -461,6 +502,12 @@ step_tls() {
 
 step_services() {
     local unit
+    # The addresses the services may reach: given (--allow-net), else as installed before.
+    local installed=$PREFIX/etc/systemd/system/amanat-web.service
+    if [[ -z $AMANAT_IP_ALLOW && -f $installed ]]; then
+        AMANAT_IP_ALLOW=$(sed -n 's/^IPAddressAllow=//p' "$installed" | head -n 1)
+    fi
+    export AMANAT_IP_ALLOW=${AMANAT_IP_ALLOW:-localhost}
     for unit in amanat-web amanat-worker amanat-beat; do
         render "$DEPLOY/systemd/$unit.service.in" | put 0644 root:root "/etc/systemd/system/$unit.service"
     done

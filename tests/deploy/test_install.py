@@ -203,3 +203,63 @@ def test_it_writes_settings_that_pass_djangos_deployment_check_with_no_warning(t
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "System check identified no issues" in done.stdout
+
+
+def test_it_keeps_other_machines_addresses_and_the_settings_an_administrator_added(tmp_path):
+    deploy, root = deploy_copy(tmp_path), tmp_path / "root"
+    fake_tor(root)
+    given = {
+        "AMANAT_DB_ADDRESS": "10.0.0.2:5432",
+        "AMANAT_REDIS_ADDRESS": "10.0.0.2:6379",
+        "AMANAT_WEB_BIND": "10.0.0.3:8000",
+        "AMANAT_TRUSTED_PROXIES": "10.0.0.1",
+    }
+    first = install(deploy, root, "--allow-net", "localhost 10.0.0.0/24", env=given)
+    assert first.returncode == 0, first.stdout + first.stderr
+    values = env_file(root)
+    assert values["DATABASE_URL"].endswith("@10.0.0.2:5432/amanat")
+    assert values["REDIS_URL"].endswith("@10.0.0.2:6379/0")
+    assert values["AMANAT_WEB_BIND"] == "10.0.0.3:8000"
+    assert values["AMANAT_TRUSTED_PROXIES"] == "10.0.0.1"
+    web = root / "etc/systemd/system/amanat-web.service"
+    assert "IPAddressAllow=localhost 10.0.0.0/24\n" in web.read_text()
+    site = root / "etc/nginx/sites-enabled/amanat.conf"
+    assert "server 10.0.0.3:8000;" in site.read_text()
+    # The administrator adds optional settings and a second web node, then runs the
+    # installer again with no option: all of it is kept, the secrets too.
+    added = {
+        "SEALED_STORAGE_URL": "s3://amanat-sealed/main",
+        "SEALED_STORAGE_ENDPOINT": "https://s3.example.net",
+        "AWS_SECRET_ACCESS_KEY_FILE": "/etc/amanat-keys/s3-secret",
+        "DATABASE_REPLICA_URL": "postgres://amanat:pw@10.0.0.4:5432/amanat",
+        "CELERY_BROKER_URL": "amqp://amanat:pw@10.0.0.2:5672/amanat",
+        "AMANAT_CELERY_QUEUE": "amanat",
+    }
+    settings = root / "etc/amanat/amanat.env"
+    settings.write_text(
+        settings.read_text() + "".join(f"{name}={value}\n" for name, value in added.items())
+    )
+    site.write_text(
+        site.read_text().replace(
+            "    server 10.0.0.3:8000;\n", "    server 10.0.0.3:8000;\n    server 10.0.0.5:8000;\n"
+        )
+    )
+    before = files(root)
+    again = install(deploy, root)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Done: nothing changed" in again.stdout, again.stdout
+    assert files(root) == before
+    assert env_file(root) == {**values, **added}
+    assert "IPAddressAllow=localhost 10.0.0.0/24\n" in web.read_text()
+
+
+def test_it_writes_no_optional_setting_on_one_host(tmp_path):
+    _, root, _ = _installed(tmp_path)
+    values = env_file(root)
+    assert values["AMANAT_WEB_BIND"] == "127.0.0.1:8000"
+    assert values["AMANAT_TRUSTED_PROXIES"] == "127.0.0.1,::1"
+    for name in ("SEALED_STORAGE_URL", "DATABASE_REPLICA_URL", "CELERY_BROKER_URL"):
+        assert name not in values
+        assert f"# {name}=" in (root / "etc/amanat/amanat.env").read_text()  # documented
+    web = (root / "etc/systemd/system/amanat-web.service").read_text()
+    assert "IPAddressAllow=localhost\n" in web
