@@ -119,9 +119,9 @@ class ClusterTestCase(unittest.TestCase):
             cls.nodes = list(pool.map(lambda _: servers.Gunicorn(env, workers=2), range(2)))
         for node in cls.nodes:
             cls.addClassCleanup(cluster.close_node, node)
-        # nginx's defaults balance them: round robin, and a node that refuses or drops a
-        # connection is skipped (proxy_next_upstream error timeout), except for a POST
-        # already sent to it, which may have been stored.
+        # amanat.conf balances them: round robin, and a node that refuses or drops a
+        # connection is skipped (proxy_next_upstream), except for a POST already sent to
+        # it, which may have been stored.
         cls.nginx = edge.Nginx([node.port for node in cls.nodes])
         cls.addClassCleanup(cls.nginx.close)
 
