@@ -6,7 +6,10 @@
 #   deploy/install.sh --host amanat.example.org --org-name "Our NGO" \
 #       [--coordinator LOGIN] [--password-file FILE] [--email ADDRESS] \
 #       [--cert FULLCHAIN --key PRIVKEY] [--staff-onion] [--no-beat] \
-#       [--allow-net "localhost 10.0.0.0/24"]
+#       [--allow-net "localhost 10.0.0.0/24"] [--role all|web|worker [--beat]]
+#   --role web|worker: a machine of several (docs/SCALING.md), only gunicorn or only the
+#                      Celery worker (and beat with --beat), with the settings file copied
+#                      from the first machine beforehand: its secrets are never made here
 #   deploy/install.sh --dry-run            list the steps, do nothing
 #   deploy/install.sh --root DIR ...       write every file under DIR and run no command
 #                                          (each is printed instead): for tests and review
@@ -47,6 +50,9 @@ OPTIONAL_SETTINGS=(SEALED_STORAGE_URL SEALED_STORAGE_ENDPOINT SEALED_STORAGE_REG
     SEALED_STORAGE_ADDRESSING AWS_ACCESS_KEY_ID AWS_ACCESS_KEY_ID_FILE AWS_SECRET_ACCESS_KEY
     AWS_SECRET_ACCESS_KEY_FILE DATABASE_REPLICA_URL DATABASE_REPLICA_URL_FILE CELERY_BROKER_URL
     CELERY_BROKER_URL_FILE AMANAT_CELERY_QUEUE AMANAT_BEAT_LOCK_SECONDS)
+# A web node or a worker: Python and what Amanat's own code loads, no servers.
+NODE_PACKAGES=(python3.11 python3.11-venv python3-pip ssl-cert unattended-upgrades
+    apt-listchanges logrotate libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 age)
 PACKAGES=(python3.11 python3.11-venv python3-pip postgresql redis-server nginx
     libnginx-mod-http-js tor certbot ssl-cert unattended-upgrades apt-listchanges logrotate
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 age)
@@ -60,7 +66,8 @@ PASSWORD_FILE=${AMANAT_PASSWORD_FILE:-}
 EMAIL=${AMANAT_EMAIL:-}
 OWN_CERT=""
 OWN_KEY=""
-BEAT=yes
+BEAT=default       # yes on the one-host install (--role all), else only with --beat
+ROLE=all
 STAFF=""
 CHANGED=0
 STEP=""
@@ -80,8 +87,11 @@ STEPS=(
     "tls:obtain a certificate from Let's Encrypt (or use the one given)"
     "services:install the systemd units, log rotation and security updates; start Amanat"
 )
+# The steps of a machine that is only a web node, or only a worker (--role).
+WEB_STEPS=" check packages folders secrets venv django services "
+WORKER_STEPS=" check packages folders secrets venv services "
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 
 # What to do when a step fails, said once, by name.
@@ -245,18 +255,21 @@ step_check() {
     [[ -n $HOST ]] || HOST=$(ask "Host name of this server (e.g. amanat.example.org)")
     [[ $HOST =~ ^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$ ]] \
         || { echo "The host name '$HOST' is not a DNS name (lower case, with a dot)." >&2; return 1; }
-    [[ -n $ORG_NAME ]] || ORG_NAME=$(ask "Name of the organisation")
+    [[ $ROLE =~ ^(all|web|worker)$ ]] || { echo "--role is all, web or worker." >&2; return 1; }
+    [[ $ROLE != all || -n $ORG_NAME ]] || ORG_NAME=$(ask "Name of the organisation")
     if [[ -n $OWN_CERT || -n $OWN_KEY ]]; then
         [[ -r $OWN_CERT && -r $OWN_KEY ]] \
             || { echo "--cert and --key must both name readable files." >&2; return 1; }
     fi
     export AMANAT_HOST=$HOST
-    say "  host $HOST, organisation $ORG_NAME, code in $AMANAT_ROOT"
+    say "  host $HOST, organisation ${ORG_NAME:-as on the first machine}, role $ROLE, code in $AMANAT_ROOT"
 }
 
 step_packages() {
+    local wanted=("${PACKAGES[@]}")
+    [[ $ROLE == all ]] || wanted=("${NODE_PACKAGES[@]}")
     sys apt-get update -qq
-    sys env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${PACKAGES[@]}"
+    sys env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${wanted[@]}"
 }
 
 step_folders() {
@@ -318,6 +331,19 @@ onion_name() {
 # The secrets are made once: a value already in the file is kept, byte for byte.
 step_secrets() {
     local name
+    if [[ $ROLE != all ]]; then
+        # Every machine shares the first one's secrets: never made anew here.
+        [[ -n $(value_in RECEIPT_PEPPER "$AMANAT_ENV_FILE") ]] || {
+            echo "--role $ROLE: copy $AMANAT_ENV_FILE from the first machine here first (root, 0600)." >&2
+            return 1
+        }
+        # The names the first machine's onion step found.
+        AMANAT_ALLOWED_HOSTS=$(value_in ALLOWED_HOSTS "$AMANAT_ENV_FILE")
+        AMANAT_CSRF_ORIGINS=$(value_in CSRF_TRUSTED_ORIGINS "$AMANAT_ENV_FILE")
+        export AMANAT_ALLOWED_HOSTS AMANAT_CSRF_ORIGINS
+        AMANAT_ONION_HOST=$(tr ',' '\n' <<<"$AMANAT_ALLOWED_HOSTS" | grep -m 1 '\.onion$' || true)
+        export AMANAT_ONION_HOST=${AMANAT_ONION_HOST:-none}
+    fi
     for name in SECRET_KEY RECEIPT_PEPPER RATELIMIT_SECRET; do
         export "$name=$(value_in "$name" "$AMANAT_ENV_FILE")"
         [[ -n ${!name} ]] || export "$name=$(new_secret)"
@@ -338,6 +364,7 @@ step_secrets() {
     [[ -n $AMANAT_DB_OWNER_PASSWORD ]] || AMANAT_DB_OWNER_PASSWORD=$(new_secret)
     export AMANAT_DB_PASSWORD AMANAT_REDIS_PASSWORD AMANAT_DB_OWNER_PASSWORD
     { render "$DEPLOY/amanat.env.in"; optional_settings; } | put 0600 root:root "$AMANAT_ENV_FILE"
+    [[ $ROLE == all ]] || return 0  # migrations run on the first machine only
     printf '%s\n' "# The database's owner role, for migrations only (deploy/install.sh)." \
         "DATABASE_URL=postgres://amanat_owner:$AMANAT_DB_OWNER_PASSWORD@$AMANAT_DB_ADDRESS/amanat" \
         | put 0600 root:root "$MIGRATE_ENV"
@@ -409,8 +436,10 @@ step_redis() {
 
 step_django() {
     as_amanat "$AMANAT_VENV/bin/python" manage.py collectstatic --no-input --verbosity 0
-    OVERRIDE_ENV=$MIGRATE_ENV as_amanat "$AMANAT_VENV/bin/python" manage.py migrate --no-input --verbosity 0
-    roles_sql
+    if [[ $ROLE == all ]]; then
+        OVERRIDE_ENV=$MIGRATE_ENV as_amanat "$AMANAT_VENV/bin/python" manage.py migrate --no-input --verbosity 0
+        roles_sql
+    fi
     as_amanat "$AMANAT_VENV/bin/python" manage.py check --deploy --fail-level WARNING
 }
 
@@ -508,7 +537,10 @@ step_services() {
         AMANAT_IP_ALLOW=$(sed -n 's/^IPAddressAllow=//p' "$installed" | head -n 1)
     fi
     export AMANAT_IP_ALLOW=${AMANAT_IP_ALLOW:-localhost}
-    for unit in amanat-web amanat-worker amanat-beat; do
+    local units=(amanat-web amanat-worker amanat-beat)
+    [[ $ROLE == web ]] && units=(amanat-web)
+    [[ $ROLE == worker ]] && units=(amanat-worker amanat-beat)
+    for unit in "${units[@]}"; do
         render "$DEPLOY/systemd/$unit.service.in" | put 0644 root:root "/etc/systemd/system/$unit.service"
     done
     put 0644 root:root /etc/systemd/system/amanat.target <"$DEPLOY/systemd/amanat.target"
@@ -517,12 +549,12 @@ step_services() {
     put 0644 root:root /etc/apt/apt.conf.d/20auto-upgrades <"$DEPLOY/apt/20auto-upgrades"
     put 0644 root:root /etc/apt/apt.conf.d/52amanat-unattended-upgrades \
         <"$DEPLOY/apt/52amanat-unattended-upgrades"
-    if [[ -n $BEAT ]]; then
+    if [[ $BEAT == yes || ($BEAT == default && $ROLE == all) ]]; then
         printf '%s\n' "Beat runs on this machine only (deploy/systemd/amanat-beat.service.in)." \
             | put 0644 root:root "$BEAT_MARKER"
     fi
     sys systemctl daemon-reload
-    sys systemctl enable amanat.target amanat-web amanat-worker amanat-beat
+    sys systemctl enable amanat.target "${units[@]}"
     # Restarted only when something changed, now or in an earlier run that stopped before
     # this step; otherwise only started (nothing happens to running services).
     if [[ $CHANGED -gt 0 || -e $PREFIX$RESTART_MARKER ]]; then
@@ -544,7 +576,9 @@ parse_args() {
             --email) EMAIL=$2; shift 2 ;;
             --cert) OWN_CERT=$2; shift 2 ;;
             --key) OWN_KEY=$2; shift 2 ;;
-            --no-beat) BEAT=""; shift ;;
+            --no-beat) BEAT=no; shift ;;
+            --beat) BEAT=yes; shift ;;
+            --role) ROLE=$2; shift 2 ;;
             --staff-onion) STAFF=yes; shift ;;
             --allow-net) AMANAT_IP_ALLOW=$2; shift 2 ;;
             --root) PREFIX=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
@@ -570,11 +604,18 @@ main() {
     if [[ -n $PREFIX ]]; then
         say "install.sh: --root $PREFIX: files go there, commands are only printed."
     fi
-    local entry n=0
+    local entry n=0 steps=()
     for entry in "${STEPS[@]}"; do
+        case $ROLE in
+            web) [[ $WEB_STEPS == *" ${entry%%:*} "* ]] || continue ;;
+            worker) [[ $WORKER_STEPS == *" ${entry%%:*} "* ]] || continue ;;
+        esac
+        steps+=("$entry")
+    done
+    for entry in "${steps[@]}"; do
         n=$((n + 1))
         STEP=${entry%%:*}
-        say "[$n/${#STEPS[@]}] $STEP: ${entry#*:}"
+        say "[$n/${#steps[@]}] $STEP: ${entry#*:}"
         "step_$STEP"
         # A change the services have not taken up yet survives a failure in a later step.
         if [[ $CHANGED -gt 0 && -z $PREFIX && $STEP != services ]]; then
@@ -587,7 +628,11 @@ main() {
     else
         say "Done: $CHANGED file(s) or folder(s) changed."
     fi
-    say "Amanat: https://$HOST/ and http://$AMANAT_ONION_HOST/ (staff sign in at /staff/login/)."
+    if [[ $ROLE == all ]]; then
+        say "Amanat: https://$HOST/ and http://$AMANAT_ONION_HOST/ (staff sign in at /staff/login/)."
+    else
+        say "This machine is Amanat's $ROLE ($AMANAT_WEB_BIND for a web node); docs/SCALING.md."
+    fi
 }
 
 # Run, unless sourced (a test calls single steps).

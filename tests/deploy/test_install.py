@@ -263,3 +263,40 @@ def test_it_writes_no_optional_setting_on_one_host(tmp_path):
         assert f"# {name}=" in (root / "etc/amanat/amanat.env").read_text()  # documented
     web = (root / "etc/systemd/system/amanat-web.service").read_text()
     assert "IPAddressAllow=localhost\n" in web
+
+
+def test_it_sets_up_a_web_node_or_a_worker_with_the_first_machines_settings(tmp_path):
+    _, first, _ = _installed(tmp_path)
+    settings = (first / "etc/amanat/amanat.env").read_bytes()
+    for role, units in (("web", ["amanat-web"]), ("worker", ["amanat-worker", "amanat-beat"])):
+        deploy, root = deploy_copy(tmp_path / role), tmp_path / role / "root"
+        refused = install(deploy, root, "--role", role)
+        assert refused.returncode == 1
+        assert "copy /etc/amanat/amanat.env from the first machine" in refused.stderr
+        assert "FAILED at step 'secrets'" in refused.stderr
+        (root / "etc/amanat/amanat.env").write_bytes(settings)
+        (root / "etc/amanat/amanat.env").chmod(0o600)
+        given = {"AMANAT_WEB_BIND": "10.0.0.3:8000", "AMANAT_DB_ADDRESS": "10.0.0.2:5432"}
+        done = install(deploy, root, "--role", role, "--allow-net", "10.0.0.0/24", env=given)
+        assert done.returncode == 0, done.stdout + done.stderr
+        values = env_file(root)
+        for name in (*SECRETS, "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS"):
+            assert values[name] == env_file(first)[name], name  # shared, never made anew
+        assert values["DATABASE_URL"].endswith("@10.0.0.2:5432/amanat")
+        installed = root / "etc/systemd/system"
+        assert sorted(p.stem for p in installed.glob("amanat-*.service")) == sorted(units)
+        assert "would run: systemctl enable amanat.target " + " ".join(units) in done.stdout
+        # No server of the one-host stack, no migration, no second beat by default.
+        for path in ("etc/nginx", "etc/tor", "etc/redis", "etc/postgresql", "etc/amanat/beat-node"):
+            assert not (root / path).exists(), (role, path)
+        assert "manage.py migrate" not in done.stdout and "bootstrap" not in done.stdout
+        assert not (root / "etc/amanat/migrate.env").exists()
+        assert ("collectstatic" in done.stdout) == (role == "web")
+        (apt,) = [line for line in done.stdout.splitlines() if "apt-get install" in line]
+        for server in ("postgresql", "redis-server", "nginx", "tor", "certbot"):
+            assert f" {server} " not in f"{apt} ", server
+        assert " python3.11 " in apt
+        again = install(deploy, root, "--role", role)
+        assert "Done: nothing changed" in again.stdout, again.stdout + again.stderr
+    beat = install(deploy, root, "--role", "worker", "--beat")
+    assert (root / "etc/amanat/beat-node").exists(), beat.stdout + beat.stderr
