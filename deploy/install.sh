@@ -14,6 +14,9 @@
 #   deploy/install.sh --root DIR ...       write every file under DIR and run no command
 #                                          (each is printed instead): for tests and review
 set -Eeuo pipefail  # -E: the ERR trap below fires inside functions too
+# `render ... | put ...`: put, last in the pipe, runs in this shell, so that the files it
+# changes are counted (CHANGED decides whether the services restart).
+shopt -s lastpipe
 
 DEPLOY=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export AMANAT_ROOT=${AMANAT_ROOT:-$(dirname "$DEPLOY")}
@@ -532,14 +535,19 @@ step_tls() {
 step_services() {
     local unit
     # The addresses the services may reach: given (--allow-net), else as installed before.
-    local installed=$PREFIX/etc/systemd/system/amanat-web.service
-    if [[ -z $AMANAT_IP_ALLOW && -f $installed ]]; then
-        AMANAT_IP_ALLOW=$(sed -n 's/^IPAddressAllow=//p' "$installed" | head -n 1)
-    fi
+    for unit in amanat-web amanat-worker; do
+        local installed=$PREFIX/etc/systemd/system/$unit.service
+        if [[ -z $AMANAT_IP_ALLOW && -f $installed ]]; then
+            AMANAT_IP_ALLOW=$(sed -n 's/^IPAddressAllow=//p' "$installed" | head -n 1)
+        fi
+    done
     export AMANAT_IP_ALLOW=${AMANAT_IP_ALLOW:-localhost}
-    local units=(amanat-web amanat-worker amanat-beat)
-    [[ $ROLE == web ]] && units=(amanat-web)
-    [[ $ROLE == worker ]] && units=(amanat-worker amanat-beat)
+    local units
+    case $ROLE in
+        web) units=(amanat-web) ;;
+        worker) units=(amanat-worker amanat-beat) ;;
+        *) units=(amanat-web amanat-worker amanat-beat) ;;
+    esac
     for unit in "${units[@]}"; do
         render "$DEPLOY/systemd/$unit.service.in" | put 0644 root:root "/etc/systemd/system/$unit.service"
     done
@@ -628,11 +636,11 @@ main() {
     else
         say "Done: $CHANGED file(s) or folder(s) changed."
     fi
-    if [[ $ROLE == all ]]; then
-        say "Amanat: https://$HOST/ and http://$AMANAT_ONION_HOST/ (staff sign in at /staff/login/)."
-    else
-        say "This machine is Amanat's $ROLE ($AMANAT_WEB_BIND for a web node); docs/SCALING.md."
-    fi
+    case $ROLE in
+        all) say "Amanat: https://$HOST/ and http://$AMANAT_ONION_HOST/ (staff sign in at /staff/login/)." ;;
+        web) say "This machine is one of Amanat's web nodes, on $AMANAT_WEB_BIND." ;;
+        worker) say "This machine is one of Amanat's workers." ;;
+    esac
 }
 
 # Run, unless sourced (a test calls single steps).

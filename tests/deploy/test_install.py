@@ -298,5 +298,18 @@ def test_it_sets_up_a_web_node_or_a_worker_with_the_first_machines_settings(tmp_
         assert " python3.11 " in apt
         again = install(deploy, root, "--role", role)
         assert "Done: nothing changed" in again.stdout, again.stdout + again.stderr
+        unit = (installed / f"{units[0]}.service").read_text()
+        assert "IPAddressAllow=10.0.0.0/24\n" in unit  # --allow-net kept
     beat = install(deploy, root, "--role", "worker", "--beat")
     assert (root / "etc/amanat/beat-node").exists(), beat.stdout + beat.stderr
+
+
+def test_it_restarts_the_services_when_only_a_rendered_file_changed(tmp_path):
+    deploy, root, _ = _installed(tmp_path)
+    unit = root / "etc/systemd/system/amanat-worker.service"
+    unit.write_text(unit.read_text().replace("NoNewPrivileges=yes", "NoNewPrivileges=no"))
+    again = install(deploy, root)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "wrote /etc/systemd/system/amanat-worker.service" in again.stdout
+    assert "Done: 1 file(s) or folder(s) changed." in again.stdout
+    assert "would run: systemctl restart amanat.target" in again.stdout
