@@ -62,9 +62,16 @@ class Nginx:
     """deploy/nginx/ rendered with test values and run in the foreground on free ports:
     clear web (TLS, self-signed) on `https`, the redirect on `http`, Tor's entrance on
     `onion` (127.0.0.1, PROXY protocol); with `staff`, the staff onion's entrance on
-    `staff` too, and no staff pages elsewhere."""
+    `staff` too, and no staff pages elsewhere; with `sources`, clear-web requests may
+    name the address they stand for in X-Test-Source."""
 
-    def __init__(self, upstream_port: int, staff: bool = False, key: str | None = None) -> None:
+    def __init__(
+        self,
+        upstream_port: int,
+        staff: bool = False,
+        key: str | None = None,
+        sources: bool = False,
+    ) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="amanat-nginx-"))
         self.https, self.http, self.onion = (servers.free_port() for _ in range(3))
         # nginx's workers (www-data when the tests run as root) pass through to the
@@ -108,6 +115,13 @@ class Nginx:
             check=True,
             capture_output=True,
         )
+        if sources:
+            # Tests only: a request's X-Test-Source header stands for the address it came
+            # from (nginx's realip module), so that clients on any IPv4 or IPv6 network
+            # can be played from the loopback interface.
+            with open(self.conf / "sites-enabled/amanat.conf", "a") as site:
+                site.write("set_real_ip_from 127.0.0.0/8;\nset_real_ip_from ::1;\n")
+                site.write("real_ip_header X-Test-Source;\n")
         self.logs = self.conf / "logs"
         self.process = subprocess.Popen(
             [
