@@ -423,6 +423,7 @@ LOGGING = {
     "filters": {
         "no_request_data": {"()": "config.log_filters.DropRequestData"},
         "handled_responses": {"()": "config.log_filters.HandledResponses"},
+        "security_events": {"()": "config.log_filters.SecurityEvents"},
     },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
@@ -430,7 +431,14 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["no_request_data"],
-        }
+        },
+        # django.security's loggers (csrf, DisallowedHost ...) are children: a filter on
+        # the handler sees their records, one on the "django.security" logger would not.
+        "security": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_request_data", "security_events"],
+        },
     },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
@@ -443,7 +451,7 @@ LOGGING = {
             "propagate": False,
         },
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["security"], "level": "WARNING", "propagate": False},
         "celery": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

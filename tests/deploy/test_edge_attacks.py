@@ -131,3 +131,51 @@ class EdgeAttacksTestCase(unittest.TestCase):
             self.assertNotIn("Welcome", answer.body, host)
             self.assertIn(answer.status, (400, 421), host)
         self.assertEqual(_Upstream.seen, [])
+
+
+class LogsUnderAttackTestCase(unittest.TestCase):
+    """What Amanat and gunicorn write (their stderr, the journal in production) after
+    requests nginx passes but they refuse: none quotes the request or names the page."""
+
+    def setUp(self) -> None:
+        if WHY_NOT:
+            raise AssertionError(WHY_NOT)
+
+    def test_refused_requests_leave_no_word_of_theirs_in_the_logs(self):
+        word = "MARKER-WORD-3917"
+        app = edge.App()
+        try:
+            nginx = edge.Nginx(app.gunicorn.port)
+            self.addCleanup(nginx.close)
+            self.refuse(nginx, word)
+        finally:
+            logs = app.close()
+        self.assertNotIn(word.lower(), logs.lower())  # Django lowers a host name
+        self.assertNotIn("/en/", logs)
+        # The events themselves are still there for the operator, by kind.
+        self.assertIn("Invalid request refused", logs)
+        self.assertIn("refused: DisallowedHost", logs)
+
+    def refuse(self, nginx: edge.Nginx, word: str) -> None:
+        # A request line gunicorn refuses (a raw non-ASCII byte nginx lets through).
+        line = f"GET /en/\xe9-{word}/ HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n"
+        answer = edge.exchange(edge.connect(nginx.https), line.encode("latin-1"))
+        self.assertEqual(answer.status, 400)
+        # A form sent without its CSRF cookie, as after a new Tor identity: refused (403),
+        # with no line dating the visit and naming the page.
+        form = Visitor(nginx.https, source="127.0.0.2")
+        self.assertEqual(form.request("GET", "/en/report/").status, 200)
+        form.cookies.clear()
+        refused = form.request(
+            "POST",
+            "/en/report/",
+            b"narrative=x",
+            Content_Type="application/x-www-form-urlencoded",
+            Origin=f"https://{HOST}",
+        )
+        self.assertEqual(refused.status, 403)
+        # A host name Amanat does not serve, asked through the onion entrance.
+        stranger = Visitor(nginx.onion, tls=False, proxy=circuit(41), name=f"{word}.onion")
+        self.assertEqual(stranger.request("GET", "/en/").status, 400)
+        onion = Visitor(nginx.onion, tls=False, proxy=circuit(40))
+        self.assertEqual(onion.request("GET", "/en/").status, 200)
