@@ -1,7 +1,7 @@
 # gunicorn settings for Amanat (`gunicorn -c deploy/gunicorn.conf.py config.wsgi`).
 import gc
 
-from gunicorn.glogging import Logger
+from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
 # No access log: even without addresses, a line per request would keep the time and
 # language of every report and return visit, while a report itself keeps only its day.

@@ -349,6 +349,14 @@ class App:
         if prepare.returncode:
             self.gunicorn.close()
             raise RuntimeError(f"preparing the app failed: {err.decode(errors='replace')}")
+        # WhiteNoise lists the static files as a worker starts, here perhaps before
+        # collectstatic had written them all: workers started afresh see every one.
+        master = self.gunicorn.process.pid
+        old = _children(master)
+        self.gunicorn.process.send_signal(signal.SIGHUP)
+        if not wait_until(lambda: not old & _children(master), 30):
+            self.gunicorn.close()
+            raise RuntimeError("gunicorn's workers did not restart after the preparation")
         self._keep_template(shared)
 
     def _database(self, prepared: bool) -> str:
@@ -386,6 +394,11 @@ class App:
             _postgres(self.postgres, f"DROP DATABASE IF EXISTS {self.drop} WITH (FORCE)")
         shutil.rmtree(self.folder, ignore_errors=True)
         return err
+
+
+def _children(pid: int) -> set[str]:
+    """The process ids of a process's children (gunicorn's workers, of its master)."""
+    return set(Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
 
 
 def wait_until(check, seconds: float) -> bool:
