@@ -7,6 +7,8 @@ handshake but another host in its Host header."""
 from __future__ import annotations
 
 import http.client
+import socket
+import ssl
 import threading
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -94,6 +96,38 @@ class EdgeAttacksTestCase(unittest.TestCase):
         tokens = [token for _, token in _Upstream.seen[-3:]]
         self.assertEqual(tokens[:2], [self.nginx.token("2001:db8:3:4::/64")] * 2)
         self.assertEqual(tokens[2], self.nginx.token("192.0.2.7"))
+
+    def test_one_client_holds_at_most_four_uploads_in_nginx_memory_at_once(self):
+        # Each upload nginx waits for may fill 130 MiB of tmpfs: six from one client
+        # (64 KiB of their bodies sent, the rest held back), then one from another.
+        clear = Visitor(self.nginx.https, source="127.0.0.5")
+        onion = Visitor(self.nginx.onion, tls=False, proxy=circuit(50))
+        for visitor in (clear, onion):
+            uploads = [self.upload(visitor) for _ in range(6)]
+            refused = sorted(self.refused(sock) for sock in uploads)
+            self.assertEqual(refused, [False] * 4 + [True] * 2, visitor.host)
+        # Another client is not refused meanwhile.
+        self.assertFalse(self.refused(self.upload(Visitor(self.nginx.https, source="127.0.0.6"))))
+        self.assertEqual(_Upstream.seen, [])
+
+    def upload(self, visitor: Visitor) -> socket.socket:
+        """A large POST begun and left waiting for the rest of its body."""
+        sock = edge.connect(
+            visitor.port, tls=visitor.tls, source=visitor.source, proxy=visitor.proxy
+        )
+        self.addCleanup(sock.close)
+        head = f"POST /en/report/ HTTP/1.1\r\nHost: {visitor.host}\r\nContent-Length: {100 << 20}"
+        sock.sendall(f"{head}\r\n\r\n".encode() + b"x" * (64 << 10))
+        return sock
+
+    @staticmethod
+    def refused(sock: socket.socket) -> bool:
+        """Whether nginx answered 429 at once (an upload still under way has no answer)."""
+        sock.settimeout(1)
+        try:
+            return sock.recv(100).startswith(b"HTTP/1.1 429")
+        except (TimeoutError, ssl.SSLError):
+            return False
 
     def test_it_answers_healthz_only_to_a_monitor_on_this_host(self):
         outside = "2001:db8:9::1"
