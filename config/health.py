@@ -7,12 +7,13 @@ the site keeps accepting reports (limits then count per process, notices wait).
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
+from config import db_router
 from intake import storage
 
 
@@ -23,6 +24,19 @@ def database_ok() -> bool:
             return cursor.fetchone() == (1,)
     except Exception:  # noqa: BLE001 - any failure means "not reachable"
         return False
+
+
+def replica_state() -> str:
+    """ "ok", "unreachable", or "none" without a replica (DATABASE_REPLICA_URL unset). Its
+    pages then read from the primary, but the standby is not following it either."""
+    if not db_router.replica_configured():
+        return "none"
+    try:
+        with connections[db_router.REPLICA].cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        return "unreachable"
 
 
 def cache_state() -> str:
@@ -64,6 +78,7 @@ def storage_state() -> str:
 def healthz(request):
     body: dict[str, str | list[str]] = {
         "database": "ok" if database_ok() else "unreachable",
+        "replica": replica_state(),
         "cache": cache_state(),
         "broker": broker_state(),
         "storage": storage_state(),

@@ -137,6 +137,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters travel apart from the SQL (binary for ciphertext) instead of being
     # escaped into it by the client: less CPU per sealed row written or read.
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+# A streaming replica of the primary, when there is one (docs/SCALING.md). Only the pages
+# config.db_router names read from it; writes and everything else stay on the primary.
+_replica_url = _env_or_file("DATABASE_REPLICA_URL")
+if _replica_url:
+    DATABASES["replica"] = environ.Env.db_url_config(_replica_url)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must name the same kind of database.")
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "ATOMIC_REQUESTS"):
+        DATABASES["replica"][_key] = DATABASES["default"][_key]
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        _options = DATABASES["replica"].setdefault("OPTIONS", {})
+        _options["server_side_binding"] = True
+        # A replica that does not answer is given up quickly: its pages then read the primary.
+        _options.setdefault("connect_timeout", 2)
+    # Tests never create or migrate a database on a (read-only) standby.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -317,6 +334,9 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 63072000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Consent to browsers' built-in HTTPS-only list: a first visit is never plain HTTP once
+    # the organisation submits its domain (hstspreload.org). The header alone adds nothing.
+    SECURE_HSTS_PRELOAD = True
 
 # Redis, when configured, backs the cache and the Celery broker.
 REDIS_URL = _env_or_file("REDIS_URL")
@@ -343,6 +363,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Redis (redis://) or RabbitMQ (amqp://) may carry the tasks; the cache stays on Redis.
+# A broker shared with other applications gets a queue name of Amanat's own.
+CELERY_TASK_DEFAULT_QUEUE = env.str("AMANAT_CELERY_QUEUE", default="celery")
 
 OTP_TOTP_ISSUER = "Amanat"
 
@@ -451,7 +474,10 @@ LOGGING = {
         "handled_responses": {"()": "config.log_filters.HandledResponses"},
         "security_events": {"()": "config.log_filters.SecurityEvents"},
     },
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # The day only: a line's time could date a report or a visit.
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s", "datefmt": "%Y-%m-%d"}
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
