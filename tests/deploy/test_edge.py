@@ -67,7 +67,8 @@ class EdgeTestCase(unittest.TestCase):
         page = self.clear().request("GET", "/en/report/")
         self.assertEqual(page.status, 200)
         self.assertEqual(
-            page.header("Strict-Transport-Security"), ["max-age=63072000; includeSubDomains; preload"]
+            page.header("Strict-Transport-Security"),
+            ["max-age=63072000; includeSubDomains; preload"],
         )
         self.assertEqual(page.header("Onion-Location"), [f"http://{ONION}/en/report/"])
         # The app's own policy, once: nginx fills only what the app leaves out.
