@@ -252,10 +252,10 @@ class EdgeTestCase(unittest.TestCase):
             self.assertEqual(answer.status, 200, source)
             self.assertEqual(json.loads(answer.body)["database"], "ok")
         outsider = self.clear("127.0.0.2").request("GET", "/healthz")
-        self.assertEqual(outsider.status, 403)
+        self.assertEqual(outsider.status, 404)
         self.assertNotIn("database", outsider.body)
         # Every onion visitor comes from Tor's 127.0.0.1: none of them is this machine.
-        self.assertEqual(self.onion(40).request("GET", "/healthz").status, 403)
+        self.assertEqual(self.onion(40).request("GET", "/healthz").status, 404)
         self.assertEqual(self.onion(40).request("GET", "/en/report/").status, 200)
 
     def test_with_a_staff_onion_staff_pages_are_served_there_only(self):
@@ -263,7 +263,7 @@ class EdgeTestCase(unittest.TestCase):
         self.addCleanup(front.close)
         staff = Visitor(front.staff, tls=False, proxy=circuit(30), name=edge.STAFF_ONION)
         self.assertEqual(staff.request("GET", "/staff/login/").status, 200)
-        self.assertEqual(staff.request("GET", "/healthz").status, 403)
+        self.assertEqual(staff.request("GET", "/healthz").status, 404)
         for visitor in (Visitor(front.https), Visitor(front.onion, tls=False, proxy=circuit(31))):
             self.assertEqual(visitor.request("GET", "/staff/login/").status, 404)
             self.assertEqual(visitor.request("GET", "/en/report/").status, 200)
