@@ -6,7 +6,7 @@
 #     `systemd-analyze security` must rate each unit's exposure at most MAX_EXPOSURE;
 #   - apt reads the unattended-upgrades settings as security only;
 #   - logrotate accepts its file;
-#   - shellcheck on every script in deploy/;
+#   - shellcheck on every script in deploy/ (install/ included), following what each sources;
 #   - deploy/check-edge.sh (nginx -t, tor --verify-config) when it is there.
 # Usage: deploy/check.sh [DEPLOY_DIR]   (default: the folder this script is in)
 set -euo pipefail
@@ -74,10 +74,12 @@ if grep -qi 'error' "$WORK/logrotate.out"; then
     fail "logrotate complained:"$'\n'"$(grep -i error "$WORK/logrotate.out")"
 fi
 
-echo "shellcheck: every script in deploy/, and amanat-manage as rendered"
+echo "shellcheck: every script in deploy/ and deploy/install/, and amanat-manage as rendered"
 "$DEPLOY/render.sh" "$DEPLOY/amanat-manage.in" >"$WORK/amanat-manage"
 mapfile -t scripts < <(find "$DEPLOY" -name '*.sh' -type f | sort)
-shellcheck "${scripts[@]}" "$WORK/amanat-manage" || fail "shellcheck found problems (above)"
+# -x: install.sh's parts (install/*.sh) are read where it sources them, so that what it
+# sets and they use counts as used; each part is checked on its own too.
+shellcheck -x "${scripts[@]}" "$WORK/amanat-manage" || fail "shellcheck found problems (above)"
 
 if [[ -x $DEPLOY/check-edge.sh ]]; then
     echo "check-edge.sh: nginx and tor"
