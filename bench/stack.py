@@ -95,7 +95,7 @@ class Sample:
     rss: int  # kB
     pss: int  # kB
     shmem: int  # kB of the RSS that is shared memory (PostgreSQL's shared buffers)
-    cpu: float  # seconds, user + system
+    cpu: float  # seconds, user + system, with reaped children's
 
 
 def sample(pid: int) -> Sample | None:
@@ -110,7 +110,9 @@ def sample(pid: int) -> Sample | None:
         line = next((ln for ln in text.splitlines() if ln.startswith(name + ":")), "")
         return int(line.split()[1]) if line else 0
 
-    cpu = (int(stat[11]) + int(stat[12])) / CLOCK
+    # Its own CPU and that of the children it has reaped: PostgreSQL replaces its
+    # backends (CONN_MAX_AGE), and a backend gone before the end still counts.
+    cpu = sum(int(n) for n in stat[11:15]) / CLOCK
     return Sample(kb(status, "VmRSS"), kb(rollup, "Pss"), kb(status, "RssShmem"), cpu)
 
 
