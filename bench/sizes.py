@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.soak import TOKEN, Browser
+from bench.soak import RECEIPT, REPORT_LINK, TOKEN, Browser
 from bench.stack import Stack, sample
 from tests.reports import report_form_data
 
@@ -70,7 +70,7 @@ def cpu_of(stack: Stack) -> dict[str, float]:
 
 def post_load(stack: Stack, posts: int, clients: int) -> dict[str, float]:
     """`posts` submissions through nginx; returns CPU seconds per submission per part."""
-    first = Browser(stack.onion_port, 1)
+    first = Browser(stack.onion, 1)
     status, page = first.request("GET", "/en/report/")
     token = TOKEN.search(page)
     assert status == 200 and token, "the form page did not load"
@@ -86,7 +86,7 @@ def post_load(stack: Stack, posts: int, clients: int) -> dict[str, float]:
                 circuit = next(counter)
                 if circuit - 2 >= posts:
                     return
-            browser = Browser(stack.onion_port, circuit)
+            browser = Browser(stack.onion, circuit)
             browser.cookies = dict(cookies)
             fields = report_form_data(csrfmiddlewaretoken=token.group(1))
             status, page = browser.request("POST", "/en/report/", fields)
@@ -112,26 +112,42 @@ def post_load(stack: Stack, posts: int, clients: int) -> dict[str, float]:
     return {part: (after[part] - before.get(part, 0.0)) / max(ok, 1) for part in after}
 
 
-PAGES = [
-    ("home", "GET", "/en/"),
-    ("form", "GET", "/en/report/"),
-    ("receipt form", "GET", "/en/receipt/"),
-    ("inbox (staff)", "GET", "/staff/reports/"),
-]
-
-
-def page_cpu(stack: Stack, staff: Browser, runs: int = 60) -> None:
-    """CPU seconds each page costs the web workers (sequential requests)."""
-    print("Web CPU per page (gunicorn, sequential requests):")
-    for name, method, path in PAGES:
-        browser = staff if "staff" in name else Browser(stack.onion_port, 10**8)
+def page_cpu(stack: Stack, staff: Browser, send: float, runs: int = 40) -> None:
+    """CPU seconds each page of a visit costs the web workers (sequential requests)."""
+    visitor = Browser(stack.onion, 10**8)
+    _status, form = visitor.request("GET", "/en/report/")
+    token = TOKEN.search(form).group(1)  # type: ignore[union-attr]
+    fields = report_form_data(csrfmiddlewaretoken=token)
+    _status, page = visitor.request("POST", "/en/report/", fields)
+    receipt = RECEIPT.search(page).group(1)  # type: ignore[union-attr]
+    _status, inbox = staff.request("GET", "/staff/reports/")
+    report = REPORT_LINK.search(inbox).group(1)  # type: ignore[union-attr]
+    back = {"csrfmiddlewaretoken": token, "receipt": receipt}
+    pages = [
+        ("home", visitor, "GET", "/en/", None),
+        ("form", visitor, "GET", "/en/report/", None),
+        ("receipt noted", visitor, "POST", "/en/receipt/noted/", {"csrfmiddlewaretoken": token}),
+        ("return: receipt form", visitor, "GET", "/en/receipt/", None),
+        ("return: status", visitor, "POST", "/en/receipt/", back),
+        ("staff: inbox", staff, "GET", "/staff/reports/", None),
+        ("staff: open report", staff, "GET", report, None),
+    ]
+    print(f"\nWeb CPU per page (gunicorn, {runs} sequential requests each):")
+    visit = send
+    for name, browser, method, path, data in pages:
         before = cpu_of(stack)["gunicorn"]
         for _ in range(runs):
-            status, _page = browser.request(method, path)
+            status, _page = browser.request(method, path, data)
             assert status == 200, (path, status)
         used = (cpu_of(stack)["gunicorn"] - before) / runs
-        print(f"  {name:<18} {used * 1000:7.1f} ms")
-        browser.close()
+        visit += used if not name.startswith("staff") else 0.0
+        print(f"  {name:<22} {used * 1000:7.1f} ms")
+    print(f"  {'send (from above)':<22} {send * 1000:7.1f} ms")
+    print(
+        f"  a reporter's visit (the five pages, the send and a return): {visit * 1000:.0f} ms, "
+        f"{1 / visit:.0f} visits/s per web core"
+    )
+    visitor.close()
 
 
 def memory(stack: Stack) -> None:
@@ -286,7 +302,7 @@ def main() -> None:
             )
         from bench.soak import Tally, sign_in
 
-        page_cpu(stack, sign_in(stack, Tally(), sorted(stack.seeds)[0]))
+        page_cpu(stack, sign_in(stack, Tally(), sorted(stack.seeds)[0]), web)
         memory(stack)
         os.environ.update(stack.env())
         import django

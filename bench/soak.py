@@ -28,6 +28,7 @@ import random
 import re
 import secrets
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -38,12 +39,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from django_otp.oath import totp
 
-from bench.stack import HOST, PASSWORD, Sample, Stack, sample
+from bench.stack import HOST, PASSWORD, Listener, Sample, Stack, sample
 from tests.reports import report_form_data
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_ID = re.compile(r'name="form_id" value="([^"]+)"')
 RECEIPT = re.compile(r'class="receipt"[^>]*>([0-9 ]+)<')
+TLS = ssl.create_default_context()
+TLS.check_hostname = False  # the run's own self-signed certificate
+TLS.verify_mode = ssl.CERT_NONE
 REPORT_LINK = re.compile(r'href="(/staff/reports/[0-9a-f-]{36}/)"')
 
 
@@ -55,28 +59,31 @@ class Browser:
     """One visitor: cookies of its own, one keep-alive connection to nginx. Through the
     onion listener, the connection starts with a PROXY line naming its circuit."""
 
-    def __init__(self, port: int, circuit: int | None = None) -> None:
-        self.port, self.circuit = port, circuit
+    def __init__(self, listener: Listener, circuit: int | None = None) -> None:
+        self.listener, self.circuit = listener, circuit
         self.cookies: dict[str, str] = {}
         self.conn: socket.socket | None = None
 
     def connect(self) -> socket.socket:
-        conn = socket.create_connection((HOST, self.port), timeout=120)
+        conn = socket.create_connection((HOST, self.listener.port), timeout=120)
         if self.circuit is not None:
-            port = 1 + self.circuit % 65535
-            conn.sendall(
-                f"PROXY TCP6 fc00:dead:beef:4dad::{self.circuit:x} ::1 {port} 80\r\n".encode()
-            )
+            # The address Tor gives a circuit (HiddenServiceExportCircuitID haproxy).
+            n = self.circuit
+            address = f"fc00:dead:beef:4dad::{n >> 16:x}:{n & 0xFFFF:x}"
+            conn.sendall(f"PROXY TCP6 {address} ::1 {1 + n % 65535} 80\r\n".encode())
+        if self.listener.tls:
+            return TLS.wrap_socket(conn, server_hostname=self.listener.host)
         return conn
 
     def request(self, method: str, path: str, fields: dict | None = None) -> tuple[int, str]:
         body = urllib.parse.urlencode(fields or {}).encode()
-        head = [f"{method} {path} HTTP/1.1", f"Host: {HOST}", "Connection: keep-alive"]
+        host = self.listener.host
+        head = [f"{method} {path} HTTP/1.1", f"Host: {host}", "Connection: keep-alive"]
         if self.cookies:
             head.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         if method == "POST":
             head += [
-                f"Origin: https://{HOST}",
+                f"Origin: {self.listener.origin}",
                 "Content-Type: application/x-www-form-urlencoded",
                 f"Content-Length: {len(body)}",
             ]
@@ -171,7 +178,7 @@ def found(pattern: re.Pattern, body: str, tally: Tally, page: str) -> str:
 
 def reporter(stack: Stack, tally: Tally, stop: threading.Event, circuits) -> None:
     while not stop.is_set():
-        browser = Browser(stack.onion_port, next(circuits))
+        browser = Browser(stack.onion, next(circuits))
         try:
             tally.page(browser, "home", "GET", "/en/", 200)
             form = tally.page(browser, "form", "GET", "/en/report/", 200)
@@ -194,7 +201,7 @@ def reporter(stack: Stack, tally: Tally, stop: threading.Event, circuits) -> Non
                 fields={"csrfmiddlewaretoken": token},
             )
             browser.close()
-            browser = Browser(stack.onion_port, next(circuits))  # comes back another day
+            browser = Browser(stack.onion, next(circuits))  # comes back another day
             page = tally.page(browser, "return: receipt form", "GET", "/en/receipt/", 200)
             token = found(TOKEN, page, tally, "return: receipt form")
             fields = {"csrfmiddlewaretoken": token, "receipt": receipt}
@@ -208,7 +215,7 @@ def reporter(stack: Stack, tally: Tally, stop: threading.Event, circuits) -> Non
 
 
 def sign_in(stack: Stack, tally: Tally, username: str) -> Browser:
-    browser = Browser(stack.web_port)
+    browser = Browser(stack.web)
     page = tally.page(browser, "staff: sign-in page", "GET", "/staff/login/", 200)
     fields = {
         "csrfmiddlewaretoken": found(TOKEN, page, tally, "staff: sign-in page"),
@@ -283,10 +290,10 @@ def print_processes(start: dict, end: dict, seconds: float) -> bool:
         f"{'PSS end':>8} {'CPU s':>7} {'cores':>6}"
     )
     for part, (rss0, rss1, own0, own1, pss1, cpu) in parts.items():
-        growth = (own1 - own0) / own0 * 100 if own0 else 0.0
-        ok &= growth <= 10
+        grew = (own1 - own0) / own0 * 100 if own0 else 0.0
+        ok &= grew <= 10
         print(
-            f"{part:<26} {rss0 / 1024:>8.0f}M {rss1 / 1024:>7.0f}M {growth:>+6.1f}% "
+            f"{part:<26} {rss0 / 1024:>8.0f}M {rss1 / 1024:>7.0f}M {grew:>+6.1f}% "
             f"{pss1 / 1024:>7.0f}M {cpu:>7.1f} {cpu / seconds:>6.2f}"
         )
     print("* growth of RSS without shared memory (RssShmem), from the end of the warm-up")

@@ -15,6 +15,7 @@ import re
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
+# Host names when nginx runs from deploy/nginx/ (its server_name lines need them).
+EDGE_HOST = "amanat.test"
+EDGE_ONION = "amanatzq3rr4bxwkzb6ljqhzzcu6cb6wxgnsbxkbbpxdsbfqbd6imiad.onion"
 CLOCK = os.sysconf("SC_CLK_TCK")
 ERROR = re.compile(r"ERROR|CRITICAL|Traceback|\[emerg\]|\[alert\]|\[crit\]")
 
@@ -152,6 +156,23 @@ http {{
 """
 
 
+@dataclass(frozen=True)
+class Listener:
+    """Where a browser reaches nginx: port, Host header, TLS or not, Origin of its posts."""
+
+    port: int
+    host: str
+    tls: bool
+    origin: str
+
+
+def real_edge() -> bool:
+    """deploy/nginx/ holds the production templates (and the script that renders them)."""
+    return (ROOT / "deploy/check-edge.sh").exists() and (
+        ROOT / "deploy/nginx/amanat.conf.in"
+    ).exists()
+
+
 @dataclass
 class Stack:
     workers: int = 3
@@ -163,8 +184,8 @@ class Stack:
     redis: RedisServer | None = None
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     seeds: dict[str, bytes] = field(default_factory=dict)
-    web_port: int = 0
-    onion_port: int = 0
+    web: Listener = Listener(0, HOST, False, "")  # the clear web (staff); set at start
+    onion: Listener = Listener(0, HOST, False, "")  # Tor's entrance (reporters), PROXY protocol
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AMANAT_", "DJANGO_"))}
@@ -177,7 +198,9 @@ class Stack:
             RATELIMIT_SECRET=self.secret("ratelimit"),
             DATABASE_URL=self.database_url,
             REDIS_URL=self.redis.url if self.redis else "",
-            ALLOWED_HOSTS=HOST,
+            ALLOWED_HOSTS=f"{HOST},{EDGE_HOST},{EDGE_ONION}",
+            # Tor Browser posts with its onion origin over http; nginx tells Amanat "https".
+            CSRF_TRUSTED_ORIGINS=f"http://{EDGE_ONION}",
             OTP_WEBAUTHN_RP_ID="localhost",
             SEALED_STORAGE_DIR=str(self.folder / "sealed"),
             STATIC_ROOT=str(self.folder / "static"),
@@ -229,12 +252,70 @@ class Stack:
             "celery",
             [str(VENV_BIN / "celery"), "-A", "config", "worker", "-c", "1", "-l", "WARNING"],
         )
-        self.web_port, self.onion_port = free_port(), free_port()
-        conf = self.folder / "nginx.conf"
-        conf.write_text(nginx_conf(self.folder, self.web_port, self.onion_port, upstream))
-        self.spawn("nginx", ["nginx", "-c", str(conf), "-p", str(self.folder), "-g", "daemon off;"])
-        self.wait_up(f"http://{HOST}:{self.web_port}/healthz")
+        if real_edge():
+            self.start_edge(upstream)
+        else:
+            self.start_own_nginx(upstream)
+        self.wait_up(f"http://{HOST}:{upstream}/healthz")
+        self.wait_up("", self.onion.port)
         return self
+
+    def start_own_nginx(self, upstream: int) -> None:
+        """Before deploy/nginx/ exists: a minimal nginx of the bench's own, without TLS."""
+        web, onion = free_port(), free_port()
+        conf = self.folder / "nginx.conf"
+        conf.write_text(nginx_conf(self.folder, web, onion, upstream))
+        self.spawn("nginx", ["nginx", "-c", str(conf), "-p", str(self.folder), "-g", "daemon off;"])
+        self.web = Listener(web, HOST, False, f"https://{HOST}")
+        self.onion = Listener(onion, HOST, False, f"https://{HOST}")
+
+    def start_edge(self, upstream: int) -> None:
+        """nginx as deployed: deploy/nginx/ rendered by deploy/check-edge.sh into this
+        folder, with a self-signed certificate and a client key of the run's own."""
+        https, http, onion = free_port(), free_port(), free_port()
+        edge = self.folder / "edge"
+        edge.mkdir()
+        key_conf = edge / "client-key.conf"
+        key_conf.write_text(f'set $amanat_client_key "{secrets.token_hex(32)}";\n')
+        subprocess.run(
+            [
+                "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                "-subj", f"/CN={EDGE_HOST}", "-keyout", str(edge / "tls.key"),
+                "-out", str(edge / "tls.crt"),
+            ],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        env = {
+            **os.environ,
+            "AMANAT_HOST": EDGE_HOST,
+            "AMANAT_ONION_HOST": EDGE_ONION,
+            "AMANAT_TLS_CERT": str(edge / "tls.crt"),
+            "AMANAT_TLS_KEY": str(edge / "tls.key"),
+            "AMANAT_HTTPS_LISTEN": str(https),
+            "AMANAT_HTTP_LISTEN": str(http),
+            "AMANAT_ONION_LISTEN": f"{HOST}:{onion}",
+            "AMANAT_UPSTREAMS": f"server {HOST}:{upstream};",
+            "AMANAT_CLIENT_KEY_CONF": str(key_conf),
+        }
+        env.pop("AMANAT_STAFF_ONION_LISTEN", None)
+        conf = edge / "conf"
+        subprocess.run(
+            [str(ROOT / "deploy/check-edge.sh"), "render-nginx", str(conf)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        self.spawn(
+            "nginx",
+            [
+                *("nginx", "-p", str(conf), "-c", str(conf / "nginx.conf")),
+                *("-e", str(conf / "logs/early.log"), "-g", "daemon off;"),
+            ],
+        )
+        self.web = Listener(https, EDGE_HOST, True, f"https://{EDGE_HOST}")
+        self.onion = Listener(onion, EDGE_ONION, False, f"http://{EDGE_ONION}")
 
     def spawn(self, name: str, args: list[str]) -> None:
         self.procs[name] = subprocess.Popen(
@@ -246,7 +327,8 @@ class Stack:
             stderr=open(self.folder / f"{name}.err", "wb"),
         )
 
-    def wait_up(self, url: str) -> None:
+    def wait_up(self, url: str, port: int = 0) -> None:
+        """Until `url` answers (or `port` accepts), or a server of ours stopped."""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             for name, proc in self.procs.items():
@@ -254,11 +336,16 @@ class Stack:
                     err = (self.folder / f"{name}.err").read_text(errors="replace")[-2000:]
                     raise RuntimeError(f"{name} stopped at start:\n{err}")
             try:
-                urllib.request.urlopen(url, timeout=2)
+                if port:
+                    socket.create_connection((HOST, port), timeout=2).close()
+                else:
+                    # As nginx sends it: production redirects plain http to https.
+                    headers = {"X-Forwarded-Proto": "https"}
+                    urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=2)
                 return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"{url} did not answer within 60 s")
+        raise RuntimeError(f"{url or port} did not answer within 60 s")
 
     def processes(self) -> dict[str, list[int]]:
         """Every process of the stack by part, children included."""
