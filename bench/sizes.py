@@ -286,7 +286,7 @@ def main() -> None:
         print(
             f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
             "gunicorn 3 sync workers, 1 Celery worker, nginx, Redis, PostgreSQL; "
-            "5 intake staff + the recovery key hold each report"
+            f"5 intake staff + the recovery key hold each report; {stack.describe_nginx()}"
         )
         used = post_load(stack, opts.posts, opts.clients)
         print("CPU seconds per submission (the POST: validate, seal, store, notify), by part:")

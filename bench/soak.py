@@ -341,10 +341,11 @@ def run(stack: Stack, opts, warmup: int) -> None:
     threads += [threading.Thread(target=staff_member, args=(stack, tally, stop, b)) for b in staff]
     print(
         f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start; "
-        f"gunicorn {opts.workers} sync workers, 1 Celery worker, nginx, Redis, PostgreSQL "
+        f"gunicorn {opts.workers} sync workers, 1 Celery worker, Redis, PostgreSQL "
         f"({'private cluster, fsync on' if stack.cluster else stack.database_url}); "
         f"{opts.reporters} reporters, {opts.staff} staff; warm-up {warmup} s, "
-        f"measured {opts.duration} s; INTAKE_SUBMISSIONS_PER_MINUTE raised for the run",
+        f"measured {opts.duration} s; INTAKE_SUBMISSIONS_PER_MINUTE raised for the run; "
+        f"{stack.describe_nginx()}",
         flush=True,
     )
     for thread in threads:

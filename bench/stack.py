@@ -260,6 +260,11 @@ class Stack:
         self.wait_up("", self.onion.port)
         return self
 
+    def describe_nginx(self) -> str:
+        if self.web.tls:
+            return "nginx from deploy/nginx/ (TLS for staff, onion listener for reporters)"
+        return "the bench's own minimal nginx (no TLS; deploy/nginx/ not there yet)"
+
     def start_own_nginx(self, upstream: int) -> None:
         """Before deploy/nginx/ exists: a minimal nginx of the bench's own, without TLS."""
         web, onion = free_port(), free_port()
