@@ -144,8 +144,8 @@ def page_cpu(stack: Stack, staff: Browser, send: float, runs: int = 40) -> None:
         print(f"  {name:<22} {used * 1000:7.1f} ms")
     print(f"  {'send (from above)':<22} {send * 1000:7.1f} ms")
     print(
-        f"  a reporter's visit (the five pages, the send and a return): {visit * 1000:.0f} ms, "
-        f"{1 / visit:.0f} visits/s per web core"
+        f"  a reporter's visit (home, form, send, noted, receipt form, status): "
+        f"{visit * 1000:.0f} ms, {1 / visit:.0f} visits/s per web core"
     )
     visitor.close()
 
