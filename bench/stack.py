@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
-# Host names when nginx runs from deploy/nginx/ (its server_name lines need them).
+# Host names when nginx runs from the production templates (their server_name lines).
 EDGE_HOST = "amanat.test"
 EDGE_ONION = "amanatzq3rr4bxwkzb6ljqhzzcu6cb6wxgnsbxkbbpxdsbfqbd6imiad.onion"
 CLOCK = os.sysconf("SC_CLK_TCK")
@@ -167,7 +167,7 @@ class Listener:
 
 
 def real_edge() -> bool:
-    """deploy/nginx/ holds the production templates (and the script that renders them)."""
+    """The production nginx templates, and the script that renders them, are there."""
     return (ROOT / "deploy/check-edge.sh").exists() and (
         ROOT / "deploy/nginx/amanat.conf.in"
     ).exists()
@@ -266,7 +266,7 @@ class Stack:
         return "the bench's own minimal nginx (no TLS; deploy/nginx/ not there yet)"
 
     def start_own_nginx(self, upstream: int) -> None:
-        """Before deploy/nginx/ exists: a minimal nginx of the bench's own, without TLS."""
+        """Without the production templates: a minimal nginx of the bench's own, no TLS."""
         web, onion = free_port(), free_port()
         conf = self.folder / "nginx.conf"
         conf.write_text(nginx_conf(self.folder, web, onion, upstream))
@@ -275,8 +275,8 @@ class Stack:
         self.onion = Listener(onion, HOST, False, f"https://{HOST}")
 
     def start_edge(self, upstream: int) -> None:
-        """nginx as deployed: deploy/nginx/ rendered by deploy/check-edge.sh into this
-        folder, with a self-signed certificate and a client key of the run's own."""
+        """nginx as deployed: the production templates, rendered by their check script
+        into this folder, with a self-signed certificate and a client key of the run's own."""
         https, http, onion = free_port(), free_port(), free_port()
         edge = self.folder / "edge"
         edge.mkdir()
