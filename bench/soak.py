@@ -29,6 +29,7 @@ import re
 import secrets
 import socket
 import ssl
+import subprocess
 import sys
 import threading
 import time
@@ -391,6 +392,14 @@ def run(stack: Stack, opts, warmup: int) -> None:
         + "".join(f"\n  {ln[:200]}" for ln in logged[-10:])
     )
     growth_ok = print_processes(before, after, elapsed)
+    if stack.redis is not None:
+        # Redis grows with the counters of new clients, each gone within the hour.
+        info = subprocess.run(
+            ["redis-cli", "-p", str(stack.redis.port), "info", "keyspace"],
+            capture_output=True,
+            text=True,
+        ).stdout.split("\n")
+        print(f"Redis at the end: {' '.join(ln.strip() for ln in info if ln.startswith('db'))}")
     print(
         f"\nThis script's own CPU (the clients): {client_cpu:.0f} s "
         f"({client_cpu / elapsed:.2f} cores)"
