@@ -52,6 +52,10 @@ TLS.verify_mode = ssl.CERT_NONE
 REPORT_LINK = re.compile(r'href="(/staff/reports/[0-9a-f-]{36}/)"')
 
 
+RETRIED = [0]  # requests sent again on a new connection (a kept-alive one was closed)
+RETRIED_LOCK = threading.Lock()
+
+
 class Failed(Exception):
     """A page that did not answer as a user expects."""
 
@@ -64,6 +68,7 @@ class Browser:
         self.listener, self.circuit = listener, circuit
         self.cookies: dict[str, str] = {}
         self.conn: socket.socket | None = None
+        self.used = False  # the connection has carried an answer already
 
     def connect(self) -> socket.socket:
         conn = socket.create_connection((HOST, self.listener.port), timeout=120)
@@ -94,11 +99,17 @@ class Browser:
                 self.conn = self.connect()
             try:
                 self.conn.sendall(data)
-                return self.read()
+                answer = self.read()
+                self.used = self.conn is not None  # read() closes it on "Connection: close"
+                return answer
             except (OSError, Failed):
+                reused = self.conn is not None and self.used
                 self.close()
-                if attempt:
+                if attempt or not reused:
                     raise
+                # As browsers do when a kept-alive connection was closed under them.
+                with RETRIED_LOCK:
+                    RETRIED[0] += 1
         raise AssertionError("unreachable")
 
     def read(self) -> tuple[int, str]:
@@ -139,6 +150,7 @@ class Browser:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+        self.used = False
 
 
 class Tally:
@@ -147,7 +159,6 @@ class Tally:
         self.times: dict[str, list[float]] = collections.defaultdict(list)
         self.errors: collections.Counter = collections.Counter()
         self.receipts = 0
-        self.counting = True
 
     def page(self, browser: Browser, name: str, method: str, path: str, want: int, **kw) -> str:
         start = time.perf_counter()
@@ -382,6 +393,7 @@ def run(stack: Stack, opts, warmup: int) -> None:
         )
     errors = sum(tally.errors.values())
     print(f"\nErrors: {errors} {dict(tally.errors) if errors else ''}")
+    print(f"Requests sent again after nginx closed a kept-alive connection: {RETRIED[0]}")
     print(
         f"Receipts given: {tally.receipts}; reports stored: {stored} "
         f"({'equal' if stored == tally.receipts else 'NOT EQUAL'})"
