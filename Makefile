@@ -41,13 +41,15 @@ pdf-libs:
 			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; }
 
 # The deploy checks and smoke tests run Debian's own nginx (with its JavaScript module, which
-# keys the per-client token), tor and shellcheck against deploy/, as a real server would.
+# keys the per-client token), tor and shellcheck against deploy/, as a real server would;
+# systemd-analyze and logrotate check the units and the log rotation (deploy/check.sh).
 deploy-tools:
 	@command -v nginx >/dev/null 2>&1 && command -v tor >/dev/null 2>&1 && command -v shellcheck >/dev/null 2>&1 \
+		&& command -v systemd-analyze >/dev/null 2>&1 && command -v logrotate >/dev/null 2>&1 \
 		&& test -e /usr/lib/nginx/modules/ngx_http_js_module.so || { \
-		echo "Installing Debian's nginx, tor and shellcheck for the deploy checks"; \
+		echo "Installing Debian's nginx, tor, shellcheck, systemd and logrotate for the deploy checks"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			nginx libnginx-mod-http-js tor shellcheck; }
+			nginx libnginx-mod-http-js tor shellcheck systemd logrotate; }
 
 # axe-core (npm, pinned in package-lock.json) checks every page's accessibility in the
 # browser tests.

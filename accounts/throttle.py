@@ -15,8 +15,8 @@ time tells whether an account exists or is being slowed down. Another client of 
 same account is not affected, so whoever guesses cannot lock the real user out.
 
 Clients are told apart as on the public side (config.clients): by the header the
-local proxy sets (the visitor's address, or the Tor circuit's id), or by the address
-of a direct connection. Without any signal every client shares one name, and the
+local proxy sets (a keyed token of the visitor's address, or the Tor circuit's id), or
+by the address of a direct connection. Without any signal every client shares one name, and the
 per-client limits act for all of them together.
 
 Nothing here stores an address or a username: cache keys are HMACs under a key that

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import StaffRequest, role_required
 from accounts.models import Role
+from config.db_router import reads_from_replica
 
 from . import chain, display, services
 from .models import Action
@@ -20,6 +21,7 @@ from .models import Action
 
 @require_GET
 @role_required(Role.AUDITOR)
+@reads_from_replica  # the listing may be a moment behind; verify reads the primary
 def log(request: StaffRequest) -> HttpResponse:
     form = services.LogFilter(request.GET or None)
     context: dict[str, object] = {"form": form, "check": chain.last_check()}

@@ -22,6 +22,7 @@ from accounts.access import StaffRequest, role_required
 from accounts.models import Role
 from audit import chain as audit
 from audit.models import Action
+from config.db_router import reads_from_replica
 
 from . import charts, statistics
 from .statistics import MAX_MONTHS, Month, Period
@@ -118,6 +119,7 @@ def _page(request: StaffRequest, form: PeriodForm, status: int = 200) -> HttpRes
 
 @require_GET
 @role_required(Role.COORDINATOR)
+@reads_from_replica  # monthly figures; the audit entry still goes to the primary
 def statistics_page(request: StaffRequest) -> HttpResponse:
     form = PeriodForm(request.GET)
     if not form.is_valid():
@@ -142,6 +144,7 @@ class _Echo:
 
 @require_GET
 @role_required(Role.COORDINATOR)
+@reads_from_replica
 def statistics_csv(request: StaffRequest) -> HttpResponse:
     """All the figures since the first report (up to MAX_MONTHS), whatever period the
     page shows: a file

@@ -1,13 +1,16 @@
 """Who a client is, for the limits of the public side and of staff sign-in.
 
 Behind the local proxy (a connection from AMANAT_TRUSTED_PROXIES) only the header that
-proxy sets counts (AMANAT_CLIENT_HEADER: the visitor's address on the clear web, the Tor
-circuit's id for onion visitors; see deploy/). From a trusted proxy without that header
-there is no per-client signal. Any other connection is known by its address.
+proxy sets counts (AMANAT_CLIENT_HEADER). nginx (deploy/nginx/) sets it to a keyed token
+for clear-web visitors ("c1." and an HMAC-SHA256 of the address, or of its /64 for IPv6,
+under a key only nginx holds: never the address itself) and to the Tor circuit's id for
+onion visitors (an address in fc00:dead:beef:4dad::/64). A token is kept as it is; an
+address is kept as its /64 (IPv6) or whole. From a trusted proxy without that header there
+is no per-client signal. Any other connection is known by its address.
 
-The signal is in clear: callers replace it at once by an HMAC under a key that exists
-only in process memory (`day_key`), derived from RATELIMIT_SECRET and the date, never
-from SECRET_KEY and never stored beside the counters.
+The signal may name a client: callers replace it at once by an HMAC under a key that
+exists only in process memory (`day_key`), derived from RATELIMIT_SECRET and the date,
+never from SECRET_KEY and never stored beside the counters.
 """
 
 from __future__ import annotations

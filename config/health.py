@@ -5,17 +5,16 @@ Any of them down answers 503 and names it, so a monitor sees an outage even whil
 the site keeps accepting reports (limits then count per process, notices wait).
 """
 
-import os
-import tempfile
-from pathlib import Path
-
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
+
+from config import db_router
+from intake import storage
 
 
 def database_ok() -> bool:
@@ -25,6 +24,19 @@ def database_ok() -> bool:
             return cursor.fetchone() == (1,)
     except Exception:  # noqa: BLE001 - any failure means "not reachable"
         return False
+
+
+def replica_state() -> str:
+    """ "ok", "unreachable", or "none" without a replica (DATABASE_REPLICA_URL unset). Its
+    pages then read from the primary, but the standby is not following it either."""
+    if not db_router.replica_configured():
+        return "none"
+    try:
+        with connections[db_router.REPLICA].cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        return "unreachable"
 
 
 def cache_state() -> str:
@@ -51,15 +63,11 @@ def broker_state() -> str:
 
 
 def storage_state() -> str:
-    """ "ok" when a small file can be written, flushed to disk and removed in sealed
-    storage; "unreachable" when it is read-only, full or missing and cannot be made."""
+    """ "ok" when sealed storage takes a small write and its removal (a file flushed to
+    disk in the local folder; an object put and deleted in the bucket, with short
+    timeouts); "unreachable" when it is read-only, full, missing or does not answer."""
     try:
-        folder = Path(settings.SEALED_STORAGE_DIR)
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-") as probe:
-            probe.write(b"\0" * 4096)  # a block: a full disk refuses it at the flush
-            probe.flush()
-            os.fsync(probe.fileno())
+        storage.probe()
         return "ok"
     except Exception:  # noqa: BLE001 - any failure means "cannot store attachments"
         return "unreachable"
@@ -70,6 +78,7 @@ def storage_state() -> str:
 def healthz(request):
     body: dict[str, str | list[str]] = {
         "database": "ok" if database_ok() else "unreachable",
+        "replica": replica_state(),
         "cache": cache_state(),
         "broker": broker_state(),
         "storage": storage_state(),

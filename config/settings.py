@@ -8,6 +8,7 @@ development. Each secret may instead be read from a file named by VAR_FILE
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -113,6 +114,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters travel apart from the SQL (binary for ciphertext) instead of being
     # escaped into it by the client: less CPU per sealed row written or read.
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+# A streaming replica of the primary, when there is one (docs/SCALING.md). Only the pages
+# config.db_router names read from it; writes and everything else stay on the primary.
+_replica_url = _env_or_file("DATABASE_REPLICA_URL")
+if _replica_url:
+    DATABASES["replica"] = environ.Env.db_url_config(_replica_url)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must name the same kind of database.")
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "ATOMIC_REQUESTS"):
+        DATABASES["replica"][_key] = DATABASES["default"][_key]
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        _options = DATABASES["replica"].setdefault("OPTIONS", {})
+        _options["server_side_binding"] = True
+        # A replica that does not answer is given up quickly: its pages then read the primary.
+        _options.setdefault("connect_timeout", 2)
+    # Tests never create or migrate a database on a (read-only) standby.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -229,6 +247,29 @@ STATIC_ROOT = (
 )
 # Sealed blobs (attachments) live here; nothing in clear is ever written to it.
 SEALED_STORAGE_DIR = env.path("SEALED_STORAGE_DIR", default=str(Path(DATA_DIR) / "sealed"))
+# ... or in S3-compatible object storage (s3://bucket or s3://bucket/prefix), which every
+# web node and worker shares (intake/storage/s3.py, docs/OPERATIONS.md). Credentials
+# may come from files (AWS_ACCESS_KEY_ID_FILE); unset, boto3 looks for its own.
+SEALED_STORAGE_URL = env.str("SEALED_STORAGE_URL", default="")
+SEALED_STORAGE_ENDPOINT = env.str("SEALED_STORAGE_ENDPOINT", default="")
+SEALED_STORAGE_REGION = env.str("SEALED_STORAGE_REGION", default="")
+# Self-hosted S3 servers want the bucket in the path; AWS itself in the host name.
+SEALED_STORAGE_ADDRESSING = env.str(
+    "SEALED_STORAGE_ADDRESSING", default="path" if SEALED_STORAGE_ENDPOINT else "virtual"
+)
+SEALED_STORAGE_ACCESS_KEY_ID = _env_or_file("AWS_ACCESS_KEY_ID")
+SEALED_STORAGE_SECRET_ACCESS_KEY = _env_or_file("AWS_SECRET_ACCESS_KEY")
+if SEALED_STORAGE_URL and not re.fullmatch(
+    r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9._/-]*)?", SEALED_STORAGE_URL
+):
+    raise ImproperlyConfigured(
+        "SEALED_STORAGE_URL must be s3://bucket or s3://bucket/prefix (letters, digits, "
+        "'.', '-', '_' and '/' only)."
+    )
+if SEALED_STORAGE_ENDPOINT and not re.match(r"https?://", SEALED_STORAGE_ENDPOINT):
+    raise ImproperlyConfigured("SEALED_STORAGE_ENDPOINT must start with https:// (or http://).")
+if SEALED_STORAGE_ADDRESSING not in {"path", "virtual"}:
+    raise ImproperlyConfigured("SEALED_STORAGE_ADDRESSING must be path or virtual.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -267,6 +308,9 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 63072000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Consent to browsers' built-in HTTPS-only list: a first visit is never plain HTTP once
+    # the organisation submits its domain (hstspreload.org). The header alone adds nothing.
+    SECURE_HSTS_PRELOAD = True
 
 # Redis, when configured, backs the cache and the Celery broker.
 REDIS_URL = _env_or_file("REDIS_URL")
@@ -293,6 +337,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Redis (redis://) or RabbitMQ (amqp://) may carry the tasks; the cache stays on Redis.
+# A broker shared with other applications gets a queue name of Amanat's own.
+CELERY_TASK_DEFAULT_QUEUE = env.str("AMANAT_CELERY_QUEUE", default="celery")
 
 OTP_TOTP_ISSUER = "Amanat"
 
@@ -400,7 +447,10 @@ LOGGING = {
         "no_request_data": {"()": "config.log_filters.DropRequestData"},
         "handled_responses": {"()": "config.log_filters.HandledResponses"},
     },
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # The day only: a line's time could date a report or a visit.
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s", "datefmt": "%Y-%m-%d"}
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -10,6 +10,31 @@ worker_class = "sync"
 timeout = 60
 accesslog = None
 errorlog = "-"
+# gunicorn's own lines (start, stop, a worker's timeout) carry the day only, like the app's.
+# Any logconfig_dict also switches on gunicorn's access logger, so it is given a handler
+# that drops everything: still no line per request.
+logconfig_dict = {
+    "formatters": {
+        "generic": {
+            "format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s",
+            "datefmt": "%Y-%m-%d",
+            "class": "logging.Formatter",
+        }
+    },
+    "handlers": {
+        "error_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "generic",
+            "stream": "ext://sys.stderr",
+        },
+        "discard": {"class": "logging.NullHandler"},
+    },
+    "root": {"level": "INFO", "handlers": ["error_console"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+        "gunicorn.access": {"level": "CRITICAL", "handlers": ["discard"], "propagate": False},
+    },
+}
 forwarded_allow_ips = "127.0.0.1"
 # Request bodies are never logged; keep the default log level.
 loglevel = "info"

@@ -3,8 +3,8 @@ nothing that identifies a reporter.
 
 Who a client is (`client_signal`): behind the local proxy (a connection from
 AMANAT_TRUSTED_PROXIES) only the header that proxy sets counts (AMANAT_CLIENT_HEADER:
-the visitor's address on the clear web, the Tor circuit's id for onion visitors,
-see deploy/); from a trusted proxy without that header there is no per-client
+a keyed token of the visitor's address on the clear web, the Tor circuit's id for
+onion visitors, see deploy/); from a trusted proxy without that header there is no per-client
 signal, and only the global budgets apply. Any other connection is known by its
 address. The signal is replaced at once by an HMAC under a day key that exists only
 in process memory, derived from RATELIMIT_SECRET (never stored beside the counters)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -209,6 +210,8 @@ class Gunicorn:
         try:
             urllib.request.urlopen(f"{self.base}/en/", timeout=2)  # noqa: S310
             return True
+        except urllib.error.HTTPError:
+            return True  # an answer, if a refusal: production mode wants its own host name
         except OSError:
             return False
 

@@ -187,7 +187,7 @@ class DocsTestCase(SimpleTestCase):
                 "audit.no_such_module",
             },
         )
-        fine = "intake/storage.py, audit.chain.keeps_day_only, accounts.models.Role, KEYS.md"
+        fine = "intake/storage/local.py, audit.chain.keeps_day_only, accounts.models.Role, KEYS.md"
         self.assertEqual(check_text(fine, "example", ROOT / "docs" / "KEYS.md"), [])
 
     def test_every_doc_names_only_what_exists(self):

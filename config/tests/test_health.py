@@ -6,7 +6,7 @@ class HealthTestCase(TestCase):
         response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 200)
         body = response.json()
-        self.assertEqual(set(body), {"database", "cache", "broker", "storage", "down"})
+        self.assertEqual(set(body), {"database", "replica", "cache", "broker", "storage", "down"})
         self.assertEqual((body["database"], body["down"]), ("ok", []))
 
     def test_it_says_none_when_tasks_run_in_process(self):

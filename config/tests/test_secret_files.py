@@ -70,3 +70,15 @@ class SecretFilesTestCase(SimpleTestCase):
         result = load_settings(env, "1")
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("DATABASE_URL is not set", result.stderr)
+
+    def test_it_reads_the_object_storage_credentials_from_their_files(self):
+        env = {
+            **self.production_env_from_files(),
+            "SEALED_STORAGE_URL": "s3://amanat-sealed/attachments",
+            "AWS_ACCESS_KEY_ID_FILE": self.credential("s3_key_id", "KEYIDFROMFILE"),
+            "AWS_SECRET_ACCESS_KEY_FILE": self.credential("s3_secret", "secret-from-file"),
+        }
+        expr = "settings.SEALED_STORAGE_ACCESS_KEY_ID, settings.SEALED_STORAGE_SECRET_ACCESS_KEY"
+        result = load_settings(env, expr)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.strip(), "KEYIDFROMFILE secret-from-file")

@@ -106,6 +106,29 @@ class SettingsTestCase(SimpleTestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("AMANAT_ENV", result.stderr)
 
+    def test_it_refuses_object_storage_settings_it_cannot_use(self):
+        for name, value in (
+            ("SEALED_STORAGE_URL", "https://amanat-sealed.s3.example.net/x"),
+            ("SEALED_STORAGE_URL", "s3://"),
+            ("SEALED_STORAGE_ENDPOINT", "s3.example.net"),
+            ("SEALED_STORAGE_ADDRESSING", "host"),
+        ):
+            result = load_settings({**PRODUCTION_ENV, name: value}, "1")
+            self.assertNotEqual(result.returncode, 0, value)
+            self.assertIn(name, result.stderr)
+
+    def test_it_reads_the_bucket_and_keeps_the_local_folder_by_default(self):
+        expr = "repr(settings.SEALED_STORAGE_URL), settings.SEALED_STORAGE_ADDRESSING"
+        result = load_settings({**PRODUCTION_ENV, "SEALED_STORAGE_URL": ""}, expr)
+        self.assertEqual(result.stdout.strip(), "'' virtual")
+        env = {
+            **PRODUCTION_ENV,
+            "SEALED_STORAGE_URL": "s3://amanat-sealed/attachments",
+            "SEALED_STORAGE_ENDPOINT": "https://s3.example.net",
+        }
+        result = load_settings(env, expr)
+        self.assertEqual(result.stdout.strip(), "'s3://amanat-sealed/attachments' path")
+
     def test_debug_is_on_only_in_development(self):
         result = load_settings(
             {"AMANAT_ENV": "development"}, "settings.DEBUG, settings.AMANAT_DEMO"

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.test import SimpleTestCase
 
+from config.clients import client_signal
 from config.tests.test_settings import PRODUCTION_ENV, load_settings
 from intake import ratelimit, receipts
 from intake.models import Report
@@ -34,6 +35,20 @@ class SubmissionLimitTestCase(BaseTestCase):
         self.assertContains(refused, "third try", status_code=429)
         self.assertGreater(int(refused["Retry-After"]), 0)
         self.assertEqual(Report.objects.count(), 3)
+
+    def test_it_counts_clear_web_visitors_by_the_token_nginx_sends(self):
+        # deploy/nginx/client.js: "c1." and an HMAC of the address, never the address.
+        first, second = "c1." + "0a" * 32, "c1." + "0b" * 32
+        with self.settings(INTAKE_SUBMISSIONS_PER_HOUR=1):
+            self.assertEqual(self.post(first).status_code, 200)
+            self.assertEqual(self.post(first).status_code, 429)
+            self.assertEqual(self.post(second).status_code, 200)
+        self.assertEqual(client_signal(self.request_with(first)), f"proxy:{first}")
+
+    def request_with(self, client: str):
+        from django.test import RequestFactory
+
+        return RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_AMANAT_CLIENT=client)
 
     def test_it_trusts_the_client_header_only_from_a_configured_proxy(self):
         with self.settings(INTAKE_SUBMISSIONS_PER_HOUR=1):

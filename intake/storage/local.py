@@ -1,6 +1,6 @@
-"""Where sealed attachment blobs live: one file per attachment, named by its opaque id.
+"""Sealed blobs in a local folder (the default): one file per attachment, named by its
+opaque id, under SEALED_STORAGE_DIR.
 
-Only ciphertext is ever written here: callers hand over an encryptor's output.
 The folders are their owner's only, and a blob's times keep only the day it was
 written (like the report it belongs to).
 """
@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import stat
+import tempfile
 import time
 import uuid
 from collections.abc import Iterable
@@ -111,3 +112,14 @@ def stale_blobs(older_than: float = 3600.0) -> list[uuid.UUID]:
             if path.suffix != ".partial" and _stale(path, cutoff):
                 found.append(uuid.UUID(hex=path.name))
     return found
+
+
+def probe() -> None:
+    """Write a small file, flush it to disk and remove it; raises when the folder is
+    read-only, full or missing and cannot be made."""
+    folder = Path(settings.SEALED_STORAGE_DIR)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-") as handle:
+        handle.write(b"\0" * 4096)  # a block: a full disk refuses it at the flush
+        handle.flush()
+        os.fsync(handle.fileno())

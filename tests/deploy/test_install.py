@@ -1,0 +1,205 @@
+"""deploy/install.sh, run in --root mode: every file it would write lands in a folder and
+every system command is only printed, so its own logic is tested without a server."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+from .host_support import (
+    HOST,
+    ONION,
+    ROOT,
+    STAFF_ONION,
+    deploy_copy,
+    env_file,
+    fake_tor,
+    files,
+    install,
+)
+
+SECRETS = ("SECRET_KEY", "RECEIPT_PEPPER", "RATELIMIT_SECRET")
+
+
+def _installed(tmp_path):
+    deploy, root = deploy_copy(tmp_path), tmp_path / "root"
+    fake_tor(root)
+    first = install(deploy, root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    return deploy, root, first
+
+
+def test_it_writes_the_same_bytes_on_a_second_run_and_says_nothing_changed(tmp_path):
+    deploy, root, first = _installed(tmp_path)
+    before = files(root)
+    second = install(deploy, root)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert files(root) == before
+    assert "wrote " not in second.stdout and "made " not in second.stdout
+    assert "Done: nothing changed" in second.stdout
+    assert "Done: nothing changed" not in first.stdout
+    # Running services are restarted only when something changed.
+    assert "would run: systemctl restart amanat.target" in first.stdout
+    assert "would run: systemctl start amanat.target" in second.stdout
+    assert "restart amanat.target" not in second.stdout
+    for unit in ("amanat-web", "amanat-worker", "amanat-beat"):
+        assert f"etc/systemd/system/{unit}.service" in before
+
+
+def test_it_makes_each_secret_once_and_keeps_them_root_only(tmp_path):
+    deploy, root, _ = _installed(tmp_path)
+    values = env_file(root)
+    made = [values[name] for name in SECRETS]
+    database = re.fullmatch(
+        r"postgres://amanat:([0-9a-f]+)@127\.0\.0\.1:5432/amanat", values["DATABASE_URL"]
+    )
+    cache = re.fullmatch(r"redis://:([0-9a-f]+)@127\.0\.0\.1:6379/0", values["REDIS_URL"])
+    assert database and cache
+    made += [database[1], cache[1]]
+    assert all(re.fullmatch(r"[0-9a-f]{64}", secret) for secret in made)
+    assert len(set(made)) == len(made)
+    client_key = (root / "etc/nginx/amanat-client-key.conf").read_text()
+    assert re.fullmatch(r'set \$amanat_client_key "[0-9a-f]{64}";\n', client_key)
+    for path in (
+        "etc/amanat/amanat.env",
+        "etc/amanat/migrate.env",
+        "etc/nginx/amanat-client-key.conf",
+    ):
+        assert (root / path).stat().st_mode & 0o777 == 0o600, path
+    assert (root / "etc/amanat").stat().st_mode & 0o777 == 0o700
+    assert (root / "var/lib/amanat/sealed").stat().st_mode & 0o777 == 0o700
+    assert values[SECRETS[0]] not in (root / "etc/redis/redis.conf").read_text()
+    # Kept through a second run, and a lost line is made again without touching the rest.
+    install(deploy, root)
+    assert env_file(root) == values
+    assert (root / "etc/nginx/amanat-client-key.conf").read_text() == client_key
+    text = (root / "etc/amanat/amanat.env").read_text()
+    (root / "etc/amanat/amanat.env").write_text(re.sub(r"(?m)^RATELIMIT_SECRET=.*\n", "", text))
+    install(deploy, root)
+    again = env_file(root)
+    assert again["RATELIMIT_SECRET"] != values["RATELIMIT_SECRET"]
+    assert {k: v for k, v in again.items() if k != "RATELIMIT_SECRET"} == {
+        k: v for k, v in values.items() if k != "RATELIMIT_SECRET"
+    }
+
+
+def test_it_renders_the_onion_name_tor_wrote_into_settings_and_nginx(tmp_path):
+    _, root, first = _installed(tmp_path)
+    values = env_file(root)
+    assert values["ALLOWED_HOSTS"] == f"{HOST},{ONION}"
+    assert f"http://{ONION}" in values["CSRF_TRUSTED_ORIGINS"].split(",")
+    site = (root / "etc/nginx/sites-enabled/amanat.conf").read_text()
+    assert f"Onion-Location http://{ONION}" in site
+    assert "server 127.0.0.1:8000;" in site
+    assert ONION in first.stdout
+    assert not (root / "etc/nginx/sites-enabled/amanat-staff.conf").exists()
+
+
+def test_it_adds_the_staff_onion_when_asked_and_keeps_it_in_later_runs(tmp_path):
+    deploy, root = deploy_copy(tmp_path), tmp_path / "root"
+    fake_tor(root)
+    fake_tor(root, "amanat-staff", STAFF_ONION)
+    done = install(deploy, root, "--staff-onion")
+    assert done.returncode == 0, done.stdout + done.stderr
+    values = env_file(root)
+    assert values["ALLOWED_HOSTS"] == f"{HOST},{ONION},{STAFF_ONION}"
+    assert f"http://{STAFF_ONION}" in values["CSRF_TRUSTED_ORIGINS"].split(",")
+    assert (root / "etc/tor/torrc.d/amanat-staff.conf").exists()
+    assert STAFF_ONION in (root / "etc/nginx/sites-enabled/amanat-staff.conf").read_text()
+    assert (root / "etc/nginx/amanat-staff-only.conf").exists()
+    before = files(root)
+    again = install(deploy, root)  # without the option: the staff onion stays
+    assert "Done: nothing changed" in again.stdout, again.stdout + again.stderr
+    assert files(root) == before
+
+
+def test_it_stops_at_a_failing_step_with_its_name_and_a_rerun_continues(tmp_path):
+    deploy, root = deploy_copy(tmp_path), tmp_path / "root"
+    fake_tor(root)
+    (root / "etc").mkdir()
+    (root / "etc/amanat").write_text("a file where the settings folder belongs")
+    failed = install(deploy, root)
+    assert failed.returncode == 1
+    assert "FAILED at step 'folders'" in failed.stderr
+    assert "something else may be in its place" in failed.stderr
+    assert "[4/" not in failed.stdout  # nothing after the failed step
+    assert not (root / "etc/systemd").exists()
+    (root / "etc/amanat").unlink()
+    again = install(deploy, root)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (root / "etc/amanat/amanat.env").exists()
+
+
+def test_it_stops_when_tor_has_published_no_onion_name(tmp_path):
+    deploy, root = deploy_copy(tmp_path), tmp_path / "root"
+    failed = install(deploy, root)
+    assert failed.returncode == 1
+    assert "FAILED at step 'onion'" in failed.stderr
+    assert "Tor has not written /var/lib/tor/amanat/hostname" in failed.stderr
+    assert not (root / "etc/amanat/amanat.env").exists()
+
+
+def test_it_asks_for_the_host_name_and_says_what_to_pass_without_a_terminal(tmp_path):
+    deploy = deploy_copy(tmp_path)
+    done = subprocess.run(
+        [str(deploy / "install.sh"), "--root", str(tmp_path / "root"), "--org-name", "NGO"],
+        env={"PATH": os.environ["PATH"], "AMANAT_ROOT": str(ROOT)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "Host name of this server" in done.stderr and "give it as an option" in done.stderr
+    assert "FAILED at step 'check'" in done.stderr
+
+
+def test_it_lists_its_steps_in_a_dry_run_and_writes_nothing(tmp_path):
+    deploy = deploy_copy(tmp_path)
+    done = subprocess.run(
+        [str(deploy / "install.sh"), "--dry-run"], capture_output=True, text=True, check=True
+    )
+    steps = re.findall(r"^  \d+\. (\w+):", done.stdout, flags=re.M)
+    assert steps == [
+        "check",
+        "packages",
+        "folders",
+        "onion",
+        "secrets",
+        "venv",
+        "database",
+        "redis",
+        "django",
+        "bootstrap",
+        "nginx",
+        "tls",
+        "services",
+    ]
+    assert not (tmp_path / "root").exists()
+
+
+def test_it_runs_no_system_command_in_root_mode_but_prints_each(tmp_path):
+    _, _, first = _installed(tmp_path)
+    assert "would run: apt-get update" in first.stdout
+    assert "would run: certbot certonly --webroot" in first.stdout
+    assert (
+        "would run as amanat:" in first.stdout and "bootstrap --org-name Our\\ NGO" in first.stdout
+    )
+
+
+def test_it_writes_settings_that_pass_djangos_deployment_check_with_no_warning(tmp_path):
+    _, root, _ = _installed(tmp_path)
+    env = {"PATH": os.environ["PATH"], **env_file(root)}
+    # The one value the check needs from this machine: a database it never connects to.
+    env["DATABASE_URL"] = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path}/db.sqlite3"
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "System check identified no issues" in done.stdout
