@@ -64,14 +64,15 @@ class Browser:
     """One visitor: cookies of its own, one keep-alive connection to nginx. Through the
     onion listener, the connection starts with a PROXY line naming its circuit."""
 
-    def __init__(self, listener: Listener, circuit: int | None = None) -> None:
-        self.listener, self.circuit = listener, circuit
+    def __init__(self, listener: Listener, circuit: int | None = None, source: str = HOST) -> None:
+        self.listener, self.circuit, self.source = listener, circuit, source
         self.cookies: dict[str, str] = {}
         self.conn: socket.socket | None = None
         self.used = False  # the connection has carried an answer already
 
     def connect(self) -> socket.socket:
-        conn = socket.create_connection((HOST, self.listener.port), timeout=120)
+        nginx = (HOST, self.listener.port)
+        conn = socket.create_connection(nginx, timeout=120, source_address=(self.source, 0))
         if self.circuit is not None:
             # The address Tor gives a circuit (HiddenServiceExportCircuitID haproxy).
             n = self.circuit
@@ -226,8 +227,10 @@ def reporter(stack: Stack, tally: Tally, stop: threading.Event, circuits) -> Non
             browser.close()
 
 
-def sign_in(stack: Stack, tally: Tally, username: str) -> Browser:
-    browser = Browser(stack.web)
+def sign_in(stack: Stack, tally: Tally, username: str, source: str = HOST) -> Browser:
+    """A staff member's browser, signed in. Each comes from an address of its own (on
+    the loopback network), as staff do: nginx limits requests per address."""
+    browser = Browser(stack.web, source=source)
     page = tally.page(browser, "staff: sign-in page", "GET", "/staff/login/", 200)
     fields = {
         "csrfmiddlewaretoken": found(TOKEN, page, tally, "staff: sign-in page"),
@@ -344,7 +347,10 @@ def run(stack: Stack, opts, warmup: int) -> None:
                 yield next(counter)
 
     circuit_source = circuits()
-    staff = [sign_in(stack, tally, name) for name in sorted(stack.seeds)]  # one at a time
+    staff = [  # one at a time
+        sign_in(stack, tally, name, f"127.0.1.{n + 1}")
+        for n, name in enumerate(sorted(stack.seeds))
+    ]
     signins = {k: v[:] for k, v in tally.times.items()}
     threads = [
         threading.Thread(target=reporter, args=(stack, tally, stop, circuit_source))
