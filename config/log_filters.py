@@ -28,3 +28,20 @@ class HandledResponses(logging.Filter):
         record.msg = "unhandled exception (%s)"
         record.args = (record.exc_info[0].__name__ if record.exc_info[0] else "?",)
         return True
+
+
+class SecurityEvents(logging.Filter):
+    """On django.security: no line for a refused form (CSRF: "Forbidden (CSRF cookie not
+    set.): /en/report/"), which a reporter whose cookie expired or who took a new Tor
+    identity meets, and which would date the visit and name the page; the reporter gets
+    the form back. Other events (a host name not served, too many fields) keep a line
+    naming their kind, without the text that quotes the request (a Host header, say)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "django.security.csrf":
+            return False
+        record.msg = "refused: %s"
+        record.args = (record.name.rpartition(".")[2],)
+        record.exc_info = None
+        record.exc_text = None
+        return True

@@ -7,9 +7,11 @@ development. Each secret may instead be read from a file named by VAR_FILE
 (systemd credentials), never both.
 """
 
+import ipaddress
 import os
 import re
 import secrets
+import urllib.parse
 from pathlib import Path
 
 import environ
@@ -57,6 +59,27 @@ def _env_or_file(name: str) -> str:
     if not value:
         raise ImproperlyConfigured(f"{name}_FILE: {path} is empty.")
     return value
+
+
+def _endpoint_ok(url: str) -> bool:
+    """An S3 endpoint Amanat may use: https://, or http:// to this machine or a private
+    address (as nginx reaches gunicorn on more hosts). Over plain http on the internet
+    every attachment's size and time, and the signed requests, would be anyone's on the
+    way; a user:password@ in the URL would end up in error messages."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    if parts.scheme not in {"http", "https"} or not host or "@" in parts.netloc:
+        return False
+    if parts.scheme == "https" or host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private
 
 
 DEBUG = DEVELOPMENT
@@ -266,8 +289,11 @@ if SEALED_STORAGE_URL and not re.fullmatch(
         "SEALED_STORAGE_URL must be s3://bucket or s3://bucket/prefix (letters, digits, "
         "'.', '-', '_' and '/' only)."
     )
-if SEALED_STORAGE_ENDPOINT and not re.match(r"https?://", SEALED_STORAGE_ENDPOINT):
-    raise ImproperlyConfigured("SEALED_STORAGE_ENDPOINT must start with https:// (or http://).")
+if SEALED_STORAGE_ENDPOINT and not _endpoint_ok(SEALED_STORAGE_ENDPOINT):
+    raise ImproperlyConfigured(
+        "SEALED_STORAGE_ENDPOINT must be an https:// URL without credentials in it; "
+        "http:// only for a server on this machine or a private address."
+    )
 if SEALED_STORAGE_ADDRESSING not in {"path", "virtual"}:
     raise ImproperlyConfigured("SEALED_STORAGE_ADDRESSING must be path or virtual.")
 
@@ -446,6 +472,7 @@ LOGGING = {
     "filters": {
         "no_request_data": {"()": "config.log_filters.DropRequestData"},
         "handled_responses": {"()": "config.log_filters.HandledResponses"},
+        "security_events": {"()": "config.log_filters.SecurityEvents"},
     },
     # The day only: a line's time could date a report or a visit.
     "formatters": {
@@ -456,7 +483,14 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["no_request_data"],
-        }
+        },
+        # django.security's loggers (csrf, DisallowedHost ...) are children: a filter on
+        # the handler sees their records, one on the "django.security" logger would not.
+        "security": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_request_data", "security_events"],
+        },
     },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
@@ -469,7 +503,7 @@ LOGGING = {
             "propagate": False,
         },
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["security"], "level": "WARNING", "propagate": False},
         "celery": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

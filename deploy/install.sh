@@ -6,11 +6,17 @@
 #   deploy/install.sh --host amanat.example.org --org-name "Our NGO" \
 #       [--coordinator LOGIN] [--password-file FILE] [--email ADDRESS] \
 #       [--cert FULLCHAIN --key PRIVKEY] [--staff-onion] [--no-beat] \
-#       [--allow-net "localhost 10.0.0.0/24"]
+#       [--allow-net "localhost 10.0.0.0/24"] [--role all|web|worker [--beat]]
+#   --role web|worker: a machine of several (docs/SCALING.md), only gunicorn or only the
+#                      Celery worker (and beat with --beat), with the settings file copied
+#                      from the first machine beforehand: its secrets are never made here
 #   deploy/install.sh --dry-run            list the steps, do nothing
 #   deploy/install.sh --root DIR ...       write every file under DIR and run no command
 #                                          (each is printed instead): for tests and review
 set -Eeuo pipefail  # -E: the ERR trap below fires inside functions too
+# `render ... | put ...`: put, last in the pipe, runs in this shell, so that the files it
+# changes are counted (CHANGED decides whether the services restart).
+shopt -s lastpipe
 
 DEPLOY=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export AMANAT_ROOT=${AMANAT_ROOT:-$(dirname "$DEPLOY")}
@@ -18,26 +24,38 @@ export AMANAT_VENV=${AMANAT_VENV:-$AMANAT_ROOT/.venv}
 export AMANAT_DATA=${AMANAT_DATA:-/var/lib/amanat}
 export AMANAT_ENV_FILE=${AMANAT_ENV_FILE:-/etc/amanat/amanat.env}
 export AMANAT_USER=${AMANAT_USER:-amanat}
-export AMANAT_WEB_BIND=${AMANAT_WEB_BIND:-127.0.0.1:8000}
-export AMANAT_IP_ALLOW=${AMANAT_IP_ALLOW:-localhost}
+# Given here, or else kept from the files an earlier run wrote (an administrator may have
+# edited them), or else the one-host default: step_secrets, step_nginx, step_services.
+export AMANAT_WEB_BIND=${AMANAT_WEB_BIND:-}
+export AMANAT_TRUSTED_PROXIES=${AMANAT_TRUSTED_PROXIES:-}
+export AMANAT_IP_ALLOW=${AMANAT_IP_ALLOW:-}
+export AMANAT_UPSTREAMS=${AMANAT_UPSTREAMS:-}
+export AMANAT_DB_ADDRESS=${AMANAT_DB_ADDRESS:-}
+export AMANAT_REDIS_ADDRESS=${AMANAT_REDIS_ADDRESS:-}
 export AMANAT_HTTPS_LISTEN=${AMANAT_HTTPS_LISTEN:-443}
 export AMANAT_HTTP_LISTEN=${AMANAT_HTTP_LISTEN:-80}
 export AMANAT_ONION_LISTEN=${AMANAT_ONION_LISTEN:-127.0.0.1:8080}
 export AMANAT_CLIENT_KEY_CONF=${AMANAT_CLIENT_KEY_CONF:-/etc/nginx/amanat-client-key.conf}
-export AMANAT_UPSTREAMS=${AMANAT_UPSTREAMS:-server $AMANAT_WEB_BIND;}
 export AMANAT_ACME_ROOT=${AMANAT_ACME_ROOT:-/var/www/letsencrypt}
 export AMANAT_STAFF_ONION_LISTEN=${AMANAT_STAFF_ONION_LISTEN:-127.0.0.1:8081}
 ONION_DIR=/var/lib/tor/amanat
 STAFF_ONION_DIR=/var/lib/tor/amanat-staff
 STAFF_TORRC=/etc/tor/torrc.d/amanat-staff.conf
-export AMANAT_DB_ADDRESS=${AMANAT_DB_ADDRESS:-127.0.0.1:5432}
-export AMANAT_REDIS_ADDRESS=${AMANAT_REDIS_ADDRESS:-127.0.0.1:6379}
 MIGRATE_ENV=$(dirname "$AMANAT_ENV_FILE")/migrate.env
 BEAT_MARKER=/etc/amanat/beat-node
 RESTART_MARKER=/etc/amanat/restart-pending
 PG_ETC=/etc/postgresql/15/main
 SNAKEOIL_CERT=/etc/ssl/certs/ssl-cert-snakeoil.pem
 SNAKEOIL_KEY=/etc/ssl/private/ssl-cert-snakeoil.key
+# Settings of the other machines' parts, absent on one host: an administrator adds them to
+# the settings file (deploy/amanat.env.in lists them) and every run keeps them as they are.
+OPTIONAL_SETTINGS=(SEALED_STORAGE_URL SEALED_STORAGE_ENDPOINT SEALED_STORAGE_REGION
+    SEALED_STORAGE_ADDRESSING AWS_ACCESS_KEY_ID AWS_ACCESS_KEY_ID_FILE AWS_SECRET_ACCESS_KEY
+    AWS_SECRET_ACCESS_KEY_FILE DATABASE_REPLICA_URL DATABASE_REPLICA_URL_FILE CELERY_BROKER_URL
+    CELERY_BROKER_URL_FILE AMANAT_CELERY_QUEUE AMANAT_BEAT_LOCK_SECONDS)
+# A web node or a worker: Python and what Amanat's own code loads, no servers.
+NODE_PACKAGES=(python3.11 python3.11-venv python3-pip ssl-cert unattended-upgrades
+    apt-listchanges logrotate libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 age)
 PACKAGES=(python3.11 python3.11-venv python3-pip postgresql redis-server nginx
     libnginx-mod-http-js tor certbot ssl-cert unattended-upgrades apt-listchanges logrotate
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 age)
@@ -51,7 +69,8 @@ PASSWORD_FILE=${AMANAT_PASSWORD_FILE:-}
 EMAIL=${AMANAT_EMAIL:-}
 OWN_CERT=""
 OWN_KEY=""
-BEAT=yes
+BEAT=default       # yes on the one-host install (--role all), else only with --beat
+ROLE=all
 STAFF=""
 CHANGED=0
 STEP=""
@@ -71,8 +90,11 @@ STEPS=(
     "tls:obtain a certificate from Let's Encrypt (or use the one given)"
     "services:install the systemd units, log rotation and security updates; start Amanat"
 )
+# The steps of a machine that is only a web node, or only a worker (--role).
+WEB_STEPS=" check packages folders secrets venv django services "
+WORKER_STEPS=" check packages folders secrets venv services "
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 
 # What to do when a step fails, said once, by name.
@@ -177,6 +199,22 @@ value_in() {
     fi
 }
 
+# Set NAME, unless given to install.sh, to its value in the settings file, or to DEFAULT.
+keep_setting() {
+    local name=$1 default=$2
+    [[ -n ${!name} ]] || export "$name=$(value_in "$name" "$AMANAT_ENV_FILE")"
+    [[ -n ${!name} ]] || export "$name=$default"
+}
+
+# The optional settings found in the settings file, one NAME=value line each.
+optional_settings() {
+    local name value
+    for name in "${OPTIONAL_SETTINGS[@]}"; do
+        value=$(value_in "$name" "$AMANAT_ENV_FILE")
+        [[ -z $value ]] || printf '%s=%s\n' "$name" "$value"
+    done
+}
+
 new_secret() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 
 # Run a command as the amanat user with the settings file's environment (never on the
@@ -220,18 +258,21 @@ step_check() {
     [[ -n $HOST ]] || HOST=$(ask "Host name of this server (e.g. amanat.example.org)")
     [[ $HOST =~ ^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$ ]] \
         || { echo "The host name '$HOST' is not a DNS name (lower case, with a dot)." >&2; return 1; }
-    [[ -n $ORG_NAME ]] || ORG_NAME=$(ask "Name of the organisation")
+    [[ $ROLE =~ ^(all|web|worker)$ ]] || { echo "--role is all, web or worker." >&2; return 1; }
+    [[ $ROLE != all || -n $ORG_NAME ]] || ORG_NAME=$(ask "Name of the organisation")
     if [[ -n $OWN_CERT || -n $OWN_KEY ]]; then
         [[ -r $OWN_CERT && -r $OWN_KEY ]] \
             || { echo "--cert and --key must both name readable files." >&2; return 1; }
     fi
     export AMANAT_HOST=$HOST
-    say "  host $HOST, organisation $ORG_NAME, code in $AMANAT_ROOT"
+    say "  host $HOST, organisation ${ORG_NAME:-as on the first machine}, role $ROLE, code in $AMANAT_ROOT"
 }
 
 step_packages() {
+    local wanted=("${PACKAGES[@]}")
+    [[ $ROLE == all ]] || wanted=("${NODE_PACKAGES[@]}")
     sys apt-get update -qq
-    sys env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${PACKAGES[@]}"
+    sys env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${wanted[@]}"
 }
 
 step_folders() {
@@ -293,6 +334,19 @@ onion_name() {
 # The secrets are made once: a value already in the file is kept, byte for byte.
 step_secrets() {
     local name
+    if [[ $ROLE != all ]]; then
+        # Every machine shares the first one's secrets: never made anew here.
+        [[ -n $(value_in RECEIPT_PEPPER "$AMANAT_ENV_FILE") ]] || {
+            echo "--role $ROLE: copy $AMANAT_ENV_FILE from the first machine here first (root, 0600)." >&2
+            return 1
+        }
+        # The names the first machine's onion step found.
+        AMANAT_ALLOWED_HOSTS=$(value_in ALLOWED_HOSTS "$AMANAT_ENV_FILE")
+        AMANAT_CSRF_ORIGINS=$(value_in CSRF_TRUSTED_ORIGINS "$AMANAT_ENV_FILE")
+        export AMANAT_ALLOWED_HOSTS AMANAT_CSRF_ORIGINS
+        AMANAT_ONION_HOST=$(tr ',' '\n' <<<"$AMANAT_ALLOWED_HOSTS" | grep -m 1 '\.onion$' || true)
+        export AMANAT_ONION_HOST=${AMANAT_ONION_HOST:-none}
+    fi
     for name in SECRET_KEY RECEIPT_PEPPER RATELIMIT_SECRET; do
         export "$name=$(value_in "$name" "$AMANAT_ENV_FILE")"
         [[ -n ${!name} ]] || export "$name=$(new_secret)"
@@ -300,11 +354,20 @@ step_secrets() {
     AMANAT_DB_PASSWORD=$(value_in DATABASE_URL "$AMANAT_ENV_FILE" | sed -n 's|^postgres://amanat:\([0-9a-f]*\)@.*|\1|p')
     AMANAT_REDIS_PASSWORD=$(value_in REDIS_URL "$AMANAT_ENV_FILE" | sed -n 's|^redis://:\([0-9a-f]*\)@.*|\1|p')
     AMANAT_DB_OWNER_PASSWORD=$(value_in DATABASE_URL "$MIGRATE_ENV" | sed -n 's|^postgres://amanat_owner:\([0-9a-f]*\)@.*|\1|p')
+    # The database and Redis may be on another machine (docs/SCALING.md): their addresses
+    # are kept like the passwords.
+    [[ -n $AMANAT_DB_ADDRESS ]] || AMANAT_DB_ADDRESS=$(value_in DATABASE_URL "$AMANAT_ENV_FILE" | sed -n 's|^postgres://amanat:[0-9a-f]*@\(.*\)/amanat$|\1|p')
+    [[ -n $AMANAT_REDIS_ADDRESS ]] || AMANAT_REDIS_ADDRESS=$(value_in REDIS_URL "$AMANAT_ENV_FILE" | sed -n 's|^redis://:[0-9a-f]*@\(.*\)/0$|\1|p')
+    export AMANAT_DB_ADDRESS=${AMANAT_DB_ADDRESS:-127.0.0.1:5432}
+    export AMANAT_REDIS_ADDRESS=${AMANAT_REDIS_ADDRESS:-127.0.0.1:6379}
+    keep_setting AMANAT_WEB_BIND 127.0.0.1:8000
+    keep_setting AMANAT_TRUSTED_PROXIES 127.0.0.1,::1
     [[ -n $AMANAT_DB_PASSWORD ]] || AMANAT_DB_PASSWORD=$(new_secret)
     [[ -n $AMANAT_REDIS_PASSWORD ]] || AMANAT_REDIS_PASSWORD=$(new_secret)
     [[ -n $AMANAT_DB_OWNER_PASSWORD ]] || AMANAT_DB_OWNER_PASSWORD=$(new_secret)
     export AMANAT_DB_PASSWORD AMANAT_REDIS_PASSWORD AMANAT_DB_OWNER_PASSWORD
-    render "$DEPLOY/amanat.env.in" | put 0600 root:root "$AMANAT_ENV_FILE"
+    { render "$DEPLOY/amanat.env.in"; optional_settings; } | put 0600 root:root "$AMANAT_ENV_FILE"
+    [[ $ROLE == all ]] || return 0  # migrations run on the first machine only
     printf '%s\n' "# The database's owner role, for migrations only (deploy/install.sh)." \
         "DATABASE_URL=postgres://amanat_owner:$AMANAT_DB_OWNER_PASSWORD@$AMANAT_DB_ADDRESS/amanat" \
         | put 0600 root:root "$MIGRATE_ENV"
@@ -376,8 +439,10 @@ step_redis() {
 
 step_django() {
     as_amanat "$AMANAT_VENV/bin/python" manage.py collectstatic --no-input --verbosity 0
-    OVERRIDE_ENV=$MIGRATE_ENV as_amanat "$AMANAT_VENV/bin/python" manage.py migrate --no-input --verbosity 0
-    roles_sql
+    if [[ $ROLE == all ]]; then
+        OVERRIDE_ENV=$MIGRATE_ENV as_amanat "$AMANAT_VENV/bin/python" manage.py migrate --no-input --verbosity 0
+        roles_sql
+    fi
     as_amanat "$AMANAT_VENV/bin/python" manage.py check --deploy --fail-level WARNING
 }
 
@@ -430,6 +495,14 @@ step_nginx() {
         # Until Let's Encrypt has answered (next step): Debian's self-signed certificate.
         export AMANAT_TLS_CERT=$SNAKEOIL_CERT AMANAT_TLS_KEY=$SNAKEOIL_KEY
     fi
+    # The web nodes: given, else the upstream block of the site already installed (an
+    # administrator may list other machines' nodes there), else this machine's gunicorn.
+    local site=$PREFIX/etc/nginx/sites-enabled/amanat.conf
+    if [[ -z $AMANAT_UPSTREAMS && -f $site ]]; then
+        AMANAT_UPSTREAMS=$(sed -n '/^upstream amanat {$/,/^}$/p' "$site" | sed '1d;$d;s/^ *//' \
+            | awk 'NR > 1 { printf "\n    " } { printf "%s", $0 }')
+    fi
+    export AMANAT_UPSTREAMS=${AMANAT_UPSTREAMS:-server $AMANAT_WEB_BIND;}
     put 0644 root:root /etc/nginx/nginx.conf <"$DEPLOY/nginx/nginx.conf"
     render "$DEPLOY/nginx/amanat.conf.in" | put 0644 root:root /etc/nginx/sites-enabled/amanat.conf
     put 0644 root:root /etc/nginx/amanat-client.js <"$DEPLOY/nginx/client.js"
@@ -461,7 +534,21 @@ step_tls() {
 
 step_services() {
     local unit
-    for unit in amanat-web amanat-worker amanat-beat; do
+    # The addresses the services may reach: given (--allow-net), else as installed before.
+    for unit in amanat-web amanat-worker; do
+        local installed=$PREFIX/etc/systemd/system/$unit.service
+        if [[ -z $AMANAT_IP_ALLOW && -f $installed ]]; then
+            AMANAT_IP_ALLOW=$(sed -n 's/^IPAddressAllow=//p' "$installed" | head -n 1)
+        fi
+    done
+    export AMANAT_IP_ALLOW=${AMANAT_IP_ALLOW:-localhost}
+    local units
+    case $ROLE in
+        web) units=(amanat-web) ;;
+        worker) units=(amanat-worker amanat-beat) ;;
+        *) units=(amanat-web amanat-worker amanat-beat) ;;
+    esac
+    for unit in "${units[@]}"; do
         render "$DEPLOY/systemd/$unit.service.in" | put 0644 root:root "/etc/systemd/system/$unit.service"
     done
     put 0644 root:root /etc/systemd/system/amanat.target <"$DEPLOY/systemd/amanat.target"
@@ -470,12 +557,12 @@ step_services() {
     put 0644 root:root /etc/apt/apt.conf.d/20auto-upgrades <"$DEPLOY/apt/20auto-upgrades"
     put 0644 root:root /etc/apt/apt.conf.d/52amanat-unattended-upgrades \
         <"$DEPLOY/apt/52amanat-unattended-upgrades"
-    if [[ -n $BEAT ]]; then
+    if [[ $BEAT == yes || ($BEAT == default && $ROLE == all) ]]; then
         printf '%s\n' "Beat runs on this machine only (deploy/systemd/amanat-beat.service.in)." \
             | put 0644 root:root "$BEAT_MARKER"
     fi
     sys systemctl daemon-reload
-    sys systemctl enable amanat.target amanat-web amanat-worker amanat-beat
+    sys systemctl enable amanat.target "${units[@]}"
     # Restarted only when something changed, now or in an earlier run that stopped before
     # this step; otherwise only started (nothing happens to running services).
     if [[ $CHANGED -gt 0 || -e $PREFIX$RESTART_MARKER ]]; then
@@ -497,7 +584,9 @@ parse_args() {
             --email) EMAIL=$2; shift 2 ;;
             --cert) OWN_CERT=$2; shift 2 ;;
             --key) OWN_KEY=$2; shift 2 ;;
-            --no-beat) BEAT=""; shift ;;
+            --no-beat) BEAT=no; shift ;;
+            --beat) BEAT=yes; shift ;;
+            --role) ROLE=$2; shift 2 ;;
             --staff-onion) STAFF=yes; shift ;;
             --allow-net) AMANAT_IP_ALLOW=$2; shift 2 ;;
             --root) PREFIX=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
@@ -523,11 +612,18 @@ main() {
     if [[ -n $PREFIX ]]; then
         say "install.sh: --root $PREFIX: files go there, commands are only printed."
     fi
-    local entry n=0
+    local entry n=0 steps=()
     for entry in "${STEPS[@]}"; do
+        case $ROLE in
+            web) [[ $WEB_STEPS == *" ${entry%%:*} "* ]] || continue ;;
+            worker) [[ $WORKER_STEPS == *" ${entry%%:*} "* ]] || continue ;;
+        esac
+        steps+=("$entry")
+    done
+    for entry in "${steps[@]}"; do
         n=$((n + 1))
         STEP=${entry%%:*}
-        say "[$n/${#STEPS[@]}] $STEP: ${entry#*:}"
+        say "[$n/${#steps[@]}] $STEP: ${entry#*:}"
         "step_$STEP"
         # A change the services have not taken up yet survives a failure in a later step.
         if [[ $CHANGED -gt 0 && -z $PREFIX && $STEP != services ]]; then
@@ -540,7 +636,11 @@ main() {
     else
         say "Done: $CHANGED file(s) or folder(s) changed."
     fi
-    say "Amanat: https://$HOST/ and http://$AMANAT_ONION_HOST/ (staff sign in at /staff/login/)."
+    case $ROLE in
+        all) say "Amanat: https://$HOST/ and http://$AMANAT_ONION_HOST/ (staff sign in at /staff/login/)." ;;
+        web) say "This machine is one of Amanat's web nodes, on $AMANAT_WEB_BIND." ;;
+        worker) say "This machine is one of Amanat's workers." ;;
+    esac
 }
 
 # Run, unless sourced (a test calls single steps).

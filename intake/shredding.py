@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -13,6 +14,8 @@ from audit.models import Action
 
 from . import storage
 from .models import Attachment, Report, ReportKey, Status
+
+log = logging.getLogger(__name__)
 
 # Sent inside shred's transaction, with `report_id`, after the report's row is locked
 # and emptied. The apps that keep something derived from the report (a case's names and
@@ -35,8 +38,14 @@ def shred(report: Report) -> None:
         audit.record("system", Action.REPORT_SHREDDED, [report.id])
 
         def delete_blobs() -> None:
+            # The keys are gone: a blob left behind opens nothing. Storage that cannot
+            # be reached (a bucket's outage) must not stop the day's other shreddings;
+            # the hourly sweep removes what stays once it answers again.
             for blob_id in blob_ids:
-                storage.delete(blob_id)
+                try:
+                    storage.delete(blob_id)
+                except Exception:  # noqa: BLE001 - any failure: the sweep retries
+                    log.warning("a shredded report's sealed file is left for the sweep")
 
         transaction.on_commit(delete_blobs)
 

@@ -16,7 +16,9 @@ class LoggingTestCase(SimpleTestCase):
     def test_it_keeps_request_bodies_and_client_addresses_out_of_logs(self):
         stream = io.StringIO()
         config = {**LOGGING}
-        config["handlers"] = {"console": {**LOGGING["handlers"]["console"], "stream": stream}}
+        config["handlers"] = {
+            name: {**handler, "stream": stream} for name, handler in LOGGING["handlers"].items()
+        }
         logging.config.dictConfig(config)
         self.addCleanup(logging.config.dictConfig, LOGGING)
         request = RequestFactory().post(

@@ -12,8 +12,14 @@
 
 var crypto = require('crypto');
 
-// "2001:db8:1:2:a:b:c:d" and "2001:db8:1:2::9" both give "2001:db8:1:2::/64".
+// "2001:db8:1:2:a:b:c:d" and "2001:db8:1:2::9" both give "2001:db8:1:2::/64"; an IPv4
+// address is itself, also written IPv4-mapped ("::ffff:192.0.2.1"), which would otherwise
+// put every IPv4 client in one "0:0:0:0::/64".
 function network(address) {
+    var mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (mapped) {
+        return mapped[1];
+    }
     if (address.indexOf(':') < 0) {
         return address;
     }
@@ -47,4 +53,11 @@ function token(r) {
     return 'c1.' + mac.update(network(r.remoteAddress)).digest('hex');
 }
 
-export default {network, token};
+// The key of nginx's own per-client limits (limit_conn, limit_req) on the clear web: the
+// same network the token names, so a subscriber who changes address inside its /64
+// (2^64 addresses) stays one client. It lives only in nginx's shared memory.
+function limitKey(r) {
+    return network(r.remoteAddress);
+}
+
+export default {network, token, limitKey};

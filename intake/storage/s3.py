@@ -59,6 +59,9 @@ def _client(probe: bool = False) -> Any:
                 retries={"mode": "standard", "total_max_attempts": 1 if probe else 3},
                 s3={"addressing_style": settings.SEALED_STORAGE_ADDRESSING},
                 signature_version="s3v4",
+                # boto3's own names the kernel, Python and machine of the server to the
+                # provider in every request: a fingerprint for whoever reads them there.
+                user_agent="Amanat",
                 # Integrity comes from the sealing (each segment authenticated); the
                 # newer default checksums are refused by some S3-compatible servers.
                 request_checksum_calculation="when_required",

@@ -1,10 +1,11 @@
 """The parts of a several-machine Amanat, run on this machine for the cluster test: a hot
-standby of a private PostgreSQL primary, nginx balancing gunicorn nodes, a Celery worker
-on RabbitMQ, and the plain HTTP clients that use them (a reporter, a staff member)."""
+standby of a private PostgreSQL primary, a Celery worker on RabbitMQ, and the clients that
+reach the gunicorn nodes through Amanat's real nginx (tests/deploy/edge.py) as Tor
+circuits (a reporter, a staff member)."""
 
 from __future__ import annotations
 
-import http.cookiejar
+import itertools
 import json
 import os
 import re
@@ -14,13 +15,12 @@ import socket
 import subprocess
 import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 from tests import servers
+from tests.deploy import edge
 from tests.reports import report_form_data
 
 RABBITMQ_URL = os.environ.get("AMANAT_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -30,6 +30,7 @@ PASSWORDS = {
     "ada": "ada-cluster-pass-1-auditor",
 }
 RECEIPT = re.compile(r'class="receipt"[^>]*>([0-9 ]+)<')
+FORM = "application/x-www-form-urlencoded"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 BOOTSTRAP = f"""
@@ -92,85 +93,6 @@ class PostgresStandby(servers.PostgresCluster):
         self.start()
 
 
-NGINX_CONF = """
-{user}
-worker_processes 1;
-daemon off;
-pid {folder}/nginx.pid;
-# Only crashes: an upstream error line would name the client's address.
-error_log {folder}/error.log crit;
-events {{ worker_connections 512; }}
-http {{
-    access_log off;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    upstream amanat {{
-{servers}
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://amanat;
-            proxy_set_header Host $host;
-            # A node that refuses or drops the connection: the next one takes the request,
-            # unless it is a POST that was already sent (it may have been stored).
-            proxy_next_upstream error timeout;
-            proxy_connect_timeout 2s;
-            proxy_read_timeout 60s;
-        }}
-    }}
-}}
-"""
-
-
-class Nginx:
-    """nginx balancing the given gunicorn ports, with a minimal configuration of its own."""
-
-    def __init__(self, upstream_ports: list[int]) -> None:
-        if not shutil.which("nginx"):
-            raise RuntimeError("nginx is not installed: `make test` installs it (deploy-tools)")
-        self.port = servers.free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.folder = Path(tempfile.mkdtemp(prefix="amanat-nginx-"))
-        self.folder.chmod(0o755)  # its workers run as nobody
-        lines = "\n".join(
-            f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;"
-            for port in upstream_ports
-        )
-        conf = NGINX_CONF.format(
-            user="user nobody nogroup;" if os.getuid() == 0 else "",
-            folder=self.folder,
-            servers=lines,
-            port=self.port,
-        )
-        (self.folder / "nginx.conf").write_text(conf)
-        self.process = subprocess.Popen(
-            ["nginx", "-p", str(self.folder), "-c", str(self.folder / "nginx.conf")],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-        servers._wait(self._up, "nginx")
-
-    def _up(self) -> bool:
-        if self.process.poll() is not None:
-            _, err = self.process.communicate()
-            raise RuntimeError(f"nginx stopped: {err.decode(errors='replace')}")
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-            return True
-        except OSError:
-            return False
-
-    def close(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
 class Worker:
     """A Celery worker process, consuming the queue its environment names."""
 
@@ -212,68 +134,70 @@ def close_node(node: servers.Gunicorn) -> None:
         pass
 
 
-def request(url: str, data: bytes | None, headers: dict[str, str], timeout: float):
-    """(status, body, Set-Cookie) of one request; an HTTP error is an answer too."""
-    sent = urllib.request.Request(url, data=data, headers=headers)  # noqa: S310
-    try:
-        with urllib.request.urlopen(sent, timeout=timeout) as response:  # noqa: S310
-            return response.status, response.read().decode(), response.headers["Set-Cookie"]
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(errors="replace"), None
-
-
 class Reporter:
-    """A family member at the public form, with a plain HTTP client."""
+    """A family member at the public form, arriving through the onion entrance as Tor
+    circuit `number` (its own limits' budget, as each Tor Browser has)."""
 
-    def __init__(self, base: str) -> None:
-        self.base = base
+    def __init__(self, nginx: edge.Nginx, number: int) -> None:
+        self.nginx = nginx
+        self.visitor = edge.Visitor(nginx.onion, tls=False, proxy=edge.circuit(number))
 
-    def form(self) -> tuple[bytes, str]:
-        """The form as the browser has it (token and one-time id filled in), and its cookie."""
-        status, html, cookie = request(f"{self.base}/en/report/", None, {}, 30)
-        token = TOKEN.search(html)
-        form_id = re.search(r'name="form_id" value="([^"]+)"', html)
-        if status != 200 or token is None or form_id is None or not cookie:
-            raise RuntimeError(f"the form page answered {status}")
+    def form(self) -> bytes:
+        """The form as the browser has it (token and one-time id filled in); its cookies
+        stay with this reporter."""
+        self.visitor.cookies.clear()
+        page = self.visitor.request("GET", "/en/report/")
+        token = TOKEN.search(page.body)
+        form_id = re.search(r'name="form_id" value="([^"]+)"', page.body)
+        if page.status != 200 or token is None or form_id is None or not self.visitor.cookies:
+            raise RuntimeError(f"the form page answered {page.status}")
         fields = report_form_data(csrfmiddlewaretoken=token.group(1), form_id=form_id.group(1))
-        return urllib.parse.urlencode(fields).encode(), cookie.split(";")[0]
+        return urllib.parse.urlencode(fields).encode()
 
-    def send(self, body: bytes, cookie: str) -> tuple[int, str]:
-        headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
-        status, page, _ = request(f"{self.base}/en/report/", body, headers, 60)
-        return status, page
+    def send(self, body: bytes) -> tuple[int, str]:
+        answer = self.visitor.request(
+            "POST", "/en/report/", body, Content_Type=FORM, Origin=f"http://{edge.ONION}"
+        )
+        return answer.status, answer.body
 
     def receipt_opener(self) -> Callable[[str], bool]:
         """A function telling whether a receipt opens its report, on one receipt page's
-        token and cookie (as a reporter trying several receipts from the same page)."""
-        status, html, cookie = request(f"{self.base}/en/receipt/", None, {}, 30)
-        token = TOKEN.search(html)
-        assert status == 200 and token is not None and cookie, "the receipt page broke"
-        headers = {
-            "Cookie": cookie.split(";")[0],
-            "Content-Type": "application/x-www-form-urlencoded",
-        }
+        token and cookies; each receipt is tried on a circuit of its own, as each reporter
+        comes back on theirs (one circuit would soon meet nginx's limit of 20 requests/s)."""
+        page = self.visitor.request("GET", "/en/receipt/")
+        token = TOKEN.search(page.body)
+        assert page.status == 200 and token is not None, "the receipt page broke"
+        cookies = dict(self.visitor.cookies)
+        circuits = itertools.count(10_000)
 
         def opens(receipt: str) -> bool:
+            circuit = edge.circuit(next(circuits))
+            visitor = edge.Visitor(
+                self.nginx.onion, tls=False, proxy=circuit, cookies=dict(cookies)
+            )
             fields = {"csrfmiddlewaretoken": token.group(1), "receipt": receipt}
             body = urllib.parse.urlencode(fields).encode()
-            status, page, _ = request(f"{self.base}/en/receipt/", body, headers, 30)
-            return status == 200 and "<h1>Your report</h1>" in page
+            answer = visitor.request(
+                "POST", "/en/receipt/", body, Content_Type=FORM, Origin=f"http://{edge.ONION}"
+            )
+            if answer.status == 200 and "<h1>Your report</h1>" in answer.body:
+                return True
+            print(f"receipt {receipt[:3]}…: {answer.status}")  # noqa: T201 - why it failed
+            return False
 
         return opens
 
 
 class Staff:
-    """A signed-in staff member (password, then a TOTP code), with a cookie jar."""
+    """A signed-in staff member (password, then a TOTP code) on the onion entrance, as
+    Tor circuit `number`."""
 
-    def __init__(self, base: str, username: str, seed: str) -> None:
+    def __init__(self, nginx: edge.Nginx, number: int, username: str, seed: str) -> None:
         import base64
 
         from django_otp.oath import totp
 
-        self.base = base
-        jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        self.visitor = edge.Visitor(nginx.onion, tls=False, proxy=edge.circuit(number))
         page = self.get("/staff/login/")
         self.post("/staff/login/", page, {"username": username, "password": PASSWORDS[username]})
         code = f"{totp(base64.b32decode(seed)):06d}"
@@ -283,15 +207,23 @@ class Staff:
             raise RuntimeError(f"{username} could not sign in")
 
     def get(self, path: str) -> str:
-        with self.opener.open(f"{self.base}{path}", timeout=30) as response:
-            return response.read().decode()
+        for _ in range(5):  # follow redirects, as a browser does
+            answer = self.visitor.request("GET", path)
+            if answer.status not in (301, 302, 303):
+                return answer.body
+            path = urllib.parse.urlsplit(answer.header("Location")[0]).path
+        raise AssertionError(f"{path}: too many redirects")
 
     def post(self, path: str, page: str, fields: dict[str, str]) -> str:
+        """The path the answer leads to: its redirect, or `path` itself."""
         token = TOKEN.search(page)
         assert token is not None, f"{path} has no form token"
         body = urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1), **fields}).encode()
-        with self.opener.open(f"{self.base}{path}", data=body, timeout=30) as response:
-            return response.url
+        answer = self.visitor.request(
+            "POST", path, body, Content_Type=FORM, Origin=f"http://{edge.ONION}"
+        )
+        location = answer.header("Location")
+        return urllib.parse.urlsplit(location[0]).path if location else path
 
 
 def wait_for(check, what: str, seconds: float = 20.0) -> None:

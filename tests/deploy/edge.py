@@ -62,9 +62,18 @@ class Nginx:
     """deploy/nginx/ rendered with test values and run in the foreground on free ports:
     clear web (TLS, self-signed) on `https`, the redirect on `http`, Tor's entrance on
     `onion` (127.0.0.1, PROXY protocol); with `staff`, the staff onion's entrance on
-    `staff` too, and no staff pages elsewhere."""
+    `staff` too, and no staff pages elsewhere; with `sources`, clear-web requests may
+    name the address they stand for in X-Test-Source. Several upstream ports: nginx
+    balances them as it would web nodes on other machines."""
 
-    def __init__(self, upstream_port: int, staff: bool = False, key: str | None = None) -> None:
+    def __init__(
+        self,
+        upstream_port: int | list[int],
+        staff: bool = False,
+        key: str | None = None,
+        sources: bool = False,
+    ) -> None:
+        ports = [upstream_port] if isinstance(upstream_port, int) else upstream_port
         self.folder = Path(tempfile.mkdtemp(prefix="amanat-nginx-"))
         self.https, self.http, self.onion = (servers.free_port() for _ in range(3))
         # nginx's workers (www-data when the tests run as root) pass through to the
@@ -93,7 +102,7 @@ class Nginx:
             "AMANAT_HTTPS_LISTEN": str(self.https),
             "AMANAT_HTTP_LISTEN": str(self.http),
             "AMANAT_ONION_LISTEN": f"127.0.0.1:{self.onion}",
-            "AMANAT_UPSTREAMS": f"server 127.0.0.1:{upstream_port};",
+            "AMANAT_UPSTREAMS": " ".join(f"server 127.0.0.1:{port};" for port in ports),
             "AMANAT_CLIENT_KEY_CONF": str(self.folder / "client-key.conf"),
         }
         env.pop("AMANAT_STAFF_ONION_LISTEN", None)
@@ -108,6 +117,13 @@ class Nginx:
             check=True,
             capture_output=True,
         )
+        if sources:
+            # Tests only: a request's X-Test-Source header stands for the address it came
+            # from (nginx's realip module), so that clients on any IPv4 or IPv6 network
+            # can be played from the loopback interface.
+            with open(self.conf / "sites-enabled/amanat.conf", "a") as site:
+                site.write("set_real_ip_from 127.0.0.0/8;\nset_real_ip_from ::1;\n")
+                site.write("real_ip_header X-Test-Source;\n")
         self.logs = self.conf / "logs"
         self.process = subprocess.Popen(
             [
@@ -335,6 +351,14 @@ class App:
         if prepare.returncode:
             self.gunicorn.close()
             raise RuntimeError(f"preparing the app failed: {err.decode(errors='replace')}")
+        # WhiteNoise lists the static files as a worker starts, here perhaps before
+        # collectstatic had written them all: workers started afresh see every one.
+        master = self.gunicorn.process.pid
+        old = _children(master)
+        self.gunicorn.process.send_signal(signal.SIGHUP)
+        if not wait_until(lambda: not old & _children(master), 30):
+            self.gunicorn.close()
+            raise RuntimeError("gunicorn's workers did not restart after the preparation")
         self._keep_template(shared)
 
     def _database(self, prepared: bool) -> str:
@@ -372,6 +396,11 @@ class App:
             _postgres(self.postgres, f"DROP DATABASE IF EXISTS {self.drop} WITH (FORCE)")
         shutil.rmtree(self.folder, ignore_errors=True)
         return err
+
+
+def _children(pid: int) -> set[str]:
+    """The process ids of a process's children (gunicorn's workers, of its master)."""
+    return set(Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
 
 
 def wait_until(check, seconds: float) -> bool:

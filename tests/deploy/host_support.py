@@ -66,8 +66,11 @@ def fake_tor(root: Path, service: str = "amanat", name: str = ONION) -> None:
     (folder / "hostname").write_text(name + "\n")
 
 
-def install(deploy: Path, root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """install.sh in --root mode: files under `root`, no command run; no terminal."""
+def install(
+    deploy: Path, root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """install.sh in --root mode: files under `root`, no command run; no terminal; `env`
+    adds to its environment."""
     return subprocess.run(
         [
             str(deploy / "install.sh"),
@@ -85,6 +88,7 @@ def install(deploy: Path, root: Path, *args: str) -> subprocess.CompletedProcess
             "PATH": "/usr/bin:/bin:/usr/sbin:/sbin",
             "AMANAT_ROOT": str(ROOT),
             "AMANAT_VENV": "/opt/amanat/.venv",
+            **(env or {}),
         },
         stdin=subprocess.DEVNULL,
         capture_output=True,

@@ -9,6 +9,7 @@ broker the tasks are sent to.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -76,9 +77,13 @@ class SingleBeatTestCase(SimpleTestCase):
     def test_it_takes_the_lock_as_the_beat_unit_runs_it_and_lets_go_when_stopped(self):
         env = servers.app_environment("sqlite:////nonexistent", self.redis.url, str(self.folder))
         schedule = self.folder / "beat-schedule"
-        command = "celery -A config beat --scheduler config.beat:SingleBeatScheduler --schedule"
+        # The beat unit's own command line, its schedule in this test's folder.
+        unit = (servers.ROOT / "deploy/systemd/amanat-beat.service.in").read_text()
+        (command,) = re.findall(r"^ExecStart=\S+/bin/celery (.*)$", unit, re.MULTILINE)
+        self.assertIn("--scheduler config.beat:SingleBeatScheduler", command)
+        args = command.replace("%t/amanat-beat/schedule", str(schedule)).split()
         process = subprocess.Popen(
-            [str(servers.VENV_BIN / "celery"), *command.split()[1:], str(schedule)],
+            [str(servers.VENV_BIN / "celery"), *args],
             env=env,
             cwd=servers.ROOT,
             start_new_session=True,

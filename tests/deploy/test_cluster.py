@@ -1,6 +1,8 @@
 """Amanat on several machines, played by processes on this one: a PostgreSQL primary and a
 hot standby of it (pg_basebackup -R, streaming), Redis for the cache, RabbitMQ as the
-broker, one Celery worker, two gunicorn nodes behind nginx.
+broker, one Celery worker, two gunicorn nodes behind Amanat's own nginx (deploy/nginx/
+rendered, AMANAT_UPSTREAMS naming both nodes). Reporters and staff arrive through the onion
+entrance, each its own Tor circuit; the health check through the clear web, from here.
 
 Reporters keep submitting through nginx while one node is killed: no report is lost, no
 receipt lacks its report, and the only errors are the killed node's requests in flight.
@@ -25,7 +27,7 @@ from celery import Celery
 from kombu import Connection
 
 from tests import servers
-from tests.deploy import cluster
+from tests.deploy import cluster, edge
 
 pytestmark = pytest.mark.slow
 
@@ -44,13 +46,12 @@ class Load:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def reporter(base: str, stop_at: float, load: Load) -> None:
+def reporter(client: cluster.Reporter, stop_at: float, load: Load) -> None:
     """Submit forms until stop_at, as fast as the site answers. A send that fails is sent
     again, the same form (same one-time id), as a reporter pressing the button again."""
-    client = cluster.Reporter(base)
     while time.monotonic() < stop_at:
         try:
-            body, cookie = client.form()
+            body = client.form()
         except Exception as error:  # noqa: BLE001 - any failure is counted, then tried again
             with load.lock:
                 load.errors.append((time.monotonic(), f"form page: {error}"))
@@ -58,7 +59,7 @@ def reporter(base: str, stop_at: float, load: Load) -> None:
             continue
         for attempt in range(10):
             try:
-                status, page = client.send(body, cookie)
+                status, page = client.send(body)
             except Exception as error:  # noqa: BLE001
                 status, page = 0, type(error).__name__
             receipts = cluster.RECEIPT.findall(page)
@@ -79,12 +80,12 @@ class ClusterTestCase(unittest.TestCase):
     primary: servers.PostgresCluster
     standby: cluster.PostgresStandby
     nodes: list[servers.Gunicorn]
-    nginx: cluster.Nginx
+    nginx: edge.Nginx
     seeds: dict[str, str]
 
     @classmethod
     def setUpClass(cls) -> None:
-        for why in (servers.missing_tools(), cluster.rabbitmq_missing()):
+        for why in (servers.missing_tools(), edge.missing_tools(), cluster.rabbitmq_missing()):
             if why:
                 raise AssertionError(f"{why}; the cluster test needs it")
         cls.primary = servers.PostgresCluster()
@@ -102,8 +103,11 @@ class ClusterTestCase(unittest.TestCase):
             DATABASE_REPLICA_URL=cls.standby.url(),
             # Django imported once per node, not once per worker: a faster start.
             GUNICORN_CMD_ARGS="--preload",
-            # The limits are not what is tested here: every client comes through nginx
-            # without a per-client signal, so all share the global budget.
+            # The names nginx passes on (Host), and the onion's origin for the forms.
+            ALLOWED_HOSTS=f"{edge.HOST},{edge.ONION}",
+            CSRF_TRUSTED_ORIGINS=f"http://{edge.ONION}",
+            # The limits are not what is tested here: each client is a circuit of its own,
+            # but sends far more reports in 30 s than a reporter may.
             INTAKE_SUBMISSIONS_PER_MINUTE="1000000",
             INTAKE_SUBMISSIONS_PER_HOUR="1000000",
         )
@@ -115,7 +119,10 @@ class ClusterTestCase(unittest.TestCase):
             cls.nodes = list(pool.map(lambda _: servers.Gunicorn(env, workers=2), range(2)))
         for node in cls.nodes:
             cls.addClassCleanup(cluster.close_node, node)
-        cls.nginx = cluster.Nginx([node.port for node in cls.nodes])
+        # amanat.conf balances them: round robin, and a node that refuses or drops a
+        # connection is skipped (proxy_next_upstream), except for a POST already sent to
+        # it, which may have been stored.
+        cls.nginx = edge.Nginx([node.port for node in cls.nodes])
         cls.addClassCleanup(cls.nginx.close)
 
     @classmethod
@@ -132,8 +139,8 @@ class ClusterTestCase(unittest.TestCase):
         return row[0]
 
     def health(self) -> tuple[int, str]:
-        status, body, _ = cluster.request(f"{self.nginx.base}/healthz", None, {}, 30)
-        return status, json.loads(body)["replica"]
+        answer = edge.Visitor(self.nginx.https).request("GET", "/healthz")
+        return answer.status, json.loads(answer.body)["replica"]
 
     def reports_on(self, database: servers.PostgresCluster) -> int:
         return int(self.on(database, "SELECT count(*) FROM intake_report"))  # type: ignore[call-overload]
@@ -148,8 +155,8 @@ class ClusterTestCase(unittest.TestCase):
         start = time.monotonic()
         stop_at = start + LOAD_SECONDS
         threads = [
-            threading.Thread(target=reporter, args=(self.nginx.base, stop_at, load))
-            for _ in range(CLIENTS)
+            threading.Thread(target=reporter, args=(cluster.Reporter(self.nginx, n), stop_at, load))
+            for n in range(CLIENTS)
         ]
         for thread in threads:
             thread.start()
@@ -170,7 +177,7 @@ class ClusterTestCase(unittest.TestCase):
         self.assertEqual(len(set(load.receipts)), len(load.receipts))
         self.assertEqual(stored, len(load.receipts))  # no report without its receipt
         # Every receipt opens its report (through the surviving node).
-        opens = cluster.Reporter(self.nginx.base).receipt_opener()
+        opens = cluster.Reporter(self.nginx, CLIENTS).receipt_opener()
         with ThreadPoolExecutor(4) as pool:
             opened = list(pool.map(opens, load.receipts))
         self.assertEqual(opened.count(False), 0)
@@ -184,8 +191,8 @@ class ClusterTestCase(unittest.TestCase):
         self.assertEqual(self.reports_on(self.standby), self.reports_on(self.primary))
 
     def test_it_reads_the_staff_pages_from_the_standby_while_the_primary_takes_writes(self):
-        coordinator = cluster.Staff(self.nginx.base, "coordinator", self.seeds["coordinator"])
-        auditor = cluster.Staff(self.nginx.base, "ada", self.seeds["ada"])
+        coordinator = cluster.Staff(self.nginx, 100, "coordinator", self.seeds["coordinator"])
+        auditor = cluster.Staff(self.nginx, 101, "ada", self.seeds["ada"])
         self.assertIn("Sign-in", auditor.get("/staff/audit/"))
         self.assertIn("<h1>Statistics", coordinator.get("/staff/reports/statistics/"))
         self.assertEqual(self.health(), (200, "ok"))
@@ -194,8 +201,8 @@ class ClusterTestCase(unittest.TestCase):
         # The standby stops replaying: a report stored now is on the primary only.
         self.on(self.standby, "SELECT pg_wal_replay_pause()::text")
         try:
-            body, cookie = cluster.Reporter(self.nginx.base).form()
-            status, _page = cluster.Reporter(self.nginx.base).send(body, cookie)
+            reporter = cluster.Reporter(self.nginx, 102)
+            status, _page = reporter.send(reporter.form())
             self.assertEqual(status, 200)
             (new,) = set(str(self.on(self.primary, ids)).split(",")) - known
             self.assertNotIn(new[:8], coordinator.get("/staff/reports/overview/"))

@@ -7,6 +7,7 @@ requests."""
 
 from __future__ import annotations
 
+import json
 import signal
 import socket
 import ssl
@@ -66,9 +67,8 @@ class EdgeTestCase(unittest.TestCase):
     def test_it_sets_the_security_headers_on_the_clear_web_and_points_to_the_onion(self):
         page = self.clear().request("GET", "/en/report/")
         self.assertEqual(page.status, 200)
-        self.assertEqual(
-            page.header("Strict-Transport-Security"), ["max-age=63072000; includeSubDomains; preload"]
-        )
+        hsts = "max-age=63072000; includeSubDomains; preload"
+        self.assertEqual(page.header("Strict-Transport-Security"), [hsts])
         self.assertEqual(page.header("Onion-Location"), [f"http://{ONION}/en/report/"])
         # The app's own policy, once: nginx fills only what the app leaves out.
         (csp,) = page.header("Content-Security-Policy")
@@ -245,11 +245,25 @@ class EdgeTestCase(unittest.TestCase):
         self.assertNotIn("NONSENSE", text)
         self.assertNotIn("/en/", text)
 
+    def test_it_answers_healthz_to_this_machine_only(self):
+        # It names the part that is down: a monitor on this machine may ask, nobody else.
+        for source in ("127.0.0.1", "::1"):
+            answer = self.clear(source).request("GET", "/healthz")
+            self.assertEqual(answer.status, 200, source)
+            self.assertEqual(json.loads(answer.body)["database"], "ok")
+        outsider = self.clear("127.0.0.2").request("GET", "/healthz")
+        self.assertEqual(outsider.status, 404)
+        self.assertNotIn("database", outsider.body)
+        # Every onion visitor comes from Tor's 127.0.0.1: none of them is this machine.
+        self.assertEqual(self.onion(40).request("GET", "/healthz").status, 404)
+        self.assertEqual(self.onion(40).request("GET", "/en/report/").status, 200)
+
     def test_with_a_staff_onion_staff_pages_are_served_there_only(self):
         front = edge.Nginx(self.app.gunicorn.port, staff=True)
         self.addCleanup(front.close)
         staff = Visitor(front.staff, tls=False, proxy=circuit(30), name=edge.STAFF_ONION)
         self.assertEqual(staff.request("GET", "/staff/login/").status, 200)
+        self.assertEqual(staff.request("GET", "/healthz").status, 404)
         for visitor in (Visitor(front.https), Visitor(front.onion, tls=False, proxy=circuit(31))):
             self.assertEqual(visitor.request("GET", "/staff/login/").status, 404)
             self.assertEqual(visitor.request("GET", "/en/report/").status, 200)

@@ -336,3 +336,33 @@ def test_it_logs_gunicorn_lines_with_the_day_only_and_no_request(tmp_path):
         assert re.match(r"\d{4}-\d\d-\d\d \[\d+\] \[[A-Z]+\] |\d{4}-\d\d-\d\d [A-Z]+ ", line), line
         assert not TIME.search(line.replace(f":{port}", "")), line
     assert "secret-marker" not in output and "amanat.css" not in output and "GET" not in output
+
+
+def test_it_binds_gunicorn_where_the_settings_file_says(tmp_path):
+    # The web unit gives gunicorn no address: deploy/gunicorn.conf.py reads AMANAT_WEB_BIND
+    # (a web node's private address), as systemd passes it from the settings file.
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AMANAT_", "REDIS_"))}
+    env.update(
+        AMANAT_ENV="test",
+        AMANAT_DATA_DIR=str(tmp_path),
+        PYTHONPATH=str(ROOT),
+        AMANAT_WEB_BIND=f"127.0.0.1:{port}",
+    )
+    unit = (DEPLOY / "systemd/amanat-web.service.in").read_text()
+    (command,) = re.findall(r"^ExecStart=\S+/bin/gunicorn (.*)$", unit, re.MULTILINE)
+    args = [*command.replace("@@AMANAT_ROOT@@/", "").split(), "-w", "1"]
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/static/css/amanat.css"
+        _wait(lambda: urllib.request.urlopen(url, timeout=2).status == 200, "gunicorn")
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(30)

@@ -203,3 +203,113 @@ def test_it_writes_settings_that_pass_djangos_deployment_check_with_no_warning(t
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "System check identified no issues" in done.stdout
+
+
+def test_it_keeps_other_machines_addresses_and_the_settings_an_administrator_added(tmp_path):
+    deploy, root = deploy_copy(tmp_path), tmp_path / "root"
+    fake_tor(root)
+    given = {
+        "AMANAT_DB_ADDRESS": "10.0.0.2:5432",
+        "AMANAT_REDIS_ADDRESS": "10.0.0.2:6379",
+        "AMANAT_WEB_BIND": "10.0.0.3:8000",
+        "AMANAT_TRUSTED_PROXIES": "10.0.0.1",
+    }
+    first = install(deploy, root, "--allow-net", "localhost 10.0.0.0/24", env=given)
+    assert first.returncode == 0, first.stdout + first.stderr
+    values = env_file(root)
+    assert values["DATABASE_URL"].endswith("@10.0.0.2:5432/amanat")
+    assert values["REDIS_URL"].endswith("@10.0.0.2:6379/0")
+    assert values["AMANAT_WEB_BIND"] == "10.0.0.3:8000"
+    assert values["AMANAT_TRUSTED_PROXIES"] == "10.0.0.1"
+    web = root / "etc/systemd/system/amanat-web.service"
+    assert "IPAddressAllow=localhost 10.0.0.0/24\n" in web.read_text()
+    site = root / "etc/nginx/sites-enabled/amanat.conf"
+    assert "server 10.0.0.3:8000;" in site.read_text()
+    # The administrator adds optional settings and a second web node, then runs the
+    # installer again with no option: all of it is kept, the secrets too.
+    added = {
+        "SEALED_STORAGE_URL": "s3://amanat-sealed/main",
+        "SEALED_STORAGE_ENDPOINT": "https://s3.example.net",
+        "AWS_SECRET_ACCESS_KEY_FILE": "/etc/amanat-keys/s3-secret",
+        "DATABASE_REPLICA_URL": "postgres://amanat:pw@10.0.0.4:5432/amanat",
+        "CELERY_BROKER_URL": "amqp://amanat:pw@10.0.0.2:5672/amanat",
+        "AMANAT_CELERY_QUEUE": "amanat",
+    }
+    settings = root / "etc/amanat/amanat.env"
+    settings.write_text(
+        settings.read_text() + "".join(f"{name}={value}\n" for name, value in added.items())
+    )
+    site.write_text(
+        site.read_text().replace(
+            "    server 10.0.0.3:8000;\n", "    server 10.0.0.3:8000;\n    server 10.0.0.5:8000;\n"
+        )
+    )
+    before = files(root)
+    again = install(deploy, root)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Done: nothing changed" in again.stdout, again.stdout
+    assert files(root) == before
+    assert env_file(root) == {**values, **added}
+    assert "IPAddressAllow=localhost 10.0.0.0/24\n" in web.read_text()
+
+
+def test_it_writes_no_optional_setting_on_one_host(tmp_path):
+    _, root, _ = _installed(tmp_path)
+    values = env_file(root)
+    assert values["AMANAT_WEB_BIND"] == "127.0.0.1:8000"
+    assert values["AMANAT_TRUSTED_PROXIES"] == "127.0.0.1,::1"
+    for name in ("SEALED_STORAGE_URL", "DATABASE_REPLICA_URL", "CELERY_BROKER_URL"):
+        assert name not in values
+        assert f"# {name}=" in (root / "etc/amanat/amanat.env").read_text()  # documented
+    web = (root / "etc/systemd/system/amanat-web.service").read_text()
+    assert "IPAddressAllow=localhost\n" in web
+
+
+def test_it_sets_up_a_web_node_or_a_worker_with_the_first_machines_settings(tmp_path):
+    _, first, _ = _installed(tmp_path)
+    settings = (first / "etc/amanat/amanat.env").read_bytes()
+    for role, units in (("web", ["amanat-web"]), ("worker", ["amanat-worker", "amanat-beat"])):
+        deploy, root = deploy_copy(tmp_path / role), tmp_path / role / "root"
+        refused = install(deploy, root, "--role", role)
+        assert refused.returncode == 1
+        assert "copy /etc/amanat/amanat.env from the first machine" in refused.stderr
+        assert "FAILED at step 'secrets'" in refused.stderr
+        (root / "etc/amanat/amanat.env").write_bytes(settings)
+        (root / "etc/amanat/amanat.env").chmod(0o600)
+        given = {"AMANAT_WEB_BIND": "10.0.0.3:8000", "AMANAT_DB_ADDRESS": "10.0.0.2:5432"}
+        done = install(deploy, root, "--role", role, "--allow-net", "10.0.0.0/24", env=given)
+        assert done.returncode == 0, done.stdout + done.stderr
+        values = env_file(root)
+        for name in (*SECRETS, "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS"):
+            assert values[name] == env_file(first)[name], name  # shared, never made anew
+        assert values["DATABASE_URL"].endswith("@10.0.0.2:5432/amanat")
+        installed = root / "etc/systemd/system"
+        assert sorted(p.stem for p in installed.glob("amanat-*.service")) == sorted(units)
+        assert "would run: systemctl enable amanat.target " + " ".join(units) in done.stdout
+        # No server of the one-host stack, no migration, no second beat by default.
+        for path in ("etc/nginx", "etc/tor", "etc/redis", "etc/postgresql", "etc/amanat/beat-node"):
+            assert not (root / path).exists(), (role, path)
+        assert "manage.py migrate" not in done.stdout and "bootstrap" not in done.stdout
+        assert not (root / "etc/amanat/migrate.env").exists()
+        assert ("collectstatic" in done.stdout) == (role == "web")
+        (apt,) = [line for line in done.stdout.splitlines() if "apt-get install" in line]
+        for server in ("postgresql", "redis-server", "nginx", "tor", "certbot"):
+            assert f" {server} " not in f"{apt} ", server
+        assert " python3.11 " in apt
+        again = install(deploy, root, "--role", role)
+        assert "Done: nothing changed" in again.stdout, again.stdout + again.stderr
+        unit = (installed / f"{units[0]}.service").read_text()
+        assert "IPAddressAllow=10.0.0.0/24\n" in unit  # --allow-net kept
+    beat = install(deploy, root, "--role", "worker", "--beat")
+    assert (root / "etc/amanat/beat-node").exists(), beat.stdout + beat.stderr
+
+
+def test_it_restarts_the_services_when_only_a_rendered_file_changed(tmp_path):
+    deploy, root, _ = _installed(tmp_path)
+    unit = root / "etc/systemd/system/amanat-worker.service"
+    unit.write_text(unit.read_text().replace("NoNewPrivileges=yes", "NoNewPrivileges=no"))
+    again = install(deploy, root)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "wrote /etc/systemd/system/amanat-worker.service" in again.stdout
+    assert "Done: 1 file(s) or folder(s) changed." in again.stdout
+    assert "would run: systemctl restart amanat.target" in again.stdout
