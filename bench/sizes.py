@@ -318,13 +318,15 @@ def main() -> None:
         )
         print_disk(before, measure_disk(stack), opts.with_files, size)
     finally:
-        from django.conf import settings
+        try:
+            from django.conf import settings
 
-        if settings.configured:  # the in-process part ran: let the database go
-            from django.db import connections
+            if settings.configured:  # the in-process part ran: let the database go
+                from django.db import connections
 
-            connections.close_all()
-        stack.close()
+                connections.close_all()
+        finally:
+            stack.close()
 
 
 if __name__ == "__main__":
