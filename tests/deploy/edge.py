@@ -75,7 +75,6 @@ class Nginx:
     ) -> None:
         ports = [upstream_port] if isinstance(upstream_port, int) else upstream_port
         self.folder = Path(tempfile.mkdtemp(prefix="amanat-nginx-"))
-        self.https, self.http, self.onion = (servers.free_port() for _ in range(3))
         # nginx's workers (www-data when the tests run as root) pass through to the
         # temporary folders the master makes for them; keys stay the master's.
         self.folder.chmod(0o711)
@@ -93,6 +92,19 @@ class Nginx:
             check=True,
             capture_output=True,
         )  # fmt: skip
+        # A free port can be taken by another process between the check and nginx's bind
+        # (other tests, a bench on the same machine): then start again on new ports.
+        for attempt in range(3):
+            try:
+                self._start(ports, staff, sources)
+                return
+            except RuntimeError as error:
+                if "Address already in use" not in str(error) or attempt == 2:
+                    shutil.rmtree(self.folder, ignore_errors=True)
+                    raise
+
+    def _start(self, ports: list[int], staff: bool, sources: bool) -> None:
+        self.https, self.http, self.onion = (servers.free_port() for _ in range(3))
         env = {
             **os.environ,
             "AMANAT_HOST": HOST,
@@ -111,6 +123,7 @@ class Nginx:
             env["AMANAT_STAFF_ONION_HOST"] = STAFF_ONION
             env["AMANAT_STAFF_ONION_LISTEN"] = f"127.0.0.1:{self.staff}"
         self.conf = self.folder / "conf"
+        shutil.rmtree(self.conf, ignore_errors=True)
         subprocess.run(
             [str(ROOT / "deploy/check-edge.sh"), "render-nginx", str(self.conf)],
             env=env,
@@ -137,7 +150,7 @@ class Nginx:
         try:
             servers._wait(self._up, "nginx", 10)
         except RuntimeError as error:
-            raise RuntimeError(f"{error}: {self.close()}") from None
+            raise RuntimeError(f"{error}: {self._stop()}") from None
 
     def _up(self) -> bool:
         if self.process.poll() is not None:
@@ -161,7 +174,12 @@ class Nginx:
         return "".join(p.read_text(errors="replace") for p in self.logs.iterdir() if p.is_file())
 
     def close(self) -> str:
-        """Stop it; returns what it wrote on stderr."""
+        """Stop it and remove its folder; returns what it wrote on stderr."""
+        err = self._stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        return err
+
+    def _stop(self) -> str:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
         try:
@@ -169,7 +187,6 @@ class Nginx:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             _, err = self.process.communicate()
-        shutil.rmtree(self.folder, ignore_errors=True)
         return err.decode(errors="replace")
 
 
