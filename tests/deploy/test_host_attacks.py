@@ -1,0 +1,92 @@
+"""Attacks on the server's own part of deploy/: the service user turning install.sh's root
+powers on files of its choice, and settings that reach a shell or a unit as code."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+from .host_support import DEPLOY, deploy_copy, fake_tor, install
+
+
+def _installed(tmp_path):
+    deploy, root = deploy_copy(tmp_path), tmp_path / "root"
+    fake_tor(root)
+    first = install(deploy, root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    return deploy, root
+
+
+def test_it_refuses_a_data_folder_the_service_user_replaced_by_a_link(tmp_path):
+    # The amanat user owns /var/lib/amanat: it can put a link to /etc/amanat (or /etc) in
+    # place of static/, and the next run, as root, would chmod and chown the link's target.
+    deploy, root = _installed(tmp_path)
+    settings = root / "etc/amanat"
+    static = root / "var/lib/amanat/static"
+    static.rmdir()
+    static.symlink_to(settings)
+    again = install(deploy, root)
+    assert again.returncode != 0
+    assert "var/lib/amanat/static is a symbolic link" in again.stderr
+    assert settings.stat().st_mode & 0o777 == 0o700
+    assert static.is_symlink()
+
+
+def test_it_writes_no_setting_with_a_line_break_into_a_unit_or_the_settings_file(tmp_path):
+    deploy, root = deploy_copy(tmp_path), tmp_path / "root"
+    fake_tor(root)
+    hostile = {
+        "--allow-net": "localhost\nExecStartPre=+/bin/touch /tmp/pwned",
+    }
+    for option, value in hostile.items():
+        run = install(deploy, root, option, value)
+        assert run.returncode != 0, run.stdout
+        assert "line break" in run.stderr
+    for name in ("AMANAT_WEB_BIND", "AMANAT_TRUSTED_PROXIES", "AMANAT_DB_ADDRESS"):
+        run = install(deploy, root, env={name: "127.0.0.1:8000\nSECRET_KEY=known"})
+        assert run.returncode != 0, run.stdout
+        assert f"{name}" in run.stderr and "line break" in run.stderr
+    for unit in (root / "etc/systemd/system").glob("*.service"):
+        assert "ExecStartPre=+" not in unit.read_text()
+    env = root / "etc/amanat/amanat.env"
+    assert not env.exists() or "SECRET_KEY=known" not in env.read_text()
+
+
+def test_it_reads_the_settings_in_amanat_manage_as_systemd_does_never_running_them(tmp_path):
+    # systemd takes a value literally; amanat-manage ran the file through bash, which
+    # would run $(...) in a value as root (e.g. in a database password with a `$`).
+    marker = tmp_path / "ran"
+    settings = tmp_path / "amanat.env"
+    settings.write_text(
+        "# settings\n"
+        f"DATABASE_REPLICA_URL=postgres://amanat:pa$(touch {marker})ss@10.0.0.4/amanat\n"
+        "AWS_SECRET_ACCESS_KEY=a`id`b$HOME\n"
+    )
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    python = venv / "bin/python"
+    python.write_text('#!/bin/sh\nprintf "%s\\n" "$DATABASE_REPLICA_URL" "$AWS_SECRET_ACCESS_KEY"\n')
+    python.chmod(0o755)
+    rendered = subprocess.run(
+        [str(DEPLOY / "render.sh"), str(DEPLOY / "amanat-manage.in")],
+        env={
+            "PATH": os.environ["PATH"],
+            "AMANAT_ENV_FILE": str(settings),
+            "AMANAT_ROOT": str(tmp_path),
+            "AMANAT_VENV": str(venv),
+            "AMANAT_USER": "root",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    manage = tmp_path / "amanat-manage"
+    manage.write_text(rendered)
+    manage.chmod(0o700)
+    run = subprocess.run([str(manage), "check"], capture_output=True, text=True, timeout=30)
+    assert run.returncode == 0, run.stderr
+    assert not marker.exists()
+    assert run.stdout.splitlines() == [
+        f"postgres://amanat:pa$(touch {marker})ss@10.0.0.4/amanat",
+        "a`id`b$HOME",
+    ]
