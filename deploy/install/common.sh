@@ -132,19 +132,22 @@ optional_settings() {
 new_secret() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 
 # Run a command as the amanat user with the settings file's environment (never on the
-# command line, where other users could read it in /proc).
+# command line, where other users could read it in /proc). RUN_AS=root runs it as root:
+# every process of the amanat user can read another's environment in /proc, so the
+# owner role's password (migrations) is never in one. Nor in any other: unset below.
 as_amanat() {
     if [[ -n $PREFIX ]]; then
         say "  would run as $AMANAT_USER:$(printf ' %q' "$@")"
         return 0
     fi
     (
+        unset AMANAT_DB_OWNER_PASSWORD
         load_settings "$AMANAT_ENV_FILE"
         [[ -z ${OVERRIDE_ENV:-} ]] || load_settings "$OVERRIDE_ENV"
         # shellcheck disable=SC2164 # install.sh runs with set -e: a failed cd stops here
         cd "$AMANAT_ROOT"
         export PYTHONPATH=$AMANAT_ROOT
-        runuser -u "$AMANAT_USER" -- "$@"
+        runuser -u "${RUN_AS:-$AMANAT_USER}" -- "$@"
     )
 }
 

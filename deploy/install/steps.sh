@@ -196,7 +196,9 @@ step_redis() {
 step_django() {
     as_amanat "$AMANAT_VENV/bin/python" manage.py collectstatic --no-input --verbosity 0
     if [[ $ROLE == all ]]; then
-        OVERRIDE_ENV=$MIGRATE_ENV as_amanat "$AMANAT_VENV/bin/python" manage.py migrate --no-input --verbosity 0
+        # As root: the amanat user could read the owner's password in its own process.
+        RUN_AS=root OVERRIDE_ENV=$MIGRATE_ENV as_amanat "$AMANAT_VENV/bin/python" manage.py migrate \
+            --no-input --verbosity 0
         roles_sql
     fi
     as_amanat "$AMANAT_VENV/bin/python" manage.py check --deploy --fail-level WARNING

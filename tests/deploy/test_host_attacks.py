@@ -4,7 +4,10 @@ powers on files of its choice, and settings that reach a shell or a unit as code
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 from .host_support import DEPLOY, deploy_copy, fake_tor, install
 
@@ -89,4 +92,52 @@ def test_it_reads_the_settings_in_amanat_manage_as_systemd_does_never_running_th
     assert run.stdout.splitlines() == [
         f"postgres://amanat:pa$(touch {marker})ss@10.0.0.4/amanat",
         "a`id`b$HOME",
+    ]
+
+
+def test_it_migrates_as_root_and_shows_the_service_user_no_owner_password(tmp_path):
+    # The owner role may rewrite the audit log. Any process of the amanat user is readable
+    # by every other (/proc/PID/environ): a migration run as amanat handed its password to
+    # whoever has a shell as amanat, and so did collectstatic's inherited environment.
+    shared = Path(tempfile.mkdtemp(prefix="amanat-attack-"))  # nobody must reach the venv
+    try:
+        shared.chmod(0o755)
+        python = shared / "bin/python"
+        python.parent.mkdir(mode=0o755)
+        python.parent.chmod(0o755)
+        python.write_text(
+            '#!/bin/sh\necho "$(id -un) $2 $(env | grep -c 0wnerpa55)"\n'
+        )
+        python.chmod(0o755)
+        settings, migrate = tmp_path / "amanat.env", tmp_path / "migrate.env"
+        settings.write_text("DATABASE_URL=postgres://amanat:app@127.0.0.1:5432/amanat\n")
+        migrate.write_text("DATABASE_URL=postgres://amanat_owner:0wnerpa55@127.0.0.1/amanat\n")
+        driver = (
+            f'source "{DEPLOY}/install.sh"\n'
+            "roles_sql() { :; }\n"
+            "ROLE=all MIGRATE_ENV=$MIGRATE AMANAT_DB_OWNER_PASSWORD=0wnerpa55\n"
+            "export AMANAT_DB_OWNER_PASSWORD\n"
+            "step_django\n"
+        )
+        run = subprocess.run(
+            ["bash", "-c", driver],
+            env={
+                "PATH": "/usr/bin:/bin:/usr/sbin:/sbin",
+                "AMANAT_ROOT": str(shared),
+                "AMANAT_VENV": str(shared),
+                "AMANAT_USER": "nobody",
+                "AMANAT_ENV_FILE": str(settings),
+                "MIGRATE": str(migrate),
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        shutil.rmtree(shared)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.splitlines() == [
+        "nobody collectstatic 0",
+        "root migrate 1",
+        "nobody check 0",
     ]
