@@ -222,18 +222,17 @@ step_bootstrap() {
         *) echo "Could not ask the database whether the organisation exists." >&2; return 1 ;;
     esac
     [[ -n $COORDINATOR ]] || COORDINATOR=$(ask "Login of the first coordinator")
+    [[ -z $PASSWORD_FILE || -r $PASSWORD_FILE ]] \
+        || { echo "--password-file $PASSWORD_FILE cannot be read." >&2; return 1; }
     local args=(manage.py bootstrap --org-name "$ORG_NAME" --username "$COORDINATOR")
     say ""
     say "  The recovery shares are printed ONCE below. Write each on paper for a different"
     say "  trustee now; Amanat keeps no copy and cannot show them again."
-    if [[ -n $PASSWORD_FILE ]]; then
-        # The file is root's. The amanat user gets it on a pipe of its own (a root-owned
-        # descriptor could not be opened again as /dev/stdin), never in a file or argument.
-        as_amanat bash -c 'cat | "$@"' bootstrap \
-            "$AMANAT_VENV/bin/python" "${args[@]}" --password-file /dev/stdin <"$PASSWORD_FILE"
-    else
-        as_amanat "$AMANAT_VENV/bin/python" "${args[@]}"
-    fi
+    # As root: a process of the amanat user is open to every other one (its pipes in
+    # /proc/PID/fd, its memory to a debugger), and this one holds the shares, the
+    # coordinator's password and the organisation's key. The password file is root's.
+    [[ -z $PASSWORD_FILE ]] || args+=(--password-file "$PASSWORD_FILE")
+    RUN_AS=root as_amanat "$AMANAT_VENV/bin/python" "${args[@]}"
 }
 
 step_nginx() {

@@ -95,10 +95,11 @@ def test_it_reads_the_settings_in_amanat_manage_as_systemd_does_never_running_th
     ]
 
 
-def test_it_migrates_as_root_and_shows_the_service_user_no_owner_password(tmp_path):
+def test_it_migrates_and_bootstraps_as_root_and_shows_the_service_user_no_owner_password(tmp_path):
     # The owner role may rewrite the audit log. Any process of the amanat user is readable
     # by every other (/proc/PID/environ): a migration run as amanat handed its password to
     # whoever has a shell as amanat, and so did collectstatic's inherited environment.
+    # Bootstrap holds the recovery shares: its pipes and memory are as open to that user.
     shared = Path(tempfile.mkdtemp(prefix="amanat-attack-"))  # nobody must reach the venv
     try:
         shared.chmod(0o755)
@@ -106,7 +107,8 @@ def test_it_migrates_as_root_and_shows_the_service_user_no_owner_password(tmp_pa
         python.parent.mkdir(mode=0o755)
         python.parent.chmod(0o755)
         python.write_text(
-            '#!/bin/sh\necho "$(id -un) $2 $(env | grep -c 0wnerpa55)"\n'
+            '#!/bin/sh\n[ "$2" = shell ] && exit 3\n'
+            'echo "$(id -un) $2 $(env | grep -c 0wnerpa55)"\n'
         )
         python.chmod(0o755)
         settings, migrate = tmp_path / "amanat.env", tmp_path / "migrate.env"
@@ -118,6 +120,7 @@ def test_it_migrates_as_root_and_shows_the_service_user_no_owner_password(tmp_pa
             "ROLE=all MIGRATE_ENV=$MIGRATE AMANAT_DB_OWNER_PASSWORD=0wnerpa55\n"
             "export AMANAT_DB_OWNER_PASSWORD\n"
             "step_django\n"
+            "HOST=amanat.example.org ORG_NAME=NGO COORDINATOR=amina step_bootstrap\n"
         )
         run = subprocess.run(
             ["bash", "-c", driver],
@@ -140,4 +143,8 @@ def test_it_migrates_as_root_and_shows_the_service_user_no_owner_password(tmp_pa
         "nobody collectstatic 0",
         "root migrate 1",
         "nobody check 0",
+        "",
+        "  The recovery shares are printed ONCE below. Write each on paper for a different",
+        "  trustee now; Amanat keeps no copy and cannot show them again.",
+        "root bootstrap 0",
     ]
