@@ -68,7 +68,9 @@ def test_it_reads_the_settings_in_amanat_manage_as_systemd_does_never_running_th
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
     python = venv / "bin/python"
-    python.write_text('#!/bin/sh\nprintf "%s\\n" "$DATABASE_REPLICA_URL" "$AWS_SECRET_ACCESS_KEY"\n')
+    python.write_text(
+        '#!/bin/sh\nprintf "%s\\n" "$DATABASE_REPLICA_URL" "$AWS_SECRET_ACCESS_KEY"\n'
+    )
     python.chmod(0o755)
     rendered = subprocess.run(
         [str(DEPLOY / "render.sh"), str(DEPLOY / "amanat-manage.in")],
