@@ -150,3 +150,45 @@ def test_it_migrates_and_bootstraps_as_root_and_shows_the_service_user_no_owner_
         "  trustee now; Amanat keeps no copy and cannot show them again.",
         "root bootstrap 0",
     ]
+
+
+def test_it_runs_the_commands_that_read_the_shares_as_root_in_amanat_manage():
+    # recover and rebuild_buckets rebuild the recovery key from the trustees' shares: as
+    # the amanat user, any shell of that user could read them from the command's stdin
+    # pipe (/proc/PID/fd/0) or its memory.
+    shared = Path(tempfile.mkdtemp(prefix="amanat-attack-"))
+    try:
+        shared.chmod(0o755)
+        (shared / "bin").mkdir(mode=0o755)
+        (shared / "bin").chmod(0o755)
+        python = shared / "bin/python"
+        python.write_text('#!/bin/sh\necho "$(id -un) $2"\n')
+        python.chmod(0o755)
+        settings = shared / "amanat.env"
+        settings.write_text("AMANAT_ENV=production\n")
+        manage = shared / "amanat-manage"
+        manage.write_text(
+            subprocess.run(
+                [str(DEPLOY / "render.sh"), str(DEPLOY / "amanat-manage.in")],
+                env={
+                    "PATH": os.environ["PATH"],
+                    "AMANAT_ENV_FILE": str(settings),
+                    "AMANAT_ROOT": str(shared),
+                    "AMANAT_VENV": str(shared),
+                    "AMANAT_USER": "nobody",
+                },
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        manage.chmod(0o700)
+        said = [
+            subprocess.run(
+                [str(manage), command], capture_output=True, text=True, timeout=30
+            ).stdout.strip()
+            for command in ("recover", "rebuild_buckets", "verify_audit")
+        ]
+    finally:
+        shutil.rmtree(shared)
+    assert said == ["root recover", "root rebuild_buckets", "nobody verify_audit"]
