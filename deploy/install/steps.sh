@@ -13,7 +13,7 @@ step_check() {
         || { echo "The host name '$HOST' is not a DNS name (lower case, with a dot)." >&2; return 1; }
     [[ $ROLE =~ ^(all|web|worker)$ ]] || { echo "--role is all, web or worker." >&2; return 1; }
     one_line AMANAT_WEB_BIND AMANAT_TRUSTED_PROXIES AMANAT_IP_ALLOW AMANAT_DB_ADDRESS \
-        AMANAT_REDIS_ADDRESS
+        AMANAT_REDIS_ADDRESS OWN_CERT OWN_KEY
     [[ $ROLE != all || -n $ORG_NAME ]] || ORG_NAME=$(ask "Name of the organisation")
     if [[ -n $OWN_CERT || -n $OWN_KEY ]]; then
         [[ -r $OWN_CERT && -r $OWN_KEY ]] \

@@ -40,6 +40,8 @@ def test_it_writes_no_setting_with_a_line_break_into_a_unit_or_the_settings_file
     fake_tor(root)
     hostile = {
         "--allow-net": "localhost\nExecStartPre=+/bin/touch /tmp/pwned",
+        # nginx's site: a certificate path with a line of configuration of its own.
+        "--cert": "/etc/hostname;\n    location /x { return 200; }\n    #",
     }
     for option, value in hostile.items():
         run = install(deploy, root, option, value)
