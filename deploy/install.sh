@@ -14,7 +14,7 @@
 #   deploy/install.sh --root DIR ...       write every file under DIR and run no command
 #                                          (each is printed instead): for tests and review
 set -Eeuo pipefail  # -E: the ERR trap below fires inside functions too
-# `render ... | put ...`: put, last in the pipe, runs in this shell, so that the files it
+# `... | put ...`: put, last in the pipe, runs in this shell, so that the files it
 # changes are counted (CHANGED decides whether the services restart).
 shopt -s lastpipe
 

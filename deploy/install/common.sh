@@ -106,6 +106,14 @@ own() {
 
 render() { "$DEPLOY/render.sh" "$1"; }
 
+# Install TEMPLATE, rendered, as FILE with MODE and OWNER. Rendered first: in
+# `render | put`, put installed render's empty output before its failure was seen.
+put_rendered() {
+    local mode=$1 owner=$2 file=$3 text
+    text=$(render "$4")
+    printf '%s\n' "$text" | put "$mode" "$owner" "$file"
+}
+
 # A value already in a KEY=value file, or "".
 value_in() {
     if [[ -f $PREFIX$2 ]]; then

@@ -50,12 +50,12 @@ step_folders() {
 }
 
 step_onion() {
-    render "$DEPLOY/tor/torrc.in" | put 0644 root:root /etc/tor/torrc
+    put_rendered 0644 root:root /etc/tor/torrc "$DEPLOY/tor/torrc.in"
     # The staff onion (deploy/README.md), once chosen, stays on in every later run.
     [[ -f $PREFIX$STAFF_TORRC ]] && STAFF=yes
     if [[ -n $STAFF ]]; then
         folder 0755 root:root /etc/tor/torrc.d
-        render "$DEPLOY/tor/torrc-staff.in" | put 0644 root:root "$STAFF_TORRC"
+        put_rendered 0644 root:root "$STAFF_TORRC" "$DEPLOY/tor/torrc-staff.in"
     fi
     sys systemctl enable --now tor
     sys systemctl reload-or-restart tor
@@ -122,7 +122,10 @@ step_secrets() {
     [[ -n $AMANAT_REDIS_PASSWORD ]] || AMANAT_REDIS_PASSWORD=$(new_secret)
     [[ -n $AMANAT_DB_OWNER_PASSWORD ]] || AMANAT_DB_OWNER_PASSWORD=$(new_secret)
     export AMANAT_DB_PASSWORD AMANAT_REDIS_PASSWORD AMANAT_DB_OWNER_PASSWORD
-    { render "$DEPLOY/amanat.env.in"; optional_settings; } | put 0600 root:root "$AMANAT_ENV_FILE"
+    # Rendered first: a template that cannot be filled never empties the secrets' file.
+    local settings
+    settings=$(render "$DEPLOY/amanat.env.in")
+    { printf '%s\n' "$settings"; optional_settings; } | put 0600 root:root "$AMANAT_ENV_FILE"
     [[ $ROLE == all ]] || return 0  # migrations run on the first machine only
     printf '%s\n' "# The database's owner role, for migrations only (deploy/install.sh)." \
         "DATABASE_URL=postgres://amanat_owner:$AMANAT_DB_OWNER_PASSWORD@$AMANAT_DB_ADDRESS/amanat" \
@@ -180,7 +183,7 @@ roles_sql() {
 
 step_redis() {
     local before=$CHANGED
-    render "$DEPLOY/redis/redis.conf.in" | put 0640 root:redis /etc/redis/redis.conf
+    put_rendered 0640 root:redis /etc/redis/redis.conf "$DEPLOY/redis/redis.conf.in"
     put 0644 root:root /etc/systemd/system/redis-server.service.d/amanat.conf \
         <"$DEPLOY/redis/redis-server.service.d/amanat.conf"
     sys systemctl daemon-reload
@@ -261,11 +264,11 @@ step_nginx() {
     fi
     export AMANAT_UPSTREAMS=${AMANAT_UPSTREAMS:-server $AMANAT_WEB_BIND;}
     put 0644 root:root /etc/nginx/nginx.conf <"$DEPLOY/nginx/nginx.conf"
-    render "$DEPLOY/nginx/amanat.conf.in" | put 0644 root:root /etc/nginx/sites-enabled/amanat.conf
+    put_rendered 0644 root:root /etc/nginx/sites-enabled/amanat.conf "$DEPLOY/nginx/amanat.conf.in"
     put 0644 root:root /etc/nginx/amanat-client.js <"$DEPLOY/nginx/client.js"
     if [[ -n $STAFF ]]; then
-        render "$DEPLOY/nginx/amanat-staff.conf.in" \
-            | put 0644 root:root /etc/nginx/sites-enabled/amanat-staff.conf
+        put_rendered 0644 root:root /etc/nginx/sites-enabled/amanat-staff.conf \
+            "$DEPLOY/nginx/amanat-staff.conf.in"
         put 0644 root:root /etc/nginx/amanat-staff-only.conf <"$DEPLOY/nginx/amanat-staff-only.conf"
     fi
     sys nginx -t -q
@@ -306,10 +309,10 @@ step_services() {
         *) units=(amanat-web amanat-worker amanat-beat) ;;
     esac
     for unit in "${units[@]}"; do
-        render "$DEPLOY/systemd/$unit.service.in" | put 0644 root:root "/etc/systemd/system/$unit.service"
+        put_rendered 0644 root:root "/etc/systemd/system/$unit.service" "$DEPLOY/systemd/$unit.service.in"
     done
     put 0644 root:root /etc/systemd/system/amanat.target <"$DEPLOY/systemd/amanat.target"
-    render "$DEPLOY/amanat-manage.in" | put 0700 root:root /usr/local/sbin/amanat-manage
+    put_rendered 0700 root:root /usr/local/sbin/amanat-manage "$DEPLOY/amanat-manage.in"
     put 0644 root:root /etc/logrotate.d/amanat <"$DEPLOY/logrotate/amanat"
     put 0644 root:root /etc/apt/apt.conf.d/20auto-upgrades <"$DEPLOY/apt/20auto-upgrades"
     put 0644 root:root /etc/apt/apt.conf.d/52amanat-unattended-upgrades \

@@ -194,3 +194,26 @@ def test_it_runs_the_commands_that_read_the_shares_as_root_in_amanat_manage():
     finally:
         shutil.rmtree(shared)
     assert said == ["root recover", "root rebuild_buckets", "nobody verify_audit"]
+
+
+def test_it_keeps_the_settings_file_when_its_template_cannot_be_filled(tmp_path):
+    # `render | put`: put ran to its end (and installed what it read: nothing of the
+    # template) before the failed render was noticed; the next run then made new secrets,
+    # and no receipt found its report again.
+    deploy, root = _installed(tmp_path)
+    settings = root / "etc/amanat/amanat.env"
+    before = settings.read_bytes()
+    with (deploy / "amanat.env.in").open("a") as template:
+        template.write("NEW_SETTING=@@AMANAT_NOT_GIVEN@@\n")
+    again = install(deploy, root)
+    assert again.returncode != 0
+    assert "no value for AMANAT_NOT_GIVEN" in again.stderr
+    assert settings.read_bytes() == before
+    site = root / "etc/nginx/sites-enabled/amanat.conf"
+    site_before = site.read_bytes()
+    with (deploy / "nginx/amanat.conf.in").open("a") as template:
+        template.write("# @@AMANAT_NOT_GIVEN@@\n")
+    (deploy / "amanat.env.in").write_bytes((DEPLOY / "amanat.env.in").read_bytes())
+    again = install(deploy, root)
+    assert again.returncode != 0
+    assert site.read_bytes() == site_before
