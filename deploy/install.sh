@@ -14,7 +14,7 @@
 #   deploy/install.sh --root DIR ...       write every file under DIR and run no command
 #                                          (each is printed instead): for tests and review
 set -Eeuo pipefail  # -E: the ERR trap below fires inside functions too
-# `render ... | put ...`: put, last in the pipe, runs in this shell, so that the files it
+# `... | put ...`: put, last in the pipe, runs in this shell, so that the files it
 # changes are counted (CHANGED decides whether the services restart).
 shopt -s lastpipe
 
@@ -61,6 +61,7 @@ PACKAGES=(python3.11 python3.11-venv python3-pip postgresql redis-server nginx
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 age)
 
 PREFIX=""           # --root DIR: every path below is written under it
+RUN_AS=""           # as_amanat's user when not amanat (root, per call), never inherited
 DRY_RUN=""
 HOST=${AMANAT_HOST:-}
 ORG_NAME=${AMANAT_ORG_NAME:-}

@@ -52,6 +52,7 @@ sys() {
 # Install stdin as FILE with MODE and OWNER (user:group), only when it differs.
 put() {
     local mode=$1 owner=$2 file=$3 path=$PREFIX$3 tmp
+    no_link "$path"
     tmp=$(mktemp)
     cat >"$tmp"
     if [[ -f $path ]] && cmp -s "$tmp" "$path"; then
@@ -74,6 +75,7 @@ put() {
 # A folder with MODE and OWNER.
 folder() {
     local mode=$1 owner=$2 dir=$3 path=$PREFIX$3
+    no_link "$path"
     if [[ ! -d $path ]]; then
         mkdir -p "$path"
         say "  made $dir"
@@ -86,17 +88,31 @@ folder() {
     own "$owner" "$dir"
 }
 
+# chmod and chown follow a link: the amanat user, owner of $AMANAT_DATA, could otherwise
+# swap a folder there for a link to /etc and have root hand it the target.
+no_link() {
+    [[ ! -L $1 ]] || { echo "$1 is a symbolic link: refusing to change it (or its target)." >&2; return 1; }
+}
+
 # Ownership needs the real users: not set under --root.
 own() {
     [[ -n $PREFIX ]] && return 0
     if [[ $(stat -c %U:%G "$2") != "$1" ]]; then
-        chown "$1" "$2"
+        chown -h "$1" "$2"
         say "  owner $1 on $2"
         CHANGED=$((CHANGED + 1))
     fi
 }
 
 render() { "$DEPLOY/render.sh" "$1"; }
+
+# Install TEMPLATE, rendered, as FILE with MODE and OWNER. Rendered first: in
+# `render | put`, put installed render's empty output before its failure was seen.
+put_rendered() {
+    local mode=$1 owner=$2 file=$3 text
+    text=$(render "$4")
+    printf '%s\n' "$text" | put "$mode" "$owner" "$file"
+}
 
 # A value already in a KEY=value file, or "".
 value_in() {
@@ -124,26 +140,42 @@ optional_settings() {
 new_secret() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 
 # Run a command as the amanat user with the settings file's environment (never on the
-# command line, where other users could read it in /proc).
+# command line, where other users could read it in /proc). RUN_AS=root runs it as root:
+# every process of the amanat user can read another's environment in /proc, so the
+# owner role's password (migrations) is never in one. Nor in any other: unset below.
 as_amanat() {
     if [[ -n $PREFIX ]]; then
         say "  would run as $AMANAT_USER:$(printf ' %q' "$@")"
         return 0
     fi
     (
-        set -a
-        # shellcheck disable=SC1090
-        . "$AMANAT_ENV_FILE"
-        if [[ -n ${OVERRIDE_ENV:-} ]]; then
-            # shellcheck disable=SC1090
-            . "$OVERRIDE_ENV"
-        fi
-        set +a
+        unset AMANAT_DB_OWNER_PASSWORD
+        load_settings "$AMANAT_ENV_FILE"
+        [[ -z ${OVERRIDE_ENV:-} ]] || load_settings "$OVERRIDE_ENV"
         # shellcheck disable=SC2164 # install.sh runs with set -e: a failed cd stops here
         cd "$AMANAT_ROOT"
         export PYTHONPATH=$AMANAT_ROOT
-        runuser -u "$AMANAT_USER" -- "$@"
+        runuser -u "${RUN_AS:-$AMANAT_USER}" -- "$@"
     )
+}
+
+# Export a settings file's NAME=value lines as systemd reads them: each value literally.
+# Sourced by bash, a `$(...)` or backquote in a value (a password) would run as root.
+load_settings() {
+    local line
+    while IFS= read -r line || [[ -n $line ]]; do
+        if [[ $line =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then export "${line?}"; fi
+    done <"$1"
+}
+
+# A value that goes into a unit or the settings file as one line: a line break in it
+# would add a line of its own (an ExecStartPre=+ that runs as root, a second SECRET_KEY).
+one_line() {
+    local name
+    for name in "$@"; do
+        [[ ${!name} != *[$'\n\r']* ]] \
+            || { echo "$name holds a line break: give it on one line." >&2; return 1; }
+    done
 }
 
 ask() {

@@ -12,6 +12,8 @@ step_check() {
     [[ $HOST =~ ^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$ ]] \
         || { echo "The host name '$HOST' is not a DNS name (lower case, with a dot)." >&2; return 1; }
     [[ $ROLE =~ ^(all|web|worker)$ ]] || { echo "--role is all, web or worker." >&2; return 1; }
+    one_line AMANAT_WEB_BIND AMANAT_TRUSTED_PROXIES AMANAT_IP_ALLOW AMANAT_DB_ADDRESS \
+        AMANAT_REDIS_ADDRESS OWN_CERT OWN_KEY
     [[ $ROLE != all || -n $ORG_NAME ]] || ORG_NAME=$(ask "Name of the organisation")
     if [[ -n $OWN_CERT || -n $OWN_KEY ]]; then
         [[ -r $OWN_CERT && -r $OWN_KEY ]] \
@@ -48,12 +50,12 @@ step_folders() {
 }
 
 step_onion() {
-    render "$DEPLOY/tor/torrc.in" | put 0644 root:root /etc/tor/torrc
+    put_rendered 0644 root:root /etc/tor/torrc "$DEPLOY/tor/torrc.in"
     # The staff onion (deploy/README.md), once chosen, stays on in every later run.
     [[ -f $PREFIX$STAFF_TORRC ]] && STAFF=yes
     if [[ -n $STAFF ]]; then
         folder 0755 root:root /etc/tor/torrc.d
-        render "$DEPLOY/tor/torrc-staff.in" | put 0644 root:root "$STAFF_TORRC"
+        put_rendered 0644 root:root "$STAFF_TORRC" "$DEPLOY/tor/torrc-staff.in"
     fi
     sys systemctl enable --now tor
     sys systemctl reload-or-restart tor
@@ -120,7 +122,10 @@ step_secrets() {
     [[ -n $AMANAT_REDIS_PASSWORD ]] || AMANAT_REDIS_PASSWORD=$(new_secret)
     [[ -n $AMANAT_DB_OWNER_PASSWORD ]] || AMANAT_DB_OWNER_PASSWORD=$(new_secret)
     export AMANAT_DB_PASSWORD AMANAT_REDIS_PASSWORD AMANAT_DB_OWNER_PASSWORD
-    { render "$DEPLOY/amanat.env.in"; optional_settings; } | put 0600 root:root "$AMANAT_ENV_FILE"
+    # Rendered first: a template that cannot be filled never empties the secrets' file.
+    local settings
+    settings=$(render "$DEPLOY/amanat.env.in")
+    { printf '%s\n' "$settings"; optional_settings; } | put 0600 root:root "$AMANAT_ENV_FILE"
     [[ $ROLE == all ]] || return 0  # migrations run on the first machine only
     printf '%s\n' "# The database's owner role, for migrations only (deploy/install.sh)." \
         "DATABASE_URL=postgres://amanat_owner:$AMANAT_DB_OWNER_PASSWORD@$AMANAT_DB_ADDRESS/amanat" \
@@ -178,7 +183,7 @@ roles_sql() {
 
 step_redis() {
     local before=$CHANGED
-    render "$DEPLOY/redis/redis.conf.in" | put 0640 root:redis /etc/redis/redis.conf
+    put_rendered 0640 root:redis /etc/redis/redis.conf "$DEPLOY/redis/redis.conf.in"
     put 0644 root:root /etc/systemd/system/redis-server.service.d/amanat.conf \
         <"$DEPLOY/redis/redis-server.service.d/amanat.conf"
     sys systemctl daemon-reload
@@ -194,7 +199,9 @@ step_redis() {
 step_django() {
     as_amanat "$AMANAT_VENV/bin/python" manage.py collectstatic --no-input --verbosity 0
     if [[ $ROLE == all ]]; then
-        OVERRIDE_ENV=$MIGRATE_ENV as_amanat "$AMANAT_VENV/bin/python" manage.py migrate --no-input --verbosity 0
+        # As root: the amanat user could read the owner's password in its own process.
+        RUN_AS=root OVERRIDE_ENV=$MIGRATE_ENV as_amanat "$AMANAT_VENV/bin/python" manage.py migrate \
+            --no-input --verbosity 0
         roles_sql
     fi
     as_amanat "$AMANAT_VENV/bin/python" manage.py check --deploy --fail-level WARNING
@@ -218,18 +225,17 @@ step_bootstrap() {
         *) echo "Could not ask the database whether the organisation exists." >&2; return 1 ;;
     esac
     [[ -n $COORDINATOR ]] || COORDINATOR=$(ask "Login of the first coordinator")
+    [[ -z $PASSWORD_FILE || -r $PASSWORD_FILE ]] \
+        || { echo "--password-file $PASSWORD_FILE cannot be read." >&2; return 1; }
     local args=(manage.py bootstrap --org-name "$ORG_NAME" --username "$COORDINATOR")
     say ""
     say "  The recovery shares are printed ONCE below. Write each on paper for a different"
     say "  trustee now; Amanat keeps no copy and cannot show them again."
-    if [[ -n $PASSWORD_FILE ]]; then
-        # The file is root's. The amanat user gets it on a pipe of its own (a root-owned
-        # descriptor could not be opened again as /dev/stdin), never in a file or argument.
-        as_amanat bash -c 'cat | "$@"' bootstrap \
-            "$AMANAT_VENV/bin/python" "${args[@]}" --password-file /dev/stdin <"$PASSWORD_FILE"
-    else
-        as_amanat "$AMANAT_VENV/bin/python" "${args[@]}"
-    fi
+    # As root: a process of the amanat user is open to every other one (its pipes in
+    # /proc/PID/fd, its memory to a debugger), and this one holds the shares, the
+    # coordinator's password and the organisation's key. The password file is root's.
+    [[ -z $PASSWORD_FILE ]] || args+=(--password-file "$PASSWORD_FILE")
+    RUN_AS=root as_amanat "$AMANAT_VENV/bin/python" "${args[@]}"
 }
 
 step_nginx() {
@@ -258,11 +264,11 @@ step_nginx() {
     fi
     export AMANAT_UPSTREAMS=${AMANAT_UPSTREAMS:-server $AMANAT_WEB_BIND;}
     put 0644 root:root /etc/nginx/nginx.conf <"$DEPLOY/nginx/nginx.conf"
-    render "$DEPLOY/nginx/amanat.conf.in" | put 0644 root:root /etc/nginx/sites-enabled/amanat.conf
+    put_rendered 0644 root:root /etc/nginx/sites-enabled/amanat.conf "$DEPLOY/nginx/amanat.conf.in"
     put 0644 root:root /etc/nginx/amanat-client.js <"$DEPLOY/nginx/client.js"
     if [[ -n $STAFF ]]; then
-        render "$DEPLOY/nginx/amanat-staff.conf.in" \
-            | put 0644 root:root /etc/nginx/sites-enabled/amanat-staff.conf
+        put_rendered 0644 root:root /etc/nginx/sites-enabled/amanat-staff.conf \
+            "$DEPLOY/nginx/amanat-staff.conf.in"
         put 0644 root:root /etc/nginx/amanat-staff-only.conf <"$DEPLOY/nginx/amanat-staff-only.conf"
     fi
     sys nginx -t -q
@@ -303,10 +309,10 @@ step_services() {
         *) units=(amanat-web amanat-worker amanat-beat) ;;
     esac
     for unit in "${units[@]}"; do
-        render "$DEPLOY/systemd/$unit.service.in" | put 0644 root:root "/etc/systemd/system/$unit.service"
+        put_rendered 0644 root:root "/etc/systemd/system/$unit.service" "$DEPLOY/systemd/$unit.service.in"
     done
     put 0644 root:root /etc/systemd/system/amanat.target <"$DEPLOY/systemd/amanat.target"
-    render "$DEPLOY/amanat-manage.in" | put 0700 root:root /usr/local/sbin/amanat-manage
+    put_rendered 0700 root:root /usr/local/sbin/amanat-manage "$DEPLOY/amanat-manage.in"
     put 0644 root:root /etc/logrotate.d/amanat <"$DEPLOY/logrotate/amanat"
     put 0644 root:root /etc/apt/apt.conf.d/20auto-upgrades <"$DEPLOY/apt/20auto-upgrades"
     put 0644 root:root /etc/apt/apt.conf.d/52amanat-unattended-upgrades \

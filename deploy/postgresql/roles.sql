@@ -1,7 +1,9 @@
 -- Amanat's two database roles (docs/OPERATIONS.md, "The audit log"): amanat_owner owns the
 -- tables and runs the migrations; amanat, the application, may not change or delete the
 -- audit chain, truncate a table or drop a trigger. Run by deploy/install.sh as postgres
--- after every migration (psql -v owner_password=... -v app_password=...): it is idempotent.
+-- after every migration: it is idempotent. The passwords come first on psql's standard
+-- input (\set owner_password '...' and \set app_password '...'), never as psql -v on a
+-- command line, where every user of the machine reads them (ps).
 \set ON_ERROR_STOP on
 SELECT format('CREATE ROLE amanat_owner LOGIN')
  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'amanat_owner') \gexec
