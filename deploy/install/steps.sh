@@ -103,6 +103,14 @@ step_secrets() {
         AMANAT_ONION_HOST=$(tr ',' '\n' <<<"$AMANAT_ALLOWED_HOSTS" | grep -m 1 '\.onion$' || true)
         export AMANAT_ONION_HOST=${AMANAT_ONION_HOST:-none}
     fi
+    # An installed server whose settings lost the pepper would get a new one, and no receipt
+    # given since the start would find its report again: refuse, and say where it is kept.
+    if [[ -n $(value_in DATABASE_URL "$AMANAT_ENV_FILE") && -z $(value_in RECEIPT_PEPPER "$AMANAT_ENV_FILE") ]]; then
+        echo "$AMANAT_ENV_FILE has no RECEIPT_PEPPER, but this server was installed before." >&2
+        echo "Put back the RECEIPT_PEPPER line from your backup of that file (docs/DEPLOY.md, section 8):" >&2
+        echo "a new pepper would leave every receipt already given unable to find its report." >&2
+        return 1
+    fi
     for name in SECRET_KEY RECEIPT_PEPPER RATELIMIT_SECRET; do
         export "$name=$(value_in "$name" "$AMANAT_ENV_FILE")"
         [[ -n ${!name} ]] || export "$name=$(new_secret)"

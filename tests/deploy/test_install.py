@@ -85,6 +85,18 @@ def test_it_makes_each_secret_once_and_keeps_them_root_only(tmp_path):
     }
 
 
+def test_it_refuses_to_make_a_new_receipt_pepper_for_an_installed_server(tmp_path):
+    deploy, root, _ = _installed(tmp_path)
+    settings = root / "etc/amanat/amanat.env"
+    kept = re.sub(r"(?m)^RECEIPT_PEPPER=.*\n", "", settings.read_text())
+    settings.write_text(kept)
+    again = install(deploy, root)
+    assert again.returncode != 0
+    assert "FAILED at step 'secrets'" in again.stderr
+    assert "Put back the RECEIPT_PEPPER line from your backup" in again.stderr
+    assert settings.read_text() == kept  # nothing made, nothing else changed
+
+
 def test_it_renders_the_onion_name_tor_wrote_into_settings_and_nginx(tmp_path):
     _, root, first = _installed(tmp_path)
     values = env_file(root)
