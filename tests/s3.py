@@ -66,6 +66,34 @@ class MotoServer:
             self.process = None
 
 
+EXTERNAL = os.environ.get("AMANAT_TEST_S3_ENDPOINT", "")
+_module_server: MotoServer | None = None
+
+
+def start_module_server() -> None:
+    """One moto server for a test file (setUpModule), unless AMANAT_TEST_S3_ENDPOINT
+    names another server."""
+    global _module_server
+    if not EXTERNAL:
+        why = missing_moto()
+        if why:
+            raise AssertionError(why)
+        _module_server = MotoServer().start()
+
+
+def stop_module_server() -> None:
+    """tearDownModule's half of start_module_server."""
+    global _module_server
+    if _module_server is not None:
+        _module_server.kill()
+        _module_server = None
+
+
+def module_endpoint() -> str:
+    """The file's moto server, or "" for the external one."""
+    return _module_server.endpoint if _module_server else ""
+
+
 class CuttableLink:
     """A TCP relay to an S3 server that can be cut (every connection closed, new ones
     refused) and restored, as when the network to the provider fails mid-upload."""

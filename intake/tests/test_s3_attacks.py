@@ -5,7 +5,6 @@ process (moto's, or the one AMANAT_TEST_S3_ENDPOINT names: tests/s3.py)."""
 
 from __future__ import annotations
 
-import os
 import platform
 import socket
 import tempfile
@@ -26,24 +25,11 @@ from intake.tests.test_faults import noise_png
 from tests import servers
 from tests.base import BaseTestCase
 from tests.reports import receipt_in, report_form_data
-from tests.s3 import Bucket, MotoServer, missing_moto, new_bucket
+from tests.s3 import Bucket, module_endpoint, new_bucket, start_module_server, stop_module_server
 
 pytestmark = pytest.mark.slow
-EXTERNAL = os.environ.get("AMANAT_TEST_S3_ENDPOINT", "")
-_moto: MotoServer | None = None
-
-
-def setUpModule() -> None:
-    global _moto
-    if not EXTERNAL:
-        if missing_moto():
-            raise AssertionError(missing_moto())
-        _moto = MotoServer().start()
-
-
-def tearDownModule() -> None:
-    if _moto is not None:
-        _moto.kill()
+setUpModule = start_module_server
+tearDownModule = stop_module_server
 
 
 class Recorder:
@@ -78,7 +64,7 @@ class S3AttacksTestCase(BaseTestCase):
     @classmethod
     def setUpClass(cls) -> None:
         super().setUpClass()
-        cls.bucket = new_bucket(_moto.endpoint if _moto else "")
+        cls.bucket = new_bucket(module_endpoint())
         cls.addClassCleanup(cls.bucket.remove)
 
     def setUp(self) -> None:

@@ -30,10 +30,17 @@ from intake.tests.test_faults import noise_png
 from tests import servers
 from tests.base import BaseTestCase
 from tests.reports import receipt_in, report_form_data
-from tests.s3 import Bucket, CuttableLink, MotoServer, missing_moto, new_bucket
+from tests.s3 import (
+    Bucket,
+    CuttableLink,
+    MotoServer,
+    module_endpoint,
+    new_bucket,
+    start_module_server,
+    stop_module_server,
+)
 
 pytestmark = pytest.mark.slow
-EXTERNAL = os.environ.get("AMANAT_TEST_S3_ENDPOINT", "")
 MiB = 1024 * 1024
 
 
@@ -55,21 +62,8 @@ def chunks_then_failure(megabytes: int) -> Iterator[bytes]:
     raise Failing("the encryptor failed")
 
 
-_moto: MotoServer | None = None
-
-
-def setUpModule() -> None:
-    """One moto server for the file (unless an external server is named)."""
-    global _moto
-    if not EXTERNAL:
-        if missing_moto():
-            raise AssertionError(missing_moto())
-        _moto = MotoServer().start()
-
-
-def tearDownModule() -> None:
-    if _moto is not None:
-        _moto.kill()
+setUpModule = start_module_server
+tearDownModule = stop_module_server
 
 
 class S3TestCase(BaseTestCase):
@@ -80,7 +74,7 @@ class S3TestCase(BaseTestCase):
     @classmethod
     def setUpClass(cls) -> None:
         super().setUpClass()
-        cls.bucket = new_bucket(_moto.endpoint if _moto else "")
+        cls.bucket = new_bucket(module_endpoint())
         cls.addClassCleanup(cls.bucket.remove)
 
     def setUp(self) -> None:

@@ -22,6 +22,22 @@ FLAGS = [
     "--disable-sync",
 ]
 
+
+def fill_report_in_uyghur(page) -> None:
+    """The public form, filled as a Uyghur-speaking family member would (JavaScript off)."""
+    page.fill("[name=name_1]", "ئابدۇرەھىم تۇرسۇن")
+    page.select_option("[name=script_1]", "ug-arab")
+    page.fill("[name=gone_year]", "2018")
+    page.select_option("[name=gone_month]", "4")
+    page.fill("[name=place]", "يەكەن ناھىيەسى")
+    page.select_option("[name=what_happened]", "camp")
+    page.select_option("[name=responsible]", "police")
+    page.fill("[name=steps_taken]", "ئەلچىخانىغا خەت يازدۇق")
+    page.fill("[name=reporter_name]", "گۈلنار")
+    page.select_option("[name=relationship]", "sibling")
+    page.check("[name=consent][value=internal]")
+
+
 # Playwright's sync API runs an event loop in this thread; the test's own database
 # calls are ordinary synchronous ones.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.deploy import edge
-from tests.e2e.conftest import CHROMIUM, FLAGS
+from tests.e2e.conftest import CHROMIUM, FLAGS, fill_report_in_uyghur
 
 pytestmark = pytest.mark.slow
 
@@ -67,16 +67,7 @@ def test_it_reports_through_nginx_and_comes_back_with_the_receipt(site, new_page
     assert page.locator("ul.errors").count() > 0
     assert page.input_value("[name=name_1]") == "ئابدۇرەھىم تۇرسۇن"
 
-    page.select_option("[name=script_1]", "ug-arab")
-    page.fill("[name=gone_year]", "2018")
-    page.select_option("[name=gone_month]", "4")
-    page.fill("[name=place]", "يەكەن ناھىيەسى")
-    page.select_option("[name=what_happened]", "camp")
-    page.select_option("[name=responsible]", "police")
-    page.fill("[name=steps_taken]", "ئەلچىخانىغا خەت يازدۇق")
-    page.fill("[name=reporter_name]", "گۈلنار")
-    page.select_option("[name=relationship]", "sibling")
-    page.check("[name=consent][value=internal]")
+    fill_report_in_uyghur(page)
     page.click("button[type=submit]")
     receipt = page.locator(".receipt").inner_text().strip()
     assert len(receipt.replace(" ", "")) == 21

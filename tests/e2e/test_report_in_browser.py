@@ -9,6 +9,7 @@ import pytest
 from accounts import services
 from accounts.models import Role
 from intake.models import Report
+from tests.e2e.conftest import fill_report_in_uyghur
 
 
 @pytest.fixture
@@ -33,17 +34,7 @@ def test_it_reports_in_uyghur_and_comes_back_with_the_receipt(
     viewport = page.viewport_size
     assert box["x"] + box["width"] > viewport["width"] * 0.6
 
-    page.fill("[name=name_1]", "ئابدۇرەھىم تۇرسۇن")
-    page.select_option("[name=script_1]", "ug-arab")
-    page.fill("[name=gone_year]", "2018")
-    page.select_option("[name=gone_month]", "4")
-    page.fill("[name=place]", "يەكەن ناھىيەسى")
-    page.select_option("[name=what_happened]", "camp")
-    page.select_option("[name=responsible]", "police")
-    page.fill("[name=steps_taken]", "ئەلچىخانىغا خەت يازدۇق")
-    page.fill("[name=reporter_name]", "گۈلنار")
-    page.select_option("[name=relationship]", "sibling")
-    page.check("[name=consent][value=internal]")
+    fill_report_in_uyghur(page)
     page.click("button[type=submit]")
 
     receipt = page.locator(".receipt").inner_text().strip()
