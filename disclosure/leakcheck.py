@@ -84,6 +84,7 @@ def check(
     literals: Iterable[str],
     *,
     labels: Iterable[str] | None = None,
+    own_ids: Iterable[str] = (),
 ) -> list[Hit]:
     """Every leak found in the PDF and the JSON of one export; empty when it is clean.
 
@@ -91,8 +92,12 @@ def check(
     leak. `labels` are the exact labels redaction writes; without them a label is any
     bracket of lower-case Latin words (so a lower-case Latin name written in brackets would
     pass: give the labels to close that).
+
+    `own_ids` are the export's own public ids ("EXP-QQ6R-5V52"): what the finder sees inside
+    one (there, "QQ" followed by an id, a messaging handle) is the export naming itself.
     """
-    scanner = _Scanner(find, _Literals(literals), None if labels is None else set(labels))
+    label_set = None if labels is None else set(labels)
+    scanner = _Scanner(find, _Literals(literals), label_set, own_ids)
     return _pdf_hits(pdf, scanner) + _json_hits(json_data, scanner)
 
 
@@ -143,15 +148,24 @@ def _whole(words: str) -> re.Pattern[str]:
     return re.compile(before + re.escape(words) + after)
 
 
+def _whole_ids(ids: list[str]) -> re.Pattern[str]:
+    """Any of the ids, not as part of a longer word: "EXP-QQ6R-5V52x" is not the id."""
+    return re.compile(r"(?<![\w\-])(?:" + "|".join(map(re.escape, ids)) + r")(?![\w\-])")
+
+
 def _is_cjk(char: str) -> bool:
     return unicodedata.name(char, "").startswith("CJK")
 
 
 class _Scanner:
-    def __init__(self, find: Finder, literals: _Literals, labels: set[str] | None) -> None:
+    def __init__(
+        self, find: Finder, literals: _Literals, labels: set[str] | None, own_ids: Iterable[str]
+    ) -> None:
         self.find = find
         self.literals = literals
         self.labels = None if labels is None else {" ".join(x.strip("[]").split()) for x in labels}
+        own = sorted({_normal(i) for i in own_ids if i.strip()}, key=len, reverse=True)
+        self.own_ids = _whole_ids(own) if own else None
 
     def _label_spans(self, text: str) -> list[tuple[int, int]]:
         # A label may be broken over two lines of a page.
@@ -165,10 +179,12 @@ class _Scanner:
         text = _normal(text).replace("\r", " ").replace("\n", " ")
         if not text.strip():
             return []
-        labels = self._label_spans(text)
+        allowed = self._label_spans(text)
+        if self.own_ids is not None:
+            allowed += [m.span() for m in self.own_ids.finditer(text)]
         hits = []
         for start, end, kind in self.find(text):
-            if any(low <= start and end <= high for low, high in labels):
+            if any(low <= start and end <= high for low, high in allowed):
                 continue
             hits.append(Hit(where, kind, _excerpt(text, start, end)))
         hits.extend(Hit(where, kind, excerpt) for kind, excerpt in self.literals.hits(text))

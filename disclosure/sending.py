@@ -84,7 +84,14 @@ def check(opened: OpenExport, pdf: bytes, data: bytes) -> list[leakcheck.Hit]:
     draft = opened.draft
     level = opened.export.identity_level
     find = policy.leak_finder(opened.case, level, draft.choices, draft.marked)
-    return leakcheck.check(pdf, data, find, literals(opened), labels=policy.FIXED_LABELS)
+    return leakcheck.check(
+        pdf,
+        data,
+        find,
+        literals(opened),
+        labels=policy.FIXED_LABELS,
+        own_ids=[opened.export.public_id],
+    )
 
 
 def release(staff: Staff, private_key: crypto.PrivateKey, opened: OpenExport) -> bytes:

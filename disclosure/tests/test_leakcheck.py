@@ -1,12 +1,13 @@
 import io
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
-from disclosure import leakcheck, pdf_text, render
+from disclosure import leakcheck, patterns, pdf_text, render
 from disclosure.leakcheck import Hit, LeakCheckError
 from disclosure.render import Document, Section
 from disclosure.tests.documents import document
@@ -130,6 +131,28 @@ def test_it_matches_a_literal_only_as_whole_words(clean_pdf: bytes) -> None:
         ("JSON recipient", "wgeid; ali alimjan; \u827e\u529b\u6c5f"),  # "Ali" alone
         ("JSON recipient", "wgeid; ali alimjan; \u827e\u529b\u6c5f"),  # the first two characters
     ]
+
+
+def test_the_exports_own_id_is_not_a_handle_but_a_handle_beside_it_is() -> None:
+    # "QQ" is a messaging service: after a dash, "QQ6R-5V52" reads as its id.
+    doc = replace(
+        document(Section("Account", "His QQ: 6R5V52x, given by his sister.")),
+        export_id="EXP-QQ6R-5V52",
+    )
+    pdf, data = render.pdf(doc), render.json_bytes(doc)
+    wheres = {h.where for h in leakcheck.check(pdf, data, patterns.handles, [])}
+    assert {"PDF metadata /Title", "JSON export_id"} <= wheres
+    own = leakcheck.check(pdf, data, patterns.handles, [], own_ids=["EXP-QQ6R-5V52"])
+    assert {(h.where, h.kind) for h in own} == {
+        ("PDF page 1", "handle"),
+        ("JSON sections[0].text", "handle"),
+    }
+    assert all("6R5V52x" in h.excerpt for h in own)
+    # Written inside a longer word it is not the id, and is checked like any other text.
+    longer = replace(doc, sections=(Section("Account", "EXP-QQ6R-5V52B"),))
+    pdf, data = render.pdf(longer), render.json_bytes(longer)
+    own = leakcheck.check(pdf, data, patterns.handles, [], own_ids=["EXP-QQ6R-5V52"])
+    assert {h.where for h in own} == {"PDF page 1", "JSON sections[0].text"}
 
 
 def test_it_finds_a_literal_in_the_json_only(clean_pdf: bytes) -> None:
