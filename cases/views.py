@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -226,17 +227,27 @@ def _proposals(request: StaffRequest, report_id: uuid.UUID) -> list[duplicates.P
     return duplicates.propose(request.user, request.private_key, key, report_id)
 
 
+OVERVIEW_PAGE = 200
+
+
 @require_GET
 @role_required(Role.COORDINATOR)
 @reads_from_replica  # workflow metadata a moment old is good enough
 def overview(request: StaffRequest) -> HttpResponse:
-    """Workflow metadata of every report, for coordinators: nothing is decrypted."""
+    """Workflow metadata of every report, for coordinators: nothing is decrypted. Newest
+    first, OVERVIEW_PAGE a page: every report is reachable, however many there are."""
     rows = (
         Report.objects.defer("sealed_content", "reporter_public_key", "reporter_key")
         .annotate(staff_holders=Count("keys", filter=Q(keys__holder__kind=KeyHolder.Kind.STAFF)))
-        .order_by("-received_on", "-id")[:500]
+        .order_by("-received_on", "-id")
     )
-    return render(request, "cases/overview.html", {"rows": rows})
+    paginator = Paginator(rows, OVERVIEW_PAGE)
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    page = paginator.page(min(number, paginator.num_pages))
+    return render(request, "cases/overview.html", {"page": page})
 
 
 @require_GET
