@@ -303,8 +303,16 @@ class Stack:
             "AMANAT_ONION_LISTEN": f"{HOST}:{onion}",
             "AMANAT_UPSTREAMS": f"server {HOST}:{upstream};",
             "AMANAT_CLIENT_KEY_CONF": str(key_conf),
+            "AMANAT_EDGE_PAGES": str(edge / "pages"),
         }
         env.pop("AMANAT_STAFF_ONION_LISTEN", None)
+        subprocess.run(
+            [sys.executable, "manage.py", "edge_pages", str(edge / "pages")],
+            cwd=ROOT,
+            env=self.env(),
+            check=True,
+            capture_output=True,
+        )
         conf = edge / "conf"
         subprocess.run(
             [str(ROOT / "deploy/check-edge.sh"), "render-nginx", str(conf)],

@@ -34,6 +34,7 @@ render_nginx() {
         -e "s#/dev/shm/nginx-amanat-#$dir/temp-#" \
         "$here/nginx/nginx.conf" >"$dir/nginx.conf"
     "$render" "$here/nginx/amanat.conf.in" >"$dir/sites-enabled/amanat.conf"
+    "$render" "$here/nginx/amanat-pages.conf.in" >"$dir/amanat-pages.conf"
     cp "$here/nginx/client.js" "$dir/amanat-client.js"
     cp /etc/nginx/mime.types "$dir/mime.types"
     ln -sfn /usr/lib/nginx/modules "$dir/modules"
@@ -82,6 +83,7 @@ check() {
     export AMANAT_ONION_LISTEN=127.0.0.1:18080
     export AMANAT_UPSTREAMS="server 127.0.0.1:8000;"
     export AMANAT_CLIENT_KEY_CONF=$work/client-key.conf
+    export AMANAT_EDGE_PAGES=$work/pages
     export AMANAT_STAFF_ONION_HOST=staffstaffstaffstaffstaffstaffstaffstaffstaffstaffstaf.onion
     export AMANAT_STAFF_ONION_LISTEN=127.0.0.1:18081
 

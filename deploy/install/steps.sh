@@ -246,6 +246,12 @@ step_bootstrap() {
     RUN_AS=root as_amanat "$AMANAT_VENV/bin/python" "${args[@]}"
 }
 
+# nginx's own error pages in every language (intake/edge_pages.py), from this version's
+# catalogs. As root: only root writes under /etc/nginx.
+edge_pages() {
+    RUN_AS=root as_amanat "$AMANAT_VENV/bin/python" manage.py edge_pages "$AMANAT_EDGE_PAGES"
+}
+
 step_nginx() {
     if [[ ! -s $PREFIX$AMANAT_CLIENT_KEY_CONF ]]; then
         # The key that turns a visitor's address into a token (the address never reaches
@@ -274,6 +280,8 @@ step_nginx() {
     put 0644 root:root /etc/nginx/nginx.conf <"$DEPLOY/nginx/nginx.conf"
     put_rendered 0644 root:root /etc/nginx/sites-enabled/amanat.conf "$DEPLOY/nginx/amanat.conf.in"
     put 0644 root:root /etc/nginx/amanat-client.js <"$DEPLOY/nginx/client.js"
+    put_rendered 0644 root:root /etc/nginx/amanat-pages.conf "$DEPLOY/nginx/amanat-pages.conf.in"
+    edge_pages
     if [[ -n $STAFF ]]; then
         put_rendered 0644 root:root /etc/nginx/sites-enabled/amanat-staff.conf \
             "$DEPLOY/nginx/amanat-staff.conf.in"

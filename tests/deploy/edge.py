@@ -9,6 +9,7 @@ import atexit
 import hashlib
 import hmac
 import http.client
+import io
 import os
 import re
 import secrets
@@ -22,6 +23,8 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from django.core.management import call_command
 
 from tests import servers
 from tests.reports import report_form_data
@@ -92,6 +95,10 @@ class Nginx:
             check=True,
             capture_output=True,
         )  # fmt: skip
+        # nginx's own error pages, as install.sh writes them (manage.py edge_pages).
+        self.pages = self.folder / "pages"
+        call_command("edge_pages", str(self.pages), stdout=io.StringIO())
+        self.pages.chmod(0o755)
         # A free port can be taken by another process between the check and nginx's bind
         # (other tests, a bench on the same machine): then start again on new ports.
         for attempt in range(3):
@@ -116,6 +123,7 @@ class Nginx:
             "AMANAT_ONION_LISTEN": f"127.0.0.1:{self.onion}",
             "AMANAT_UPSTREAMS": " ".join(f"server 127.0.0.1:{port};" for port in ports),
             "AMANAT_CLIENT_KEY_CONF": str(self.folder / "client-key.conf"),
+            "AMANAT_EDGE_PAGES": str(self.pages),
         }
         env.pop("AMANAT_STAFF_ONION_LISTEN", None)
         self.staff = servers.free_port() if staff else 0

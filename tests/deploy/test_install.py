@@ -107,6 +107,11 @@ def test_it_renders_the_onion_name_tor_wrote_into_settings_and_nginx(tmp_path):
     assert "server 127.0.0.1:8000;" in site
     assert ONION in first.stdout
     assert not (root / "etc/nginx/sites-enabled/amanat-staff.conf").exists()
+    # nginx's own error pages: the include, and the command that writes them.
+    assert "include amanat-pages.conf;" in site
+    pages = (root / "etc/nginx/amanat-pages.conf").read_text()
+    assert "alias /etc/nginx/amanat-pages/;" in pages
+    assert "manage.py edge_pages /etc/nginx/amanat-pages" in first.stdout
 
 
 def test_it_adds_the_staff_onion_when_asked_and_keeps_it_in_later_runs(tmp_path):

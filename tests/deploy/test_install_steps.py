@@ -119,7 +119,8 @@ def _settings(work) -> dict[str, str]:
 
 def test_it_migrates_checks_and_bootstraps_once_with_the_roles_it_makes(servers):
     cluster, work, env, redis_password = servers
-    done = _call(env, "step_secrets", "roles_sql", "step_django", "step_bootstrap")
+    env = {**env, "AMANAT_EDGE_PAGES": str(work / "nginx-pages")}
+    done = _call(env, "step_secrets", "roles_sql", "step_django", "step_bootstrap", "edge_pages")
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-4000:]
     settings = _settings(work)
@@ -131,6 +132,8 @@ def test_it_migrates_checks_and_bootstraps_once_with_the_roles_it_makes(servers)
     assert "System check identified no issues" in output  # check --deploy, production
     assert "Organisation 'Our NGO' created; coordinator 'amina'." in done.stdout
     assert len(re.findall(r"(?m)^Share \d+:$", done.stdout)) == 5  # printed, once
+    pages = sorted(p.name for p in (work / "nginx-pages").iterdir())
+    assert pages == ["busy.html", "not_found.html", "too_large.html", "unavailable.html"]
 
     again = _call(env, "step_secrets", "step_bootstrap")
     assert again.returncode == 0, again.stdout + again.stderr

@@ -1,0 +1,30 @@
+"""Write the pages nginx answers with itself (intake/edge_pages.py) into a folder:
+`manage.py edge_pages /etc/nginx/amanat-pages`. Run by deploy/install.sh."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from intake import edge_pages
+
+
+class Command(BaseCommand):
+    help = "Write nginx's own error pages, in every language, into FOLDER."
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", type=Path)
+
+    def handle(self, *args, folder: Path, **options):
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, html in edge_pages.render_all().items():
+            # Written whole, then renamed: nginx never serves half a page.
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(html)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, folder / name)
+        self.stdout.write(f"{len(edge_pages.PAGES)} pages in {folder}")

@@ -1,0 +1,67 @@
+"""The pages nginx answers with itself (a client over its limits, Amanat down, a body
+over nginx's limit, an address refused): written by `manage.py edge_pages`, in every
+language Amanat speaks, standing alone. Served by the real nginx in
+tests/deploy/test_edge_pages.py."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.test import SimpleTestCase
+from django.utils import translation
+
+from intake import edge_pages
+from tests.catalogs import untranslated
+
+
+class EdgePagesTestCase(SimpleTestCase):
+    def setUp(self):
+        self.folder = Path(tempfile.mkdtemp()) / "pages"
+        self.addCleanup(shutil.rmtree, self.folder.parent)
+        call_command("edge_pages", str(self.folder), stdout=io.StringIO())
+        self.pages = {p.name: p.read_text(encoding="utf-8") for p in self.folder.iterdir()}
+
+    def test_it_writes_one_readable_page_for_each_answer(self):
+        self.assertEqual(
+            sorted(self.pages),
+            ["busy.html", "not_found.html", "too_large.html", "unavailable.html"],
+        )
+        for page in self.folder.iterdir():
+            self.assertEqual(page.stat().st_mode & 0o777, 0o644, page.name)
+
+    def test_each_page_says_it_in_every_language_in_its_own_direction(self):
+        for name, html in self.pages.items():
+            for page in edge_pages.PAGES:
+                if f"{page.name}.html" == name:
+                    break
+            for code, _label in settings.LANGUAGES:
+                with translation.override(code):
+                    title = str(page.title)
+                    direction = "rtl" if translation.get_language_bidi() else "ltr"
+                self.assertIn(
+                    f'<section lang="{code}" dir="{direction}" aria-labelledby="title-{code}">\n'
+                    f'<h1 id="title-{code}">{title}</h1>',
+                    html,
+                )
+        busy = self.pages["busy.html"]
+        self.assertIn("ئۇلىنىشىڭىزدىن كەلگەن تەلەپ بەك كۆپ", busy)  # Uyghur, not English
+        self.assertIn('<a href="/ug/">', busy)
+        limits = "choose at most {max_files} files of {max_megabytes} MB each"
+        self.assertIn(limits.format(**edge_pages.LIMITS), self.pages["too_large.html"])
+
+    def test_a_page_loads_nothing_and_runs_nothing(self):
+        # The app that serves stylesheets and scripts may be what is down; and the
+        # quick exit is on every page.
+        for name, html in self.pages.items():
+            self.assertIsNone(re.search(r"<(script|link|img|style|iframe|form)\b", html), name)
+            self.assertNotIn(" style=", html)
+            self.assertIn('accesskey="x"', html, name)
+
+    def test_every_string_of_the_pages_is_translated_in_every_catalog(self):
+        self.assertEqual(untranslated(["intake/edge_pages.py"]), [])
