@@ -8,4 +8,4 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         # The notice dispatcher finds its task by name in Celery's registry (it cannot
         # import the task module, which imports it), so every process registers them.
-        from . import tasks  # noqa: F401
+        from . import checks, tasks  # noqa: F401

@@ -1,6 +1,6 @@
 """The pages nginx answers with itself, when a request never reaches Amanat: a client
-over its limits (429), Amanat down or restarting (502, 503, 504), a body over nginx's
-own size limit (413), an address nginx refuses (404).
+over its limits (429), Amanat down or restarting (502, 503, 504) or nginx failing (500),
+a body over nginx's own size limit (413), an address nginx refuses (404).
 
 nginx cannot know the visitor's language (Tor Browser says en-US whatever its user
 reads), so each page says it in every language Amanat speaks, one after the other.
@@ -41,7 +41,7 @@ PAGES = (
     ),
     EdgePage(
         "unavailable",
-        (502, 503, 504),
+        (500, 502, 503, 504),
         _("This service cannot answer just now"),
         (
             _(

@@ -205,6 +205,9 @@ step_redis() {
 }
 
 step_django() {
+    # The translations: without them every page is in English (git keeps only the
+    # sources). As root, who owns the code.
+    RUN_AS=root as_amanat "$AMANAT_VENV/bin/python" -m config.compile_catalogs
     as_amanat "$AMANAT_VENV/bin/python" manage.py collectstatic --no-input --verbosity 0
     if [[ $ROLE == all ]]; then
         # As root: the amanat user could read the owner's password in its own process.

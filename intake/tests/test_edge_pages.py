@@ -12,8 +12,9 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
-from django.test import SimpleTestCase
+from django.core.checks import run_checks
+from django.core.management import CommandError, call_command
+from django.test import SimpleTestCase, override_settings
 from django.utils import translation
 
 from intake import edge_pages
@@ -34,6 +35,8 @@ class EdgePagesTestCase(SimpleTestCase):
         )
         for page in self.folder.iterdir():
             self.assertEqual(page.stat().st_mode & 0o777, 0o644, page.name)
+        # nginx's workers pass through it, though Amanat's processes run with umask 077.
+        self.assertEqual(self.folder.stat().st_mode & 0o777, 0o755)
 
     def test_each_page_says_it_in_every_language_in_its_own_direction(self):
         for name, html in self.pages.items():
@@ -65,3 +68,27 @@ class EdgePagesTestCase(SimpleTestCase):
 
     def test_every_string_of_the_pages_is_translated_in_every_catalog(self):
         self.assertEqual(untranslated(["intake/edge_pages.py"]), [])
+
+
+class WithoutCatalogsTestCase(SimpleTestCase):
+    """A checkout whose translations were never compiled (git keeps only the sources)."""
+
+    def setUp(self):
+        self.empty = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.empty)
+
+    def test_it_writes_no_page_in_english_only(self):
+        with override_settings(LOCALE_PATHS=[str(self.empty)]):
+            with self.assertRaisesMessage(CommandError, "No compiled catalog for ug, kk, ru"):
+                call_command("edge_pages", str(self.empty / "pages"), stdout=io.StringIO())
+        self.assertFalse((self.empty / "pages").exists())
+
+    def test_the_deployment_check_refuses_it(self):
+        with override_settings(LOCALE_PATHS=[str(self.empty)]):
+            errors = [
+                m for m in run_checks(include_deployment_checks=True) if m.id == "amanat.E001"
+            ]
+        self.assertEqual(len(errors), 1)
+        self.assertIn("ug, kk, ru, tr, zh-hans", errors[0].msg)
+        found = [m.id for m in run_checks(include_deployment_checks=True)]
+        self.assertNotIn("amanat.E001", found)  # this checkout's own are compiled

@@ -98,7 +98,6 @@ class Nginx:
         # nginx's own error pages, as install.sh writes them (manage.py edge_pages).
         self.pages = self.folder / "pages"
         call_command("edge_pages", str(self.pages), stdout=io.StringIO())
-        self.pages.chmod(0o755)
         # A free port can be taken by another process between the check and nginx's bind
         # (other tests, a bench on the same machine): then start again on new ports.
         for attempt in range(3):

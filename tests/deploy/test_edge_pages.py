@@ -5,15 +5,17 @@ answers Amanat makes itself pass as it wrote them."""
 
 from __future__ import annotations
 
+import re
 import threading
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from intake import edge_pages
 from tests import servers
 from tests.deploy import edge
-from tests.deploy.edge import Answer, Visitor, circuit
+from tests.deploy.edge import ROOT, Answer, Visitor, circuit
 
 pytestmark = pytest.mark.slow
 WHY_NOT = edge.missing_tools()
@@ -64,6 +66,8 @@ class EdgePagesTestCase(unittest.TestCase):
         self.assertEqual(answer.header("Content-Type"), ["text/html; charset=utf-8"])
         self.assertIn("default-src 'none'", answer.header("Content-Security-Policy")[0])
         self.assertEqual(answer.header("Cache-Control"), ["no-store, max-age=0"])
+        self.assertEqual(answer.header("ETag"), [])  # the file's time: the last install's
+        self.assertEqual(answer.header("Last-Modified"), [])
 
     def test_a_client_over_nginx_limits_gets_the_busy_page_in_every_language(self):
         visitor = self.onion(1)
@@ -105,3 +109,13 @@ class EdgePagesTestCase(unittest.TestCase):
             answer = self.onion(5).request("GET", f"/own-{status}")
             self.assertEqual(answer.status, status)
             self.assertEqual(answer.body, f"amanat's own page {status}")
+
+
+def test_nginx_maps_each_status_to_the_page_written_for_it():
+    conf = (ROOT / "deploy/nginx/amanat-pages.conf.in").read_text()
+    mapped = {}
+    for codes, name in re.findall(r"(?m)^error_page ([\d ]+) /\.amanat-edge/(\w+)\.html;", conf):
+        for code in codes.split():
+            mapped[int(code)] = name
+    wanted = {code: page.name for page in edge_pages.PAGES for code in page.statuses}
+    assert mapped == wanted

@@ -112,6 +112,7 @@ def test_it_renders_the_onion_name_tor_wrote_into_settings_and_nginx(tmp_path):
     pages = (root / "etc/nginx/amanat-pages.conf").read_text()
     assert "alias /etc/nginx/amanat-pages/;" in pages
     assert "manage.py edge_pages /etc/nginx/amanat-pages" in first.stdout
+    assert "-m config.compile_catalogs" in first.stdout  # else every page is English
 
 
 def test_it_adds_the_staff_onion_when_asked_and_keeps_it_in_later_runs(tmp_path):

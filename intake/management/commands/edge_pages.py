@@ -7,9 +7,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from intake import edge_pages
+from intake import checks, edge_pages
 
 
 class Command(BaseCommand):
@@ -19,7 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("folder", type=Path)
 
     def handle(self, *args, folder: Path, **options):
+        missing = checks.missing_catalogs()
+        if missing:  # the pages would be English in every language's place
+            raise CommandError(
+                f"No compiled catalog for {', '.join(missing)}: "
+                "run `python -m config.compile_catalogs` first."
+            )
         folder.mkdir(parents=True, exist_ok=True)
+        # nginx's workers (www-data) must read them; Amanat's processes make everything
+        # 0700/0600 (settings: umask 077).
+        folder.chmod(0o755)
         for name, html in edge_pages.render_all().items():
             # Written whole, then renamed: nginx never serves half a page.
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
