@@ -25,13 +25,13 @@ need() {
 # nginx.conf as installed, with only its absolute paths moved into DIR.
 render_nginx() {
     local dir=$1
-    mkdir -p "$dir/sites-enabled" "$dir/logs"
+    mkdir -p "$dir/sites-enabled" "$dir/logs" "$dir/temp"
     # The master reads everything here; workers (www-data when run as root) only pass
     # through to their temporary folders, which the master creates for them.
     chmod 0711 "$dir"
     sed -e "s#/run/nginx.pid#$dir/nginx.pid#" \
         -e "s#/var/log/nginx/#$dir/logs/#" \
-        -e "s#/dev/shm/nginx-amanat-#$dir/temp-#" \
+        -e "s#/run/amanatedge/#$dir/temp/#" \
         "$here/nginx/nginx.conf" >"$dir/nginx.conf"
     "$render" "$here/nginx/amanat.conf.in" >"$dir/sites-enabled/amanat.conf"
     "$render" "$here/nginx/amanat-pages.conf.in" >"$dir/amanat-pages.conf"

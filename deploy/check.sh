@@ -38,6 +38,9 @@ mkdir -p "$WORK/units"
 for template in "$DEPLOY"/systemd/*.service.in; do
     "$DEPLOY/render.sh" "$template" >"$WORK/units/$(basename "$template" .in)"
 done
+for template in "$DEPLOY"/systemd/*.mount.in; do
+    AMANAT_EDGE_MEMORY=25% "$DEPLOY/render.sh" "$template" >"$WORK/units/$(basename "$template" .in)"
+done
 cp "$DEPLOY"/systemd/*.target "$WORK/units/"
 "$DEPLOY/render.sh" "$DEPLOY/redis/redis.conf.in" >"$WORK/redis.conf"
 "$DEPLOY/render.sh" "$DEPLOY/amanat.env.in" >"$AMANAT_ENV_FILE"

@@ -290,6 +290,16 @@ step_nginx() {
             "$DEPLOY/nginx/amanat-staff.conf.in"
         put 0644 root:root /etc/nginx/amanat-staff-only.conf <"$DEPLOY/nginx/amanat-staff-only.conf"
     fi
+    # The capped memory nginx waits on bodies in, mounted before nginx needs it; a new
+    # size takes effect at once (a remount keeps the bodies already there).
+    local before=$CHANGED
+    put_rendered 0644 root:root /etc/systemd/system/run-amanatedge.mount \
+        "$DEPLOY/systemd/run-amanatedge.mount.in"
+    put 0644 root:root /etc/systemd/system/nginx.service.d/amanat.conf \
+        <"$DEPLOY/systemd/nginx.service.d/amanat.conf"
+    sys systemctl daemon-reload
+    sys systemctl start run-amanatedge.mount
+    [[ $CHANGED -eq $before ]] || sys systemctl reload run-amanatedge.mount
     sys nginx -t -q
     sys systemctl enable nginx
     sys systemctl reload-or-restart nginx

@@ -67,7 +67,9 @@ class Nginx:
     `onion` (127.0.0.1, PROXY protocol); with `staff`, the staff onion's entrance on
     `staff` too, and no staff pages elsewhere; with `sources`, clear-web requests may
     name the address they stand for in X-Test-Source. Several upstream ports: nginx
-    balances them as it would web nodes on other machines."""
+    balances them as it would web nodes on other machines. With `body_memory` ("8m"), its
+    temporary folder is a tmpfs of that size, as run-amanatedge.mount gives a server
+    (mounting needs root, as the tests have)."""
 
     def __init__(
         self,
@@ -75,6 +77,7 @@ class Nginx:
         staff: bool = False,
         key: str | None = None,
         sources: bool = False,
+        body_memory: str = "",
     ) -> None:
         ports = [upstream_port] if isinstance(upstream_port, int) else upstream_port
         self.folder = Path(tempfile.mkdtemp(prefix="amanat-nginx-"))
@@ -100,6 +103,8 @@ class Nginx:
         call_command("edge_pages", str(self.pages), stdout=io.StringIO())
         # A free port can be taken by another process between the check and nginx's bind
         # (other tests, a bench on the same machine): then start again on new ports.
+        self.body_memory = body_memory
+        self.mounted: Path | None = None
         for attempt in range(3):
             try:
                 self._start(ports, staff, sources)
@@ -145,6 +150,14 @@ class Nginx:
                 site.write("set_real_ip_from 127.0.0.0/8;\nset_real_ip_from ::1;\n")
                 site.write("real_ip_header X-Test-Source;\n")
         self.logs = self.conf / "logs"
+        if self.body_memory:
+            self.mounted = self.conf / "temp"
+            options = f"size={self.body_memory},mode=0755,nosuid,nodev,noexec"
+            subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(self.mounted)],
+                check=True,
+                capture_output=True,
+            )
         self.process = subprocess.Popen(
             [
                 "nginx", "-p", str(self.conf), "-c", str(self.conf / "nginx.conf"),
@@ -194,6 +207,9 @@ class Nginx:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             _, err = self.process.communicate()
+        if self.mounted is not None:
+            subprocess.run(["umount", str(self.mounted)], check=False, capture_output=True)
+            self.mounted = None
         return err.decode(errors="replace")
 
 

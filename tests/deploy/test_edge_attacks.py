@@ -7,9 +7,11 @@ handshake but another host in its Host header."""
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import ssl
 import threading
+import time
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -213,3 +215,78 @@ class LogsUnderAttackTestCase(unittest.TestCase):
         self.assertEqual(stranger.request("GET", "/en/").status, 400)
         onion = Visitor(nginx.onion, tls=False, proxy=circuit(40))
         self.assertEqual(onion.request("GET", "/en/").status, 200)
+
+
+class _Sink(BaseHTTPRequestHandler):
+    """An upstream that takes a POST's body whole and says how much it got."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:
+        got = len(self.rfile.read(int(self.headers["Content-Length"])))
+        body = f"got {got}".encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+class BodyMemoryTestCase(unittest.TestCase):
+    """nginx waits on bodies in a tmpfs of capped size (deploy/systemd/run-amanatedge.mount):
+    clients on many circuits, each within its own 4 uploads, fill that folder and not the
+    machine's memory; the next body is refused with Amanat's page, the ones held go on."""
+
+    def setUp(self) -> None:
+        if WHY_NOT:
+            raise AssertionError(WHY_NOT)
+        upstream = ThreadingHTTPServer(("127.0.0.1", 0), _Sink)
+        threading.Thread(target=upstream.serve_forever, daemon=True).start()
+        self.addCleanup(upstream.server_close)
+        self.addCleanup(upstream.shutdown)
+        self.nginx = edge.Nginx(upstream.server_address[1], body_memory="8m")
+        self.addCleanup(self.nginx.close)
+
+    def begin(self, number: int, length: int, sent: int) -> socket.socket:
+        """An upload on circuit `number` of `length` bytes, `sent` of them sent so far."""
+        sock = edge.connect(self.nginx.onion, tls=False, proxy=circuit(number))
+        self.addCleanup(sock.close)
+        head = f"POST /en/report/ HTTP/1.1\r\nHost: {ONION}\r\nContent-Length: {length}\r\n\r\n"
+        sock.sendall(head.encode() + b"x" * sent)
+        return sock
+
+    def test_uploads_on_many_circuits_fill_the_capped_folder_not_the_machine(self):
+        mib = 1 << 20
+        held = [self.begin(n, 4 * mib, 3 * mib) for n in (1, 2)]  # 6 of the 8 MiB
+        time.sleep(0.5)  # nginx has written what it got
+        self.assertGreaterEqual(self.used(), 5 * mib)
+        third = self.begin(3, 4 * mib, 3 * mib)  # does not fit
+        third.settimeout(10)
+        answer = http.client.HTTPResponse(third)
+        answer.begin()
+        self.assertEqual(answer.status, 500)
+        self.assertIn("send it again", answer.read().decode())  # Amanat's page, all languages
+        third.close()  # nginx frees what it kept of that body once the connection ends
+        time.sleep(0.2)
+        self.assertLess(self.used(), 7 * mib)
+        # The uploads already held go through whole.
+        for sock in held:
+            sock.sendall(b"x" * mib)
+            sock.settimeout(10)
+            done = http.client.HTTPResponse(sock)
+            done.begin()
+            self.assertEqual((done.status, done.read()), (200, f"got {4 * mib}".encode()))
+        time.sleep(0.2)
+        self.assertLess(self.used(), mib)  # their memory is given back at once
+        late = self.begin(4, 2 * mib, 2 * mib)
+        late.settimeout(10)
+        answer = http.client.HTTPResponse(late)
+        answer.begin()
+        self.assertEqual((answer.status, answer.read()), (200, f"got {2 * mib}".encode()))
+
+    def used(self) -> int:
+        assert self.nginx.mounted is not None
+        usage = os.statvfs(self.nginx.mounted)
+        return (usage.f_blocks - usage.f_bfree) * usage.f_frsize

@@ -113,6 +113,14 @@ def test_it_renders_the_onion_name_tor_wrote_into_settings_and_nginx(tmp_path):
     assert "alias /etc/nginx/amanat-pages/;" in pages
     assert "manage.py edge_pages /etc/nginx/amanat-pages" in first.stdout
     assert "-m config.compile_catalogs" in first.stdout  # else every page is English
+    # The capped tmpfs nginx waits on bodies in, required by nginx.
+    mount = (root / "etc/systemd/system/run-amanatedge.mount").read_text()
+    assert "Options=size=25%,mode=0755,nosuid,nodev,noexec" in mount
+    dropin = (root / "etc/systemd/system/nginx.service.d/amanat.conf").read_text()
+    assert "RequiresMountsFor=/run/amanatedge" in dropin
+    assert "systemctl start run-amanatedge.mount" in first.stdout
+    nginx_conf = (root / "etc/nginx/nginx.conf").read_text()
+    assert "client_body_temp_path /run/amanatedge/body;" in nginx_conf
 
 
 def test_it_adds_the_staff_onion_when_asked_and_keeps_it_in_later_runs(tmp_path):
