@@ -26,7 +26,7 @@ LIMITS = {"max_files": MAX_FILES, "max_megabytes": MAX_FILE // (1024 * 1024)}
 
 @dataclass(frozen=True)
 class EdgePage:
-    name: str  # the file: NAME.html
+    name: str  # the file is this name with ".html"
     statuses: tuple[int, ...]  # what nginx answers with it
     title: object  # lazy strings: rendered once per language
     lines: tuple[object, ...]
