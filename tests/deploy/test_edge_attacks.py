@@ -235,7 +235,7 @@ class _Sink(BaseHTTPRequestHandler):
 
 
 class BodyMemoryTestCase(unittest.TestCase):
-    """nginx waits on bodies in a tmpfs of capped size (deploy/systemd/run-amanatedge.mount):
+    """nginx waits on bodies in a tmpfs of capped size (deploy/systemd/run-amanatedge.mount.in):
     clients on many circuits, each within its own 4 uploads, fill that folder and not the
     machine's memory; the next body is refused with Amanat's page, the ones held go on."""
 
