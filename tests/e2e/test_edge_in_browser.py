@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests import servers
 from tests.deploy import edge
+from tests.e2e.accessibility import describe, problems
 from tests.e2e.conftest import CHROMIUM, FLAGS, fill_report_in_uyghur
 
 pytestmark = pytest.mark.slow
@@ -87,3 +89,25 @@ def test_it_answers_a_wrong_staff_password_with_an_error(site, new_page):
     assert "expired" not in page.content()
     assert page.url.endswith("/staff/login/")
     assert page.locator(".errorlist, [role=alert]").count() > 0
+
+
+def test_nginx_own_page_reads_in_every_language_and_passes_axe(edge_browser):
+    """Amanat down (502) as a family's browser shows it: each language in its own
+    direction, the quick exit, no accessibility violation."""
+
+    nginx = edge.Nginx(servers.free_port())  # nothing listens there: Amanat is down
+    try:
+        context = edge_browser.new_context(ignore_https_errors=True)  # axe runs in the page
+        page = context.new_page()
+        answer = page.goto(f"https://{edge.HOST}:{nginx.https}/ug/report/")
+        assert answer is not None and answer.status == 502
+        uyghur = page.locator("section[lang=ug]")
+        assert uyghur.evaluate("e => getComputedStyle(e).direction") == "rtl"
+        assert "بۇ مۇلازىمەت ھازىر جاۋاب بېرەلمەيدۇ" in uyghur.inner_text()
+        assert page.locator("section[lang=ru] h1").inner_text() == "Сервис сейчас не может ответить"
+        assert page.locator("a[accesskey=x]").is_visible()
+        found = problems(page)
+        assert not found, describe("the unavailable page", found)
+        context.close()
+    finally:
+        nginx.close()
