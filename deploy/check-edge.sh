@@ -28,7 +28,7 @@ render_nginx() {
     mkdir -p "$dir/sites-enabled" "$dir/logs" "$dir/temp"
     # The master reads everything here; workers (www-data when run as root) only pass
     # through to their temporary folders, which the master creates for them.
-    chmod 0711 "$dir"
+    chmod 0711 "$dir" "$dir/temp"
     sed -e "s#/run/nginx.pid#$dir/nginx.pid#" \
         -e "s#/var/log/nginx/#$dir/logs/#" \
         -e "s#/run/amanatedge/#$dir/temp/#" \

@@ -144,6 +144,7 @@ def test_it_migrates_and_bootstraps_as_root_and_shows_the_service_user_no_owner_
         shutil.rmtree(shared)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.splitlines() == [
+        "root config.compile_catalogs 0",  # into the code, which is root's
         "nobody collectstatic 0",
         "root migrate 1",
         "nobody check 0",
