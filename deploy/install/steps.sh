@@ -12,6 +12,8 @@ step_check() {
     [[ $HOST =~ ^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$ ]] \
         || { echo "The host name '$HOST' is not a DNS name (lower case, with a dot)." >&2; return 1; }
     [[ $ROLE =~ ^(all|web|worker)$ ]] || { echo "--role is all, web or worker." >&2; return 1; }
+    [[ -z $AMANAT_EDGE_MEMORY || $AMANAT_EDGE_MEMORY =~ ^([1-9][0-9]?%|[1-9][0-9]{0,5}[KMG])$ ]] \
+        || { echo "AMANAT_EDGE_MEMORY is a share of memory or a size: 25%, 512M, 2G." >&2; return 1; }
     one_line AMANAT_WEB_BIND AMANAT_TRUSTED_PROXIES AMANAT_IP_ALLOW AMANAT_DB_ADDRESS \
         AMANAT_REDIS_ADDRESS OWN_CERT OWN_KEY
     [[ $ROLE != all || -n $ORG_NAME ]] || ORG_NAME=$(ask "Name of the organisation")
@@ -291,8 +293,13 @@ step_nginx() {
         put 0644 root:root /etc/nginx/amanat-staff-only.conf <"$DEPLOY/nginx/amanat-staff-only.conf"
     fi
     # The capped memory nginx waits on bodies in, mounted before nginx needs it; a new
-    # size takes effect at once (a remount keeps the bodies already there).
-    local before=$CHANGED
+    # size takes effect at once (a remount keeps the bodies already there). Its size:
+    # given, else as installed before, else a quarter of the memory.
+    local mount=$PREFIX/etc/systemd/system/run-amanatedge.mount before=$CHANGED
+    if [[ -z $AMANAT_EDGE_MEMORY && -f $mount ]]; then
+        AMANAT_EDGE_MEMORY=$(sed -n 's/^Options=size=\([^,]*\),.*/\1/p' "$mount" | head -n 1)
+    fi
+    export AMANAT_EDGE_MEMORY=${AMANAT_EDGE_MEMORY:-25%}
     put_rendered 0644 root:root /etc/systemd/system/run-amanatedge.mount \
         "$DEPLOY/systemd/run-amanatedge.mount.in"
     put 0644 root:root /etc/systemd/system/nginx.service.d/amanat.conf \

@@ -339,3 +339,21 @@ def test_it_restarts_the_services_when_only_a_rendered_file_changed(tmp_path):
     assert "wrote /etc/systemd/system/amanat-worker.service" in again.stdout
     assert "Done: 1 file(s) or folder(s) changed." in again.stdout
     assert "would run: systemctl restart amanat.target" in again.stdout
+
+
+def test_it_keeps_the_size_given_for_nginx_body_memory_and_refuses_a_bad_one(tmp_path):
+    deploy, root = deploy_copy(tmp_path), tmp_path / "root"
+    fake_tor(root)
+    mount = root / "etc/systemd/system/run-amanatedge.mount"
+    done = install(deploy, root, env={"AMANAT_EDGE_MEMORY": "2G"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Options=size=2G,mode=0755,nosuid,nodev,noexec" in mount.read_text()
+    again = install(deploy, root)  # not given again: kept
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Options=size=2G," in mount.read_text()
+    before = mount.read_text()
+    for bad in ("2G\nExecStartPre=/bin/sh", "2G,exec", "0%", "150%", "lots"):
+        refused = install(deploy, root, env={"AMANAT_EDGE_MEMORY": bad})
+        assert refused.returncode != 0
+        assert "AMANAT_EDGE_MEMORY is a share of memory or a size" in refused.stderr
+        assert mount.read_text() == before
