@@ -39,7 +39,7 @@ for template in "$DEPLOY"/systemd/*.service.in; do
     "$DEPLOY/render.sh" "$template" >"$WORK/units/$(basename "$template" .in)"
 done
 for template in "$DEPLOY"/systemd/*.mount.in; do
-    AMANAT_EDGE_MEMORY=25% "$DEPLOY/render.sh" "$template" >"$WORK/units/$(basename "$template" .in)"
+    AMANAT_EDGE_MEMORY_UNIT=25%% "$DEPLOY/render.sh" "$template" >"$WORK/units/$(basename "$template" .in)"
 done
 cp "$DEPLOY"/systemd/*.target "$WORK/units/"
 "$DEPLOY/render.sh" "$DEPLOY/redis/redis.conf.in" >"$WORK/redis.conf"

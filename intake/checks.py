@@ -3,6 +3,8 @@ with --fail-level WARNING)."""
 
 from __future__ import annotations
 
+import gettext
+import struct
 from pathlib import Path
 
 from django.conf import settings
@@ -11,17 +13,26 @@ from django.utils.translation import to_locale
 
 
 def missing_catalogs() -> list[str]:
-    """The languages, English aside, whose compiled catalog (.mo) is not found: without
-    one, every page a family opens in that language is in English."""
-    return [
-        code
-        for code, _name in settings.LANGUAGES
-        if code != "en"
-        and not any(
-            (Path(folder) / to_locale(code) / "LC_MESSAGES" / "django.mo").is_file()
-            for folder in settings.LOCALE_PATHS
-        )
-    ]
+    """The languages, English aside, without a usable compiled catalog (.mo): none, one
+    that cannot be read or is broken (an interrupted write), or one older than its
+    source. Without one, every page a family opens in that language is in English, or
+    fails."""
+    return [code for code, _name in settings.LANGUAGES if code != "en" and not _usable(code)]
+
+
+def _usable(code: str) -> bool:
+    for folder in settings.LOCALE_PATHS:
+        mo = Path(folder) / to_locale(code) / "LC_MESSAGES" / "django.mo"
+        if not mo.is_file():
+            continue
+        try:
+            with mo.open("rb") as handle:
+                gettext.GNUTranslations(handle)
+        except (OSError, struct.error, UnicodeDecodeError):
+            return False
+        po = mo.with_suffix(".po")
+        return not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime
+    return False
 
 
 @register(Tags.translation, deploy=True)
@@ -31,8 +42,9 @@ def catalogs_compiled(app_configs=None, **kwargs) -> list[CheckMessage]:
         return []
     return [
         Error(
-            f"No compiled catalog for {', '.join(missing)}: those pages would be in English.",
-            hint="Run `python -m config.compile_catalogs` (install.sh does).",
+            f"No usable compiled catalog for {', '.join(missing)} (missing, broken or older "
+            "than its source): those pages would be in English or fail.",
+            hint="Run `python -m config.compile_catalogs --all` (install.sh does).",
             id="amanat.E001",
         )
     ]

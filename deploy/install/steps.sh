@@ -12,8 +12,8 @@ step_check() {
     [[ $HOST =~ ^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$ ]] \
         || { echo "The host name '$HOST' is not a DNS name (lower case, with a dot)." >&2; return 1; }
     [[ $ROLE =~ ^(all|web|worker)$ ]] || { echo "--role is all, web or worker." >&2; return 1; }
-    [[ -z $AMANAT_EDGE_MEMORY || $AMANAT_EDGE_MEMORY =~ ^([1-9][0-9]?%|[1-9][0-9]{0,5}[KMG])$ ]] \
-        || { echo "AMANAT_EDGE_MEMORY is a share of memory or a size: 25%, 512M, 2G." >&2; return 1; }
+    [[ -z $AMANAT_EDGE_MEMORY ]] || edge_memory_ok "$AMANAT_EDGE_MEMORY" \
+        || { echo "AMANAT_EDGE_MEMORY is 5% to 50% of the memory, or a size of 64M or more (2G)." >&2; return 1; }
     one_line AMANAT_WEB_BIND AMANAT_TRUSTED_PROXIES AMANAT_IP_ALLOW AMANAT_DB_ADDRESS \
         AMANAT_REDIS_ADDRESS OWN_CERT OWN_KEY
     [[ $ROLE != all || -n $ORG_NAME ]] || ORG_NAME=$(ask "Name of the organisation")
@@ -209,7 +209,7 @@ step_redis() {
 step_django() {
     # The translations: without them every page is in English (git keeps only the
     # sources). As root, who owns the code.
-    RUN_AS=root as_amanat "$AMANAT_VENV/bin/python" -m config.compile_catalogs
+    RUN_AS=root as_amanat "$AMANAT_VENV/bin/python" -m config.compile_catalogs --all
     as_amanat "$AMANAT_VENV/bin/python" manage.py collectstatic --no-input --verbosity 0
     if [[ $ROLE == all ]]; then
         # As root: the amanat user could read the owner's password in its own process.
@@ -249,6 +249,19 @@ step_bootstrap() {
     # coordinator's password and the organisation's key. The password file is root's.
     [[ -z $PASSWORD_FILE ]] || args+=(--password-file "$PASSWORD_FILE")
     RUN_AS=root as_amanat "$AMANAT_VENV/bin/python" "${args[@]}"
+}
+
+# The size of nginx's body memory (run-amanatedge.mount): 5% to 50% of the memory, or
+# a size of 64M or more. Too small refuses every attachment; more than half starves
+# PostgreSQL.
+edge_memory_ok() {
+    if [[ $1 =~ ^([1-9][0-9]?)%$ ]]; then
+        ((BASH_REMATCH[1] >= 5 && BASH_REMATCH[1] <= 50))
+    elif [[ $1 =~ ^([1-9][0-9]{0,5})M$ ]]; then
+        ((BASH_REMATCH[1] >= 64))
+    else
+        [[ $1 =~ ^[1-9][0-9]{0,3}G$ ]]
+    fi
 }
 
 # nginx's own error pages in every language (intake/edge_pages.py), from this version's
@@ -297,16 +310,25 @@ step_nginx() {
     # given, else as installed before, else a quarter of the memory.
     local mount=$PREFIX/etc/systemd/system/run-amanatedge.mount before=$CHANGED
     if [[ -z $AMANAT_EDGE_MEMORY && -f $mount ]]; then
-        AMANAT_EDGE_MEMORY=$(sed -n 's/^Options=size=\([^,]*\),.*/\1/p' "$mount" | head -n 1)
+        AMANAT_EDGE_MEMORY=$(sed -n 's/^Options=\(.*,\)\{0,1\}size=\([^,]*\).*/\2/p' "$mount" \
+            | head -n 1 | sed 's/%%/%/g')
+        edge_memory_ok "$AMANAT_EDGE_MEMORY" || {
+            echo "$mount has size=$AMANAT_EDGE_MEMORY; give AMANAT_EDGE_MEMORY (25%, 2G)." >&2
+            return 1
+        }
     fi
     export AMANAT_EDGE_MEMORY=${AMANAT_EDGE_MEMORY:-25%}
+    # systemd reads % in a unit as the start of a specifier: a share is written %%.
+    export AMANAT_EDGE_MEMORY_UNIT=${AMANAT_EDGE_MEMORY//%/%%}
     put_rendered 0644 root:root /etc/systemd/system/run-amanatedge.mount \
         "$DEPLOY/systemd/run-amanatedge.mount.in"
     put 0644 root:root /etc/systemd/system/nginx.service.d/amanat.conf \
         <"$DEPLOY/systemd/nginx.service.d/amanat.conf"
     sys systemctl daemon-reload
     sys systemctl start run-amanatedge.mount
-    [[ $CHANGED -eq $before ]] || sys systemctl reload run-amanatedge.mount
+    # A smaller size cannot be set while more than it is in use: then at the next mount.
+    [[ $CHANGED -eq $before ]] || sys systemctl reload run-amanatedge.mount \
+        || say "  the new size of /run/amanatedge takes effect at the next reboot (it is in use)"
     sys nginx -t -q
     sys systemctl enable nginx
     sys systemctl reload-or-restart nginx

@@ -6,6 +6,7 @@ tests/deploy/test_edge_pages.py."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import tempfile
@@ -17,6 +18,7 @@ from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase, override_settings
 from django.utils import translation
 
+from config.compile_catalogs import compile_all
 from intake import edge_pages
 from tests.catalogs import untranslated
 
@@ -79,7 +81,9 @@ class WithoutCatalogsTestCase(SimpleTestCase):
 
     def test_it_writes_no_page_in_english_only(self):
         with override_settings(LOCALE_PATHS=[str(self.empty)]):
-            with self.assertRaisesMessage(CommandError, "No compiled catalog for ug, kk, ru"):
+            with self.assertRaisesMessage(
+                CommandError, "No usable compiled catalog for ug, kk, ru"
+            ):
                 call_command("edge_pages", str(self.empty / "pages"), stdout=io.StringIO())
         self.assertFalse((self.empty / "pages").exists())
 
@@ -92,3 +96,49 @@ class WithoutCatalogsTestCase(SimpleTestCase):
         self.assertIn("ug, kk, ru, tr, zh-hans", errors[0].msg)
         found = [m.id for m in run_checks(include_deployment_checks=True)]
         self.assertNotIn("amanat.E001", found)  # this checkout's own are compiled
+
+
+class BrokenCatalogsTestCase(SimpleTestCase):
+    """What a full disk, an interrupted install or a copy that kept old file times leaves:
+    the deployment check names each language whose catalog would fail or be stale."""
+
+    def setUp(self):
+        self.locale = Path(tempfile.mkdtemp()) / "locale"
+        self.addCleanup(shutil.rmtree, self.locale.parent)
+        shutil.copytree(settings.LOCALE_PATHS[0], self.locale)
+
+    def catalog(self, code: str) -> Path:
+        return self.locale / code / "LC_MESSAGES" / "django.mo"
+
+    def refused(self) -> str:
+        with override_settings(LOCALE_PATHS=[str(self.locale)]):
+            errors = [
+                m for m in run_checks(include_deployment_checks=True) if m.id == "amanat.E001"
+            ]
+        return errors[0].msg if errors else ""
+
+    def test_a_copy_of_the_compiled_catalogs_passes(self):
+        self.assertEqual(self.refused(), "")
+
+    def test_an_empty_or_half_written_catalog_is_refused(self):
+        self.catalog("ru").write_bytes(b"")
+        whole = self.catalog("tr").read_bytes()
+        self.catalog("tr").write_bytes(whole[: len(whole) // 2])
+        self.assertIn("for ru, tr (missing, broken", self.refused())
+
+    def test_a_catalog_older_than_its_source_is_refused(self):
+        po = self.catalog("kk").with_suffix(".po")
+        os.utime(self.catalog("kk"), (po.stat().st_mtime - 60,) * 2)
+        self.assertIn("for kk (", self.refused())
+
+    def test_compiling_every_catalog_mends_them_and_leaves_them_readable(self):
+        self.catalog("ru").write_bytes(b"")
+        po = self.catalog("kk").with_suffix(".po")
+        os.utime(self.catalog("kk"), (po.stat().st_mtime + 60,) * 2)  # looks new, is not
+        self.catalog("kk").write_bytes(b"")
+        written = compile_all(self.locale, every=True)
+        self.assertEqual(len(written), 5)
+        self.assertEqual(self.refused(), "")
+        for path in written:
+            self.assertEqual(path.stat().st_mode & 0o777, 0o644)
+        self.assertEqual(list(self.locale.glob("*/LC_MESSAGES/.django.mo.*")), [])

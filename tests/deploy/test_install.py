@@ -115,7 +115,7 @@ def test_it_renders_the_onion_name_tor_wrote_into_settings_and_nginx(tmp_path):
     assert "-m config.compile_catalogs" in first.stdout  # else every page is English
     # The capped tmpfs nginx waits on bodies in, required by nginx.
     mount = (root / "etc/systemd/system/run-amanatedge.mount").read_text()
-    assert "Options=size=25%,mode=0755,nosuid,nodev,noexec" in mount
+    assert "Options=size=25%%,mode=0755,nosuid,nodev,noexec" in mount  # %% in a unit is %
     dropin = (root / "etc/systemd/system/nginx.service.d/amanat.conf").read_text()
     assert "RequiresMountsFor=/run/amanatedge" in dropin
     assert "systemctl start run-amanatedge.mount" in first.stdout
@@ -351,9 +351,18 @@ def test_it_keeps_the_size_given_for_nginx_body_memory_and_refuses_a_bad_one(tmp
     again = install(deploy, root)  # not given again: kept
     assert again.returncode == 0, again.stdout + again.stderr
     assert "Options=size=2G," in mount.read_text()
+    # A size the administrator moved within the line is still found.
+    mount.write_text(mount.read_text().replace("size=2G,mode=0755", "mode=0755,size=3G"))
+    assert install(deploy, root).returncode == 0
+    assert "Options=size=3G,mode=0755," in mount.read_text()
+    done = install(deploy, root, env={"AMANAT_EDGE_MEMORY": "30%"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Options=size=30%%,mode=0755," in mount.read_text()
+    assert install(deploy, root).returncode == 0
+    assert "Options=size=30%%,mode=0755," in mount.read_text()  # kept, escaped once
     before = mount.read_text()
-    for bad in ("2G\nExecStartPre=/bin/sh", "2G,exec", "0%", "150%", "lots"):
+    for bad in ("2G\nExecStartPre=/bin/sh", "2G,exec", "0%", "60%", "1K", "32M", "lots"):
         refused = install(deploy, root, env={"AMANAT_EDGE_MEMORY": bad})
         assert refused.returncode != 0
-        assert "AMANAT_EDGE_MEMORY is a share of memory or a size" in refused.stderr
+        assert "AMANAT_EDGE_MEMORY is 5% to 50% of the memory" in refused.stderr
         assert mount.read_text() == before

@@ -22,8 +22,8 @@ class Command(BaseCommand):
         missing = checks.missing_catalogs()
         if missing:  # the pages would be English in every language's place
             raise CommandError(
-                f"No compiled catalog for {', '.join(missing)}: "
-                "run `python -m config.compile_catalogs` first."
+                f"No usable compiled catalog for {', '.join(missing)}: "
+                "run `python -m config.compile_catalogs --all` first."
             )
         folder.mkdir(parents=True, exist_ok=True)
         # nginx's workers (www-data) must read them; Amanat's processes make everything
