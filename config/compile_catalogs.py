@@ -8,13 +8,13 @@ looks; install.sh uses it, as a copy that kept old times can make a stale .mo lo
 from __future__ import annotations
 
 import io
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+
+from config.files import write_whole
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
@@ -24,30 +24,25 @@ def compile_all(locale_dir: Path = LOCALE_DIR, *, every: bool = False) -> list[P
     written = []
     for po_path in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):
         mo_path = po_path.with_suffix(".mo")
-        if not every and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+        if not every and is_current(mo_path):
             continue
         with po_path.open("rb") as handle:
             catalog = read_po(handle, locale=po_path.parts[-3])
         out = io.BytesIO()
         write_mo(out, catalog, use_fuzzy=False)
-        _replace(mo_path, out.getvalue())
+        # Written whole: an interruption leaves the old catalog, never half of one that
+        # every later run would take as compiled; 0644 whatever root's umask.
+        write_whole(mo_path, out.getvalue())
         written.append(mo_path)
     return written
 
 
-def _replace(path: Path, data: bytes) -> None:
-    """Written whole beside it, then renamed: a full disk or an interruption leaves the
-    old catalog, never half of one that every later run would take as compiled. 0644:
-    the service reads what root compiled, whatever root's umask."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def is_current(mo_path: Path) -> bool:
+    """Whether a compiled catalog exists and is not older than its .po."""
+    po_path = mo_path.with_suffix(".po")
+    return mo_path.exists() and (
+        not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
+    )
 
 
 if __name__ == "__main__":

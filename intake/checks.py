@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.utils.translation import to_locale
 
+from config.compile_catalogs import is_current
+
 
 def missing_catalogs() -> list[str]:
     """The languages, English aside, without a usable compiled catalog (.mo): none, one
@@ -30,8 +32,7 @@ def _usable(code: str) -> bool:
                 gettext.GNUTranslations(handle)
         except (OSError, struct.error, UnicodeDecodeError):
             return False
-        po = mo.with_suffix(".po")
-        return not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime
+        return is_current(mo)
     return False
 
 

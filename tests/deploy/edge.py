@@ -19,9 +19,12 @@ import socket
 import ssl
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from django.core.management import call_command
@@ -54,6 +57,18 @@ def missing_tools() -> str:
     if not Path("/usr/lib/nginx/modules/ngx_http_js_module.so").exists():
         return "nginx's njs module is missing: `make test` installs it (make deploy-tools)"
     return ""
+
+
+def stub_upstream(
+    handler: type[BaseHTTPRequestHandler], cleanup: Callable[[Callable[[], None]], None]
+) -> int:
+    """A stand-in for gunicorn, answering with `handler` from a thread on a free port until
+    `cleanup` (a test's addCleanup or addClassCleanup) stops it; returns the port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    cleanup(server.server_close)
+    cleanup(server.shutdown)  # cleanups run last first: stop serving, then close
+    return server.server_address[1]
 
 
 def circuit(number: int) -> str:

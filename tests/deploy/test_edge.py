@@ -11,9 +11,8 @@ import json
 import signal
 import socket
 import ssl
-import threading
 import unittest
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -173,11 +172,8 @@ class EdgeTestCase(unittest.TestCase):
         self.assertTrue(stored(self.clear("127.0.0.1").report()))
 
     def test_it_replaces_the_visitors_client_header_with_a_keyed_token_or_the_circuit(self):
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        self.addCleanup(server.server_close)
-        self.addCleanup(server.shutdown)
-        front = edge.Nginx(server.server_address[1])
+        upstream = edge.stub_upstream(_Echo, self.addCleanup)
+        front = edge.Nginx(upstream)
         self.addCleanup(front.close)
         _Echo.seen.clear()
         forged = {"X_Amanat_Client": "198.51.100.1"}
@@ -194,13 +190,13 @@ class EdgeTestCase(unittest.TestCase):
             self.assertRegex(token, r"^c1\.[0-9a-f]{64}$")
         self.assertEqual(len({one, two, six}), 3)
         # Under another key the same address gives another token.
-        other = edge.Nginx(server.server_address[1])
+        other = edge.Nginx(upstream)
         self.addCleanup(other.close)
         Visitor(other.https).request("GET", "/")
         self.assertNotEqual(_Echo.seen[-1], one)
         # A key too short to be one gives no token at all (only global budgets), never the
         # visitor's own header.
-        keyless = edge.Nginx(server.server_address[1], key="abc")
+        keyless = edge.Nginx(upstream, key="abc")
         self.addCleanup(keyless.close)
         Visitor(keyless.https, extra=forged).request("GET", "/")
         self.assertEqual(_Echo.seen[-1], "")

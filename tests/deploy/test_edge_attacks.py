@@ -10,10 +10,9 @@ import http.client
 import os
 import socket
 import ssl
-import threading
 import time
 import unittest
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -66,18 +65,14 @@ def from_each(port: int, sources: list[str], path: str = "/en/") -> list[int]:
 
 
 class EdgeAttacksTestCase(unittest.TestCase):
-    upstream: ThreadingHTTPServer
     nginx: edge.Nginx
 
     @classmethod
     def setUpClass(cls) -> None:
         if WHY_NOT:
             raise AssertionError(WHY_NOT)
-        cls.upstream = ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
-        threading.Thread(target=cls.upstream.serve_forever, daemon=True).start()
-        cls.addClassCleanup(cls.upstream.server_close)
-        cls.addClassCleanup(cls.upstream.shutdown)
-        cls.nginx = edge.Nginx(cls.upstream.server_address[1], staff=True, sources=True)
+        upstream = edge.stub_upstream(_Upstream, cls.addClassCleanup)
+        cls.nginx = edge.Nginx(upstream, staff=True, sources=True)
         cls.addClassCleanup(cls.nginx.close)
 
     def setUp(self) -> None:
@@ -242,11 +237,7 @@ class BodyMemoryTestCase(unittest.TestCase):
     def setUp(self) -> None:
         if WHY_NOT:
             raise AssertionError(WHY_NOT)
-        upstream = ThreadingHTTPServer(("127.0.0.1", 0), _Sink)
-        threading.Thread(target=upstream.serve_forever, daemon=True).start()
-        self.addCleanup(upstream.server_close)
-        self.addCleanup(upstream.shutdown)
-        self.nginx = edge.Nginx(upstream.server_address[1], body_memory="8m")
+        self.nginx = edge.Nginx(edge.stub_upstream(_Sink, self.addCleanup), body_memory="8m")
         self.addCleanup(self.nginx.close)
 
     def begin(self, number: int, length: int, sent: int) -> socket.socket:

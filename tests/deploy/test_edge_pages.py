@@ -6,9 +6,8 @@ answers Amanat makes itself pass as it wrote them."""
 from __future__ import annotations
 
 import re
-import threading
 import unittest
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -41,18 +40,13 @@ class _Upstream(BaseHTTPRequestHandler):
 
 
 class EdgePagesTestCase(unittest.TestCase):
-    upstream: ThreadingHTTPServer
     nginx: edge.Nginx
 
     @classmethod
     def setUpClass(cls) -> None:
         if WHY_NOT:
             raise AssertionError(WHY_NOT)
-        cls.upstream = ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
-        threading.Thread(target=cls.upstream.serve_forever, daemon=True).start()
-        cls.addClassCleanup(cls.upstream.server_close)
-        cls.addClassCleanup(cls.upstream.shutdown)
-        cls.nginx = edge.Nginx(cls.upstream.server_address[1])
+        cls.nginx = edge.Nginx(edge.stub_upstream(_Upstream, cls.addClassCleanup))
         cls.addClassCleanup(cls.nginx.close)
 
     def onion(self, number: int) -> Visitor:

@@ -57,6 +57,27 @@ def test_it_writes_no_setting_with_a_line_break_into_a_unit_or_the_settings_file
     assert not env.exists() or "SECRET_KEY=known" not in env.read_text()
 
 
+def _amanat_manage(root: Path, settings: Path, venv: Path, user: str) -> Path:
+    """deploy/amanat-manage.in rendered into `root` for this code, venv and service user."""
+    rendered = subprocess.run(
+        [str(DEPLOY / "render.sh"), str(DEPLOY / "amanat-manage.in")],
+        env={
+            "PATH": os.environ["PATH"],
+            "AMANAT_ENV_FILE": str(settings),
+            "AMANAT_ROOT": str(root),
+            "AMANAT_VENV": str(venv),
+            "AMANAT_USER": user,
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    manage = root / "amanat-manage"
+    manage.write_text(rendered)
+    manage.chmod(0o700)
+    return manage
+
+
 def test_it_reads_the_settings_in_amanat_manage_as_systemd_does_never_running_them(tmp_path):
     # systemd takes a value literally; amanat-manage ran the file through bash, which
     # would run $(...) in a value as root (e.g. in a database password with a `$`).
@@ -74,22 +95,7 @@ def test_it_reads_the_settings_in_amanat_manage_as_systemd_does_never_running_th
         '#!/bin/sh\nprintf "%s\\n" "$DATABASE_REPLICA_URL" "$AWS_SECRET_ACCESS_KEY"\n'
     )
     python.chmod(0o755)
-    rendered = subprocess.run(
-        [str(DEPLOY / "render.sh"), str(DEPLOY / "amanat-manage.in")],
-        env={
-            "PATH": os.environ["PATH"],
-            "AMANAT_ENV_FILE": str(settings),
-            "AMANAT_ROOT": str(tmp_path),
-            "AMANAT_VENV": str(venv),
-            "AMANAT_USER": "root",
-        },
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    manage = tmp_path / "amanat-manage"
-    manage.write_text(rendered)
-    manage.chmod(0o700)
+    manage = _amanat_manage(tmp_path, settings, venv, "root")
     run = subprocess.run([str(manage), "check"], capture_output=True, text=True, timeout=30)
     assert run.returncode == 0, run.stderr
     assert not marker.exists()
@@ -169,23 +175,7 @@ def test_it_runs_the_commands_that_read_the_shares_as_root_in_amanat_manage():
         python.chmod(0o755)
         settings = shared / "amanat.env"
         settings.write_text("AMANAT_ENV=production\n")
-        manage = shared / "amanat-manage"
-        manage.write_text(
-            subprocess.run(
-                [str(DEPLOY / "render.sh"), str(DEPLOY / "amanat-manage.in")],
-                env={
-                    "PATH": os.environ["PATH"],
-                    "AMANAT_ENV_FILE": str(settings),
-                    "AMANAT_ROOT": str(shared),
-                    "AMANAT_VENV": str(shared),
-                    "AMANAT_USER": "nobody",
-                },
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-        )
-        manage.chmod(0o700)
+        manage = _amanat_manage(shared, settings, shared, "nobody")
         said = [
             subprocess.run(
                 [str(manage), command], capture_output=True, text=True, timeout=30

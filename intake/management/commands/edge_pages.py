@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from config.files import write_whole
 from intake import checks, edge_pages
 
 
@@ -30,10 +29,5 @@ class Command(BaseCommand):
         # 0700/0600 (settings: umask 077).
         folder.chmod(0o755)
         for name, html in edge_pages.render_all().items():
-            # Written whole, then renamed: nginx never serves half a page.
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(html)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, folder / name)
+            write_whole(folder / name, html.encode("utf-8"))  # nginx never serves half
         self.stdout.write(f"{len(edge_pages.PAGES)} pages in {folder}")
